@@ -1,0 +1,79 @@
+// The shapes a loaded playbook and inventory take once parsed and validated (output of load/inventory).
+
+import type { SourceLocation } from './errors.js';
+
+/** A task after loading: the module key split from the task keywords; args still untemplated. */
+export interface Task {
+  /** Display name: `name:` or "<module> <short args>". */
+  name: string;
+  /** Module name as written (may be qualified: `pack.module`); absent for block tasks. */
+  module?: string;
+  /** Module args as written (strings still contain {{templates}}). Free-form strings are already mapped. */
+  args: Record<string, unknown>;
+  when?: unknown;
+  loop?: unknown;
+  loop_var: string;
+  register?: string;
+  notify: string[];
+  tags: string[];
+  become?: boolean;
+  become_user?: string;
+  changed_when?: unknown;
+  failed_when?: unknown;
+  ignore_errors: boolean;
+  retries: number;
+  until?: unknown;
+  delay: number;
+  run_once: boolean;
+  delegate_to?: string;
+  /** false: run even in --check (read-only commands whose results later tasks need). */
+  check_mode?: boolean;
+  no_log: boolean;
+  vars: Record<string, unknown>;
+  /** block/rescue/always: nested tasks (module is undefined then). */
+  block?: Task[];
+  rescue?: Task[];
+  always?: Task[];
+  location: SourceLocation;
+}
+
+export interface Play {
+  name: string;
+  hosts: string;
+  vars: Record<string, unknown>;
+  /** vars_files already read and merged, in order. */
+  varsFromFiles: Record<string, unknown>;
+  gather_facts: boolean;
+  /** Batch size: a number of hosts or a percentage string like "30%". */
+  serial?: number | string;
+  strategy: 'linear' | 'free';
+  become?: boolean;
+  become_user?: string;
+  pre_tasks: Task[];
+  tasks: Task[];
+  post_tasks: Task[];
+  handlers: Task[];
+  tags: string[];
+  location: SourceLocation;
+}
+
+export interface Playbook {
+  /** Absolute path of the top file. */
+  file: string;
+  dir: string;
+  plays: Play[];
+  /** Module packs named in the playbook (`packs:` on any play), resolved paths or package names. */
+  packs: string[];
+  /** Every file read while loading (playbook, imports, vars files), for locks and reports. */
+  files: string[];
+}
+
+/** A loaded inventory: groups with their hosts and children; vars merged per host on demand. */
+export interface Inventory {
+  /** Host name → the host's own vars (host_vars and inline). */
+  hosts: Record<string, Record<string, unknown>>;
+  /** Group name → its direct hosts, child groups and vars. Always has `all` and `ungrouped`. */
+  groups: Record<string, { hosts: string[]; children: string[]; vars: Record<string, unknown> }>;
+  /** Files read, for messages. */
+  sources: string[];
+}

@@ -1,0 +1,188 @@
+// The contracts every stage and every module share: connections, the host handle, modules, results.
+
+/** Options for one remote (or local) command. argv is never joined by callers: quoting is the connection's job. */
+export interface ExecOptions {
+  /** Working directory for the command. */
+  cwd?: string;
+  /** Extra environment variables (values are quoted by the connection). */
+  env?: Record<string, string>;
+  /** Data written to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Kill the command and fail after this many milliseconds (default: the connection's command timeout). */
+  timeoutMs?: number;
+}
+
+/** What a finished command left behind. A non-zero exit is a result, not an exception. */
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WriteFileOptions {
+  /** Octal permission bits, e.g. 0o644. Kept from the existing file when omitted. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+}
+
+export interface FileStat {
+  type: 'file' | 'directory' | 'link' | 'other';
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  owner?: string;
+  group?: string;
+  /** Link target when type is 'link'. */
+  target?: string;
+}
+
+/**
+ * A transport to one machine. One instance per host per run, opened once, closed at the end.
+ * Implementations: engine/connection/local.ts and engine/connection/ssh.ts.
+ */
+export interface Connection {
+  readonly kind: 'local' | 'ssh';
+  connect(): Promise<void>;
+  /** Run argv (no shell unless argv asks for one). Throws ConnectionError only when the transport fails. */
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** File contents, or null when the file does not exist. */
+  readFile(path: string): Promise<Buffer | null>;
+  /** Atomic write: temp file in the same directory, fsync, rename. Mode/owner as asked or kept. */
+  writeFile(path: string, data: string | Buffer, opts?: WriteFileOptions): Promise<void>;
+  /** lstat of path, or null when it does not exist. */
+  stat(path: string): Promise<FileStat | null>;
+  close(): Promise<void>;
+}
+
+/** Facts gathered once per host in one round trip; exposed to templates as `facts.*`. */
+export interface Facts {
+  os_id: string;
+  os_family: string;
+  os_version: string;
+  os_codename: string;
+  os_pretty_name: string;
+  kernel: string;
+  arch: string;
+  cpus: number;
+  memory_mb: number;
+  hostname: string;
+  fqdn: string;
+  ipv4: string[];
+  default_ipv4: string;
+  block_devices: Array<{ name: string; size_bytes: number; type: string }>;
+  pkg_mgr: 'apt' | 'dnf' | 'yum' | 'unknown';
+  init_system: 'systemd' | 'sysvinit' | 'openrc' | 'unknown';
+  swap_total_mb: number;
+  [key: string]: unknown;
+}
+
+export interface RunOptions extends ExecOptions {
+  /** Override the task's become for this one command. */
+  become?: boolean;
+}
+
+/**
+ * The only way a module touches a machine. Given to inspect/apply/revert; commands run with the
+ * task's privileges (become/become_user) unless a call overrides it.
+ */
+export interface Host {
+  readonly name: string;
+  readonly facts: Facts;
+  /** The host's fully merged variables (read-only view). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  run(argv: string[], opts?: RunOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<Buffer | null>;
+  writeFile(path: string, data: string | Buffer, opts?: WriteFileOptions): Promise<void>;
+  stat(path: string): Promise<FileStat | null>;
+}
+
+/** A unified or free-text diff shown with --diff; `before`/`after` are whole texts. */
+export interface Diff {
+  path?: string;
+  before: string;
+  after: string;
+}
+
+/** One change a module would make. A plan is a list of them; an empty list means "already so". */
+export interface Change {
+  /** Human words: "set net.ipv4.ip_forward to 1 (was 0)". */
+  msg: string;
+  diff?: Diff;
+  /** Module-private detail apply needs (kept in the journal). */
+  data?: unknown;
+}
+
+/** What apply hands back: values for `register` and, optionally, extra state revert needs. */
+export interface ApplyResult {
+  /** Merged into the registered result (e.g. rc, stdout, stderr for command). */
+  result?: Record<string, unknown>;
+  /** Extra state for revert, beyond the inspected `before` (e.g. which packages were really installed). */
+  undo?: unknown;
+}
+
+/** What the journal keeps for one applied change; revert receives it. */
+export interface JournalRecord<A = any, S = any> {
+  args: A;
+  before: S;
+  changes: Change[];
+  undo?: unknown;
+}
+
+/** Context passed to every module function: who runs it and where. */
+export interface ModuleContext {
+  /** The task's name (for messages). */
+  task: string;
+  /** Every host's vars, for modules that look across the fleet (heketi_topology, gluster_peer). */
+  hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Group name → host names. */
+  groups: Readonly<Record<string, string[]>>;
+  /** Directory of the playbook file (relative `src` paths resolve from here). */
+  playbookDir: string;
+  /** True while planning for --check (modules never need it: plan is pure; informational only). */
+  check: boolean;
+}
+
+/** An example shown in generated docs and validated by the contract test. */
+export interface ModuleExample {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/**
+ * A module: one file exporting one definition. inspect only reads; plan is pure; apply changes;
+ * revert puts back what apply changed. Check mode is inspect + plan.
+ */
+export interface ModuleDefinition<A = any, S = any> {
+  name: string;
+  /** One or two sentences for `runbook modules` and docs/modules.md. */
+  doc: string;
+  /** JSON Schema of the args: the single source of argument rules and generated docs. */
+  schema: Record<string, unknown>;
+  examples: ModuleExample[];
+  /** False when revert is impossible (e.g. command); the engine reports such changes as irreversible. */
+  reversible: boolean;
+  /**
+   * Args may be a bare string in YAML (`command: ls -l`); this names the property it fills.
+   */
+  freeForm?: string;
+  inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
+  plan(current: S, args: A, ctx: ModuleContext): Change[];
+  apply(host: Host, args: A, changes: Change[], current: S, ctx: ModuleContext): Promise<ApplyResult | void>;
+  revert?(host: Host, record: JournalRecord<A, S>, ctx: ModuleContext): Promise<void>;
+}
+
+/** Identity helper so module files get type inference without ceremony. */
+export function defineModule<A = any, S = any>(def: ModuleDefinition<A, S>): ModuleDefinition<A, S> {
+  return def;
+}
+
+/** A pack: a named set of modules (the core is the pack named "core"). */
+export interface ModulePack {
+  name: string;
+  modules: ModuleDefinition[];
+}
+
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
