@@ -143,6 +143,10 @@ export interface ModuleContext {
   playbookDir: string;
   /** True while planning for --check (modules never need it: plan is pure; informational only). */
   check: boolean;
+  /** The task's full template context (host vars, facts, registered results, loop item). */
+  vars: Readonly<Record<string, unknown>>;
+  /** Render a Handlebars template with the task's context (noEscape, strict); `file` names it in errors. */
+  render(template: string, file?: string): string;
 }
 
 /** An example shown in generated docs and validated by the contract test. */
