@@ -190,3 +190,11 @@ export interface ModulePack {
 }
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+/** Module lookup across packs: plain names, or `pack.module` when two packs clash. */
+export interface ModuleRegistry {
+  /** The module for a name as written in a task, or undefined when unknown. Throws on an ambiguous plain name. */
+  resolve(name: string): ModuleDefinition | undefined;
+  /** Every module with its pack and qualified name. */
+  list(): Array<{ qualified: string; pack: string; module: ModuleDefinition }>;
+}
