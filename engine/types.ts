@@ -113,6 +113,11 @@ export interface Change {
   diff?: Diff;
   /** Module-private detail apply needs (kept in the journal). */
   data?: unknown;
+  /**
+   * The outcome cannot be known without doing it (a command without creates/removes): check mode
+   * reports such a task as skipped ("would run"), not as drift.
+   */
+  uncertain?: boolean;
 }
 
 /** What apply hands back: values for `register` and, optionally, extra state revert needs. */

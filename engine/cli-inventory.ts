@@ -1,0 +1,72 @@
+// `runbook inventory` and `runbook facts`: look at the fleet without changing it.
+
+import path from 'node:path';
+import PQueue from 'p-queue';
+import type { CliIO } from './cli.js';
+import { openConnection, type ConnectionSettings } from './connection/index.js';
+import { describeFailure } from './describe.js';
+import { gatherFacts } from './facts.js';
+import { matchHosts } from './host-patterns.js';
+import { groupMembers, hostVars, loadInventory } from './inventory.js';
+import { Redactor, collectSecrets } from './redact.js';
+import type { Inventory } from './playbook-types.js';
+
+function graph(inv: Inventory, group: string, depth: number, seen: Set<string>): string[] {
+  const g = inv.groups[group];
+  if (!g || seen.has(group)) return [];
+  seen.add(group);
+  const pad = '  '.repeat(depth);
+  const lines = [`${pad}@${group}:`];
+  for (const child of g.children) lines.push(...graph(inv, child, depth + 1, seen));
+  for (const h of g.hosts) lines.push(`${pad}  ${h}`);
+  return lines;
+}
+
+export async function inventoryCommand(o: { inventory: string[]; graph?: boolean; host?: string }, io: CliIO): Promise<void> {
+  const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+  const redactor = new Redactor();
+  if (o.graph) {
+    const roots = ['all'];
+    io.out(`${roots.flatMap((r) => graph(inv, r, 0, new Set())).join('\n')}\n`);
+    return;
+  }
+  if (o.host) {
+    const vars = hostVars(inv, o.host);
+    if (!(o.host in inv.hosts)) throw new (await import('./errors.js')).InventoryError(`host '${o.host}' is not in the inventory`);
+    redactor.add(collectSecrets(vars));
+    io.out(`${JSON.stringify(redactor.value(vars), null, 2)}\n`);
+    return;
+  }
+  const hostvars = Object.fromEntries(Object.keys(inv.hosts).map((h) => {
+    const v = hostVars(inv, h);
+    redactor.add(collectSecrets(v));
+    return [h, v];
+  }));
+  io.out(`${JSON.stringify(redactor.value({ groups: groupMembers(inv), hostvars }), null, 2)}\n`);
+}
+
+/** Gather facts of matching hosts in parallel; unreachable hosts are reported and make the exit code 1. */
+export async function factsCommand(pattern: string, inventories: string[], settings: ConnectionSettings, io: CliIO): Promise<number> {
+  const inv = await loadInventory(inventories.map((p) => path.resolve(io.cwd, p)));
+  const hosts = matchHosts(inv, pattern);
+  const out: Record<string, unknown> = {};
+  let failed = false;
+  const queue = new PQueue({ concurrency: 50 });
+  await Promise.all(hosts.map((h) => queue.add(async () => {
+    const vars = hostVars(inv, h);
+    try {
+      const conn = await openConnection(h, vars, settings);
+      try {
+        out[h] = await gatherFacts(conn);
+      } finally {
+        await conn.close();
+      }
+    } catch (e) {
+      failed = true;
+      out[h] = { unreachable: true, msg: describeFailure(e) };
+    }
+  })));
+  const ordered = Object.fromEntries(hosts.map((h) => [h, out[h]]));
+  io.out(`${JSON.stringify(ordered, null, 2)}\n`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+// `runbook runs` and `runbook rollback RUN`: the journal of past runs, and undoing one later.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CliIO, Format } from './cli.js';
+import { makeReporter } from './cli.js';
+import { openConnection, loginUserOf, type ConnectionSettings } from './connection/index.js';
+import { describeFailure } from './describe.js';
+import { UsageError } from './errors.js';
+import { emptyFacts } from './facts.js';
+import { createHost } from './host.js';
+import { matchHosts } from './host-patterns.js';
+import { groupMembers, hostVars, loadInventory } from './inventory.js';
+import { JournalWriter, pendingReverts, readJournal, runsDir } from './journal.js';
+import { acquireHostLocks } from './lock.js';
+import { loadRegistry } from './packs.js';
+import { journalFile, revertHost } from './rollback.js';
+import type { RunMeta } from './run-playbook.js';
+
+export async function readRunMeta(projectDir: string, run: string): Promise<{ dir: string; meta: RunMeta }> {
+  if (!/^[\w.-]+$/.test(run)) throw new UsageError(`invalid run id '${run}'`);
+  const dir = path.join(runsDir(projectDir), run);
+  const text = await fs.readFile(path.join(dir, 'run.json'), 'utf8').catch(() => null);
+  if (text === null) throw new UsageError(`no run '${run}' in ${runsDir(projectDir)} (see \`runbook runs\`)`);
+  return { dir, meta: JSON.parse(text) as RunMeta };
+}
+
+export async function runsCommand(last: number, io: CliIO): Promise<void> {
+  const ids = (await fs.readdir(runsDir(io.cwd)).catch(() => [] as string[])).sort().reverse().slice(0, last);
+  if (ids.length === 0) {
+    io.out('no runs yet\n');
+    return;
+  }
+  for (const id of ids) {
+    const { meta, dir } = await readRunMeta(io.cwd, id).catch(() => ({ meta: undefined, dir: '' }));
+    if (!meta) continue;
+    const lines = await readJournal(path.join(dir, 'journal.jsonl')).catch(() => []);
+    const pending = pendingReverts(lines).filter((e) => e.reversible).length;
+    const status = meta.status === 'running' ? 'running or crashed' : meta.status;
+    io.out(`${id}  ${status.padEnd(18)} ${meta.check ? 'check ' : ''}${path.relative(io.cwd, meta.playbook) || meta.playbook}  hosts=${meta.hosts.length} changes=${pending}\n`);
+  }
+}
+
+export async function rollbackCommand(run: string, o: { limit?: string; format: Format }, settings: ConnectionSettings, io: CliIO): Promise<number> {
+  const { dir, meta } = await readRunMeta(io.cwd, run);
+  const registry = await loadRegistry(io.cwd);
+  const inventory = await loadInventory(meta.inventory);
+  const lines = await readJournal(journalFile(dir));
+  let hosts = [...new Set(pendingReverts(lines).map((e) => e.host))];
+  if (o.limit) {
+    const allowed = new Set(matchHosts(inventory, o.limit));
+    hosts = hosts.filter((h) => allowed.has(h));
+  }
+  const reporter = makeReporter(o.format, io, { driftIsFailure: false });
+  if (hosts.length === 0) {
+    io.out(o.format === 'json' ? `${JSON.stringify({ event: 'rollback_done', run, hosts: {} })}\n` : `run ${run}: nothing to roll back\n`);
+    return 0;
+  }
+  const release = await acquireHostLocks(io.cwd, hosts, `rollback-${run}`);
+  const journal = new JournalWriter(journalFile(dir));
+  let ok = true;
+  try {
+    for (const name of hosts) {
+      const vars = name in inventory.hosts ? hostVars(inventory, name) : { connection: 'local' };
+      try {
+        const conn = await openConnection(name, vars, settings);
+        try {
+          const host = createHost({
+            name, connection: conn, facts: emptyFacts(name), vars, loginUser: loginUserOf(vars),
+            become: { become: Boolean(vars.become ?? true), becomeUser: 'root', becomePassword: vars.become_password as string | undefined },
+          });
+          const steps = await revertHost({
+            runDir: dir, registry, host, journal,
+            context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook), check: false },
+          });
+          if (steps.some((s) => s.status === 'failed')) ok = false;
+          reporter.onEvent({ event: 'rollback', host: name, steps });
+        } finally {
+          await conn.close();
+        }
+      } catch (e) {
+        ok = false;
+        reporter.onEvent({ event: 'rollback', host: name, steps: [{ task: '(connection)', module: '-', status: 'failed', msg: describeFailure(e) }] });
+      }
+    }
+  } finally {
+    journal.close();
+    await release();
+  }
+  reporter.finish();
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,44 @@
+// The event stream: the one source every output format (human, json, junit, audit report) is built from.
+
+import type { Diff, TaskStatus } from './types.js';
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  rolled_back: number;
+}
+
+export type RunEvent =
+  | { event: 'run_start'; run: string; playbook: string; check: boolean; hosts: string[]; started: string }
+  | { event: 'play_start'; play: string; hosts: string[] }
+  | {
+      event: 'task';
+      host: string;
+      task: string;
+      module: string;
+      status: TaskStatus;
+      msg: string;
+      duration_ms: number;
+      diff?: Diff[];
+      /** Changes planned or made (human words), for --check reports. */
+      changes?: string[];
+      /** The change cannot be undone by rollback (e.g. command). */
+      irreversible?: boolean;
+      item?: unknown;
+      location?: string;
+    }
+  | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
+  | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }
+  | { event: 'warning'; host?: string; msg: string }
+  | { event: 'recap'; run: string; hosts: Record<string, HostRecap>; status: RunStatus; duration_ms: number };
+
+export type RunStatus = 'ok' | 'failed' | 'interrupted';
+
+export type EventSink = (ev: RunEvent) => void;
+
+export function emptyRecap(): HostRecap {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rolled_back: 0 };
+}

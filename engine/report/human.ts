@@ -1,0 +1,78 @@
+// Human output: per-task lines, diffs with --diff, a live progress line on a TTY, and the recap.
+
+import { Chalk } from 'chalk';
+import { createTwoFilesPatch } from 'diff';
+import type { RunEvent } from '../events.js';
+import type { Diff } from '../types.js';
+
+export interface HumanOptions {
+  color: boolean;
+  /** Show a live "task n/m" line (TTY only). */
+  progress: boolean;
+  verbose: boolean;
+}
+
+export function renderDiff(d: Diff, c: InstanceType<typeof Chalk>): string {
+  const patch = createTwoFilesPatch(`${d.path ?? ''} (before)`, `${d.path ?? ''} (after)`, d.before, d.after, '', '', { context: 3 });
+  return patch
+    .split('\n')
+    .slice(1) // drop the "====" line
+    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : l.startsWith('@@') ? c.cyan(l) : l))
+    .join('\n');
+}
+
+export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const colour = { ok: c.green, changed: c.yellow, failed: c.red, skipped: c.cyan, unreachable: c.magenta } as const;
+  let check = false;
+  let done = 0;
+  let progressShown = false;
+  const clearProgress = () => {
+    if (progressShown) write('\r\x1b[K');
+    progressShown = false;
+  };
+  const onEvent = (ev: RunEvent) => {
+    clearProgress();
+    switch (ev.event) {
+      case 'run_start':
+        check = ev.check;
+        write(c.bold(`runbook run ${ev.run}${ev.check ? ' (check mode: nothing will be changed)' : ''}\n`));
+        break;
+      case 'play_start':
+        write(`\n${c.bold(`PLAY ${ev.play}`)} [${ev.hosts.join(', ')}]\n`);
+        break;
+      case 'task': {
+        done++;
+        const label = check && ev.status === 'changed' ? 'would change' : ev.status;
+        const msg = ev.status === 'ok' && !opts.verbose ? '' : ` ${ev.msg}`;
+        write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible ? c.dim(' [irreversible]') : ''}\n`);
+        for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
+        break;
+      }
+      case 'handler_pending':
+        write(c.yellow(`pending      ${ev.host} | ${ev.msg}\n`));
+        break;
+      case 'rollback':
+        write(c.bold(`ROLLBACK ${ev.host}\n`));
+        for (const s of ev.steps) write(`  ${s.status === 'reverted' ? c.green(s.status) : c.red(s.status)} ${s.task} (${s.module})${s.msg ? ` ${s.msg}` : ''}\n`);
+        break;
+      case 'warning':
+        write(c.yellow(`warning      ${ev.host ? `${ev.host} | ` : ''}${ev.msg}\n`));
+        break;
+      case 'recap': {
+        write(`\n${c.bold('RECAP')} run ${ev.run} (${(ev.duration_ms / 1000).toFixed(1)} s) ${ev.status === 'ok' ? c.green(ev.status) : c.red(ev.status)}\n`);
+        const width = Math.max(4, ...Object.keys(ev.hosts).map((h) => h.length));
+        for (const [host, r] of Object.entries(ev.hosts)) {
+          const bad = r.failed > 0 || r.unreachable > 0;
+          write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} rolled_back=${r.rolled_back}\n`);
+        }
+        break;
+      }
+    }
+    if (opts.progress && ev.event === 'task') {
+      write(c.dim(`… ${done} task results so far`));
+      progressShown = true;
+    }
+  };
+  return { onEvent, finish: clearProgress };
+}

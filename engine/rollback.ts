@@ -1,0 +1,55 @@
+// Rollback: replays a host's journal entries backwards through each module's revert (idempotent).
+
+import path from 'node:path';
+import { describeFailure } from './describe.js';
+import { type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
+import { unseal } from './journal-seal.js';
+import type { Host, ModuleContext, ModuleRegistry } from './types.js';
+
+export interface RollbackStep {
+  task: string;
+  module: string;
+  status: 'reverted' | 'failed' | 'irreversible';
+  msg?: string;
+}
+
+export interface RevertOptions {
+  runDir: string;
+  registry: ModuleRegistry;
+  host: Host;
+  journal: JournalWriter;
+  /** Only these sequence numbers (this run's changes on the host); all pending ones when omitted. */
+  only?: number[];
+  context: Omit<ModuleContext, 'task' | 'vars' | 'render'>;
+}
+
+export function journalFile(runDir: string): string {
+  return path.join(runDir, 'journal.jsonl');
+}
+
+/** Revert a host's pending journal entries, newest first. Each step is reported; one failure does not stop the rest. */
+export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
+  const lines: JournalLine[] = await readJournal(journalFile(o.runDir));
+  let entries: JournalEntry[] = pendingReverts(lines, o.host.name);
+  if (o.only) entries = entries.filter((e) => o.only!.includes(e.seq));
+  const steps: RollbackStep[] = [];
+  for (const sealed of entries) {
+    const entry = await unseal(o.runDir, sealed);
+    const module = o.registry.resolve(entry.module);
+    if (!entry.reversible || !module?.revert) {
+      steps.push({ task: entry.task, module: entry.module, status: 'irreversible', msg: `${entry.module} cannot be undone: ${entry.changes.map((c) => c.msg).join('; ')}` });
+      continue;
+    }
+    try {
+      const ctx: ModuleContext = { ...o.context, task: entry.task, vars: o.host.vars, render: (t) => t };
+      await module.revert(o.host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
+      o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
+      steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
+    } catch (e) {
+      const msg = describeFailure(e);
+      o.journal.append({ type: 'revert_failed', seq: entry.seq, host: entry.host, msg, ts: new Date().toISOString() });
+      steps.push({ task: entry.task, module: entry.module, status: 'failed', msg });
+    }
+  }
+  return steps;
+}

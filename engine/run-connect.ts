@@ -1,0 +1,35 @@
+// Connecting hosts and gathering their facts, once per host per run, shared by every task that needs them.
+
+import { openConnection } from './connection/index.js';
+import { emptyFacts, gatherFacts } from './facts.js';
+import type { HostState, RunContext } from './run-state.js';
+import type { Connection, Facts } from './types.js';
+
+/** The host's one connection for this run (opened on first use; concurrent callers share the attempt). */
+export async function ensureConnected(rc: RunContext, hs: HostState): Promise<Connection> {
+  if (hs.conn) return hs.conn;
+  hs.connecting ??= openConnection(hs.name, hs.vars, rc.settings.connection);
+  try {
+    hs.conn = await hs.connecting;
+    return hs.conn;
+  } finally {
+    hs.connecting = undefined;
+  }
+}
+
+/** Facts of the host: gathered once (one round trip) when asked, else empty placeholders. */
+export async function ensureFacts(rc: RunContext, hs: HostState, gather: boolean): Promise<Facts> {
+  if (hs.facts) return hs.facts;
+  if (!gather) return emptyFacts(hs.name);
+  hs.facts = await gatherFacts(await ensureConnected(rc, hs));
+  rc.hostvars[hs.name] = { ...rc.hostvars[hs.name], facts: hs.facts };
+  return hs.facts;
+}
+
+export async function closeAll(rc: RunContext): Promise<void> {
+  await Promise.all([...rc.hosts.values()].map(async (hs) => {
+    const c = hs.conn;
+    hs.conn = undefined;
+    await c?.close().catch(() => {});
+  }));
+}

@@ -1,0 +1,61 @@
+// The state one run carries: per-host connection, facts, registered results, recap; shared by the run stages.
+
+import type { ConnectionSettings } from './connection/index.js';
+import type { EventSink, HostRecap } from './events.js';
+import type { JournalWriter } from './journal.js';
+import type { Inventory, Playbook } from './playbook-types.js';
+import type { Redactor } from './redact.js';
+import type { Connection, Facts, ModuleRegistry } from './types.js';
+
+export interface RunSettings {
+  inventoryPaths: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  rollback: boolean;
+  connection: ConnectionSettings;
+  /** Where .runbook/ (journal, locks) lives. */
+  projectDir: string;
+}
+
+export interface HostState {
+  name: string;
+  /** Inventory vars merged for this host (group → host). */
+  vars: Record<string, unknown>;
+  conn?: Connection;
+  /** The connection attempt in flight (so concurrent callers share it). */
+  connecting?: Promise<Connection>;
+  facts?: Facts;
+  registered: Record<string, unknown>;
+  status: 'active' | 'failed' | 'unreachable';
+  /** Why the host stopped (failed task or unreachable cause). */
+  reason?: string;
+  notified: Set<string>;
+  recap: HostRecap;
+  /** Journal sequence numbers of this run's changes on this host, in order. */
+  applied: number[];
+}
+
+export interface RunContext {
+  runId: string;
+  runDir: string;
+  playbook: Playbook;
+  inventory: Inventory;
+  registry: ModuleRegistry;
+  settings: RunSettings;
+  hosts: Map<string, HostState>;
+  /** `hostvars` seen by templates: inventory vars + facts + registered results, per host. */
+  hostvars: Record<string, Record<string, unknown>>;
+  groups: Record<string, string[]>;
+  journal: JournalWriter;
+  redactor: Redactor;
+  emit: EventSink;
+  /** Set on SIGINT: no new task starts. */
+  abort: AbortSignal;
+  /** run_once results shared across hosts, keyed by task location. */
+  runOnce: Map<string, Promise<unknown>>;
+}
