@@ -13,6 +13,7 @@ import { matchHosts } from './host-patterns.js';
 import { JournalWriter, runsDir } from './journal.js';
 import { loadPlaybook } from './load.js';
 import { acquireHostLocks } from './lock.js';
+import { preflightVariables } from './preflight.js';
 import { loadRegistry } from './packs.js';
 import { collectSecrets, Redactor } from './redact.js';
 import { journalFile, revertHost } from './rollback.js';
@@ -76,6 +77,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const started = Date.now();
   const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir);
   const inventory = await loadInventory(settings.inventoryPaths);
+  preflightVariables(playbook, inventory, settings.extraVars);
   const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
 
   const runId = newRunId();
