@@ -14,7 +14,7 @@ type Node = hbs.AST.Node & Record<string, any>;
 
 /** First segments of every variable path a template string uses (helpers and #each bodies excluded). */
 export function templateRoots(text: string, isCondition: boolean): Array<{ root: string; path: string }> {
-  const source = !isCondition || text.includes('{{') ? text : `{{__cond ${text}}}`;
+  const source = !isCondition || text.includes("{{") ? text : `{{${text}}}`;
   let ast: hbs.AST.Program;
   try {
     ast = Handlebars.parse(source);

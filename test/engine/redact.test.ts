@@ -1,0 +1,20 @@
+// Redaction of secret values in any output.
+
+import { expect } from 'chai';
+import { collectSecrets, isSecretName, Redactor, REDACTED } from '../../engine/redact.js';
+
+describe('redact', () => {
+  it('recognises secret-like names but not the ssh key path var', () => {
+    for (const n of ['password', 'db_password', 'become_password', 'heketi_admin_key', 'join_token', 'token', 'api_key', 'client_secret']) {
+      expect(isSecretName(n), n).to.equal(true);
+    }
+    for (const n of ['key', 'known_hosts', 'user', 'address', 'monkey', 'tokens_dir']) expect(isSecretName(n), n).to.equal(false);
+  });
+
+  it('collects nested secret values and masks them everywhere, longest first', () => {
+    const r = new Redactor();
+    r.add(collectSecrets({ db: { password: 'hunter22' }, join_token: 'abcdef.0123456789abcdef', plain: 'hunter22-not' }));
+    expect(r.text('pw=hunter22 tok abcdef.0123456789abcdef')).to.equal(`pw=${REDACTED} tok ${REDACTED}`);
+    expect(r.value({ msg: 'x hunter22', nested: ['hunter22'], password: 'other' })).to.deep.equal({ msg: `x ${REDACTED}`, nested: [REDACTED], password: REDACTED });
+  });
+});
