@@ -38,6 +38,8 @@ export interface HostState {
   recap: HostRecap;
   /** Journal sequence numbers of this run's changes on this host, in order. */
   applied: number[];
+  /** Play vars + vars_files rendered for this host (facts known), per play. */
+  playVars?: WeakMap<object, Record<string, unknown>>;
 }
 
 export interface RunContext {

@@ -48,13 +48,18 @@ export function taskContext(rc: RunContext, play: Play, hs: HostState, inh: Inhe
     inventory_hostname: hs.name,
     runbook_check_mode: rc.settings.check,
   };
-  const where: TemplateWhere = { host: hs.name, location: play.location };
-  const playVars = renderValue(play.vars, base, where);
-  const fileVars = renderValue(play.varsFromFiles, { ...base, ...playVars }, where);
+  // Play vars and vars_files depend only on the host's vars and facts: rendered once per host and play.
+  let rendered = hs.playVars?.get(play);
+  if (!rendered) {
+    const where: TemplateWhere = { host: hs.name, location: play.location };
+    const playVars = renderValue(play.vars, base, where);
+    const merged = { ...playVars, ...renderValue(play.varsFromFiles, { ...base, ...playVars }, where) };
+    (hs.playVars ??= new WeakMap()).set(play, merged);
+    rendered = merged;
+  }
   return {
     ...base,
-    ...playVars,
-    ...fileVars,
+    ...rendered,
     ...hs.registered,
     ...inh.vars,
     ...(task?.vars ?? {}),
