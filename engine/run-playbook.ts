@@ -82,14 +82,43 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
 
   const runId = newRunId();
   const runDir = path.join(runsDir(settings.projectDir), runId);
-  await fs.mkdir(runDir, { recursive: true, mode: 0o700 });
+  // Lock first: a run refused by the lock leaves no trace in `runbook runs`.
+  const release = await acquireHostLocks(settings.projectDir, targeted, runId);
+  await fs.mkdir(runDir, { recursive: true, mode: 0o700 }).catch(async (e) => { await release(); throw e; });
   const meta: RunMeta = {
     id: runId, playbook: playbook.file, inventory: settings.inventoryPaths.map((p) => path.resolve(p)),
     check: settings.check, hosts: targeted, started: new Date().toISOString(), status: 'running',
   };
-  await writeMeta(runDir, meta);
-  const release = await acquireHostLocks(settings.projectDir, targeted, runId);
+  let rc: RunContext | undefined;
+  try {
+    await writeMeta(runDir, meta);
+    rc = createRunContext(runId, runDir, playbook, inventory, registry, settings, targeted, sink, abort);
+    rc.emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
+    for (const play of playbook.plays) {
+      if (abort.aborted) break;
+      await runPlay(rc, play);
+    }
+  } finally {
+    if (rc) {
+      await closeAll(rc);
+      rc.journal.close();
+    }
+    await release();
+  }
+  const { hosts, emit } = rc!;
+  const recap = Object.fromEntries([...hosts.values()].map((h) => [h.name, h.recap]));
+  const failed = [...hosts.values()].some((h) => h.status !== 'active');
+  const status: RunStatus = abort.aborted ? 'interrupted' : failed ? 'failed' : 'ok';
+  await writeMeta(runDir, { ...meta, finished: new Date().toISOString(), status, recap });
+  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started });
+  return { runId, status, hosts: recap, changed: Object.values(recap).some((r) => r.changed > 0) };
+}
 
+/** Host states, hostvars, redactor and the recap-counting event sink of one run. */
+function createRunContext(
+  runId: string, runDir: string, playbook: Playbook, inventory: Inventory, registry: ModuleRegistry,
+  settings: RunSettings, targeted: string[], sink: EventSink, abort: AbortSignal,
+): RunContext {
   const redactor = new Redactor();
   redactor.add(collectSecrets(settings.extraVars));
   const hosts = new Map<string, HostState>();
@@ -101,7 +130,6 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
     if (targeted.includes(name)) hosts.set(name, newHostState(name, vars));
   }
   for (const play of playbook.plays) redactor.add(collectSecrets({ ...play.vars, ...play.varsFromFiles }));
-
   // Every task event feeds the recap; the recap is never computed twice.
   const emit: EventSink = (ev: RunEvent) => {
     if (ev.event === 'task') {
@@ -110,28 +138,10 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
     }
     sink(ev);
   };
-  const rc: RunContext = {
+  return {
     runId, runDir, playbook, inventory, registry, settings, hosts, hostvars, groups: groupMembers(inventory),
     journal: new JournalWriter(journalFile(runDir)), redactor, emit, abort, runOnce: new Map(),
   };
-
-  emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
-  try {
-    for (const play of playbook.plays) {
-      if (abort.aborted) break;
-      await runPlay(rc, play);
-    }
-  } finally {
-    await closeAll(rc);
-    rc.journal.close();
-    await release();
-  }
-  const recap = Object.fromEntries([...hosts.values()].map((h) => [h.name, h.recap]));
-  const failed = [...hosts.values()].some((h) => h.status !== 'active');
-  const status: RunStatus = abort.aborted ? 'interrupted' : failed ? 'failed' : 'ok';
-  await writeMeta(runDir, { ...meta, finished: new Date().toISOString(), status, recap });
-  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started });
-  return { runId, status, hosts: recap, changed: Object.values(recap).some((r) => r.changed > 0) };
 }
 
 export async function writeMeta(runDir: string, meta: RunMeta): Promise<void> {
