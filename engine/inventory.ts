@@ -1,0 +1,162 @@
+// Inventory: Ansible-shaped YAML (all/hosts/children/vars) plus group_vars/ and host_vars/, merged per host.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InventoryError, PlaybookError } from './errors.js';
+import type { Inventory } from './playbook-types.js';
+import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
+
+type Group = Inventory['groups'][string];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function ensureGroup(inv: Inventory, name: string): Group {
+  return (inv.groups[name] ??= { hosts: [], children: [], vars: {} });
+}
+
+/** Read one group definition (recursively through children). */
+function readGroup(inv: Inventory, src: SourceFile, name: string, def: unknown, at: YamlPath): void {
+  const g = ensureGroup(inv, name);
+  if (def === null || def === undefined) return;
+  if (!isObject(def)) throw new InventoryError(`group '${name}' must be a mapping with hosts, children and vars`, { location: src.loc(at) });
+  for (const key of Object.keys(def)) {
+    if (!['hosts', 'children', 'vars'].includes(key)) {
+      throw new InventoryError(`unknown key '${key}' in group '${name}' (expected hosts, children or vars)`, { location: src.loc([...at, key], true) });
+    }
+  }
+  if (def.vars !== undefined) {
+    if (!isObject(def.vars)) throw new InventoryError(`vars of group '${name}' must be a mapping`, { location: src.loc([...at, 'vars']) });
+    Object.assign(g.vars, def.vars);
+  }
+  if (def.hosts !== undefined) {
+    if (!isObject(def.hosts)) throw new InventoryError(`hosts of group '${name}' must be a mapping of host names`, { location: src.loc([...at, 'hosts']) });
+    for (const [host, vars] of Object.entries(def.hosts)) {
+      if (vars !== null && !isObject(vars)) throw new InventoryError(`vars of host '${host}' must be a mapping`, { location: src.loc([...at, 'hosts', host]) });
+      inv.hosts[host] = { ...(inv.hosts[host] ?? {}), ...((vars as Record<string, unknown>) ?? {}) };
+      if (!g.hosts.includes(host)) g.hosts.push(host);
+    }
+  }
+  if (def.children !== undefined) {
+    if (!isObject(def.children)) throw new InventoryError(`children of group '${name}' must be a mapping of group names`, { location: src.loc([...at, 'children']) });
+    for (const [child, cdef] of Object.entries(def.children)) {
+      if (!g.children.includes(child)) g.children.push(child);
+      readGroup(inv, src, child, cdef, [...at, 'children', child]);
+    }
+  }
+}
+
+async function readInventoryFile(inv: Inventory, file: string): Promise<void> {
+  const src = await readYaml(file, 'inventory').catch((e) => {
+    throw e instanceof PlaybookError ? new InventoryError(e.message, { location: e.location }) : e;
+  });
+  inv.sources.push(file);
+  if (src.value === null || src.value === undefined) return;
+  if (!isObject(src.value)) throw new InventoryError('an inventory must be a mapping of groups (all: {hosts: …, children: …, vars: …})', { location: src.loc([]) });
+  for (const [group, def] of Object.entries(src.value)) {
+    readGroup(inv, src, group, def, [group]);
+    if (group !== 'all' && !inv.groups.all.children.includes(group)) inv.groups.all.children.push(group);
+  }
+}
+
+async function readVarsDir(dir: string): Promise<Record<string, Record<string, unknown>>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const entry of (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      for (const f of (await fs.readdir(full)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+        const v = (await readYaml(path.join(full, f), 'vars file')).value;
+        out[entry.name] = { ...(out[entry.name] ?? {}), ...(isObject(v) ? v : {}) };
+      }
+    } else if (/\.ya?ml$/.test(entry.name)) {
+      const v = (await readYaml(full, 'vars file')).value;
+      if (v !== null && !isObject(v)) throw new InventoryError(`${full} must be a mapping of variables`, { location: { file: full, line: 1, col: 1 } });
+      out[entry.name.replace(/\.ya?ml$/, '')] = { ...(out[entry.name.replace(/\.ya?ml$/, '')] ?? {}), ...((v as Record<string, unknown>) ?? {}) };
+    }
+  }
+  return out;
+}
+
+/** Load inventory files/folders; no paths → the implicit inventory: localhost over the local connection. */
+export async function loadInventory(paths: string[]): Promise<Inventory> {
+  const inv: Inventory = { hosts: {}, groups: { all: { hosts: [], children: ['ungrouped'], vars: {} }, ungrouped: { hosts: [], children: [], vars: {} } }, sources: [] };
+  const varDirs: string[] = [];
+  for (const p of paths) {
+    const st = await fs.stat(p).catch(() => null);
+    if (!st) throw new InventoryError(`inventory not found: ${p}`);
+    if (st.isDirectory()) {
+      const files = (await fs.readdir(p)).filter((f) => /\.ya?ml$/.test(f)).sort();
+      for (const f of files) await readInventoryFile(inv, path.join(p, f));
+      varDirs.push(p);
+    } else {
+      await readInventoryFile(inv, p);
+      varDirs.push(path.dirname(p));
+    }
+  }
+  for (const dir of [...new Set(varDirs)]) {
+    for (const [group, vars] of Object.entries(await readVarsDir(path.join(dir, 'group_vars')))) Object.assign(ensureGroup(inv, group).vars, vars);
+    for (const [host, vars] of Object.entries(await readVarsDir(path.join(dir, 'host_vars')))) {
+      if (inv.hosts[host]) Object.assign(inv.hosts[host], vars);
+    }
+  }
+  // Hosts in no group but all are `ungrouped`.
+  const grouped = new Set(Object.entries(inv.groups).filter(([g]) => g !== 'all' && g !== 'ungrouped').flatMap(([, g]) => g.hosts));
+  for (const h of Object.keys(inv.hosts)) if (!grouped.has(h) && !inv.groups.ungrouped.hosts.includes(h)) inv.groups.ungrouped.hosts.push(h);
+  inv.groups.all.hosts = inv.groups.all.hosts.filter((h) => !grouped.has(h));
+  detectCycles(inv);
+  // The implicit localhost: usable by name, never part of `all` unless an inventory lists it.
+  inv.hosts.localhost ??= { connection: 'local' };
+  if (paths.length === 0) inv.groups.ungrouped.hosts.push('localhost');
+  return inv;
+}
+
+function detectCycles(inv: Inventory): void {
+  const visit = (g: string, stack: string[]) => {
+    if (stack.includes(g)) throw new InventoryError(`group cycle: ${[...stack, g].join(' → ')}`);
+    for (const c of inv.groups[g]?.children ?? []) visit(c, [...stack, g]);
+  };
+  visit('all', []);
+}
+
+/** Every group a host belongs to (ancestors included) with its depth from `all`. */
+function groupsOfHost(inv: Inventory, host: string): Array<{ name: string; depth: number }> {
+  const depth = new Map<string, number>();
+  const walk = (g: string, d: number, chain: string[]) => {
+    const grp = inv.groups[g];
+    if (!grp) return;
+    const contains = (name: string): boolean => inv.groups[name]?.hosts.includes(host) || (inv.groups[name]?.children ?? []).some(contains);
+    if (!contains(g)) return;
+    depth.set(g, Math.max(depth.get(g) ?? 0, d));
+    for (const c of grp.children) if (!chain.includes(c)) walk(c, d + 1, [...chain, c]);
+  };
+  walk('all', 0, ['all']);
+  if (!depth.has('all')) depth.set('all', 0);
+  return [...depth.entries()].map(([name, d]) => ({ name, depth: d })).sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name));
+}
+
+/** Merged vars of one host: group vars all → parent → child, then the host's own. */
+export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
+  const groups = groupsOfHost(inv, host);
+  const merged: Record<string, unknown> = {};
+  for (const g of groups) Object.assign(merged, inv.groups[g.name]?.vars ?? {});
+  Object.assign(merged, inv.hosts[host] ?? {});
+  merged.inventory_hostname = host;
+  merged.group_names = groups.map((g) => g.name).filter((g) => g !== 'all' && g !== 'ungrouped');
+  return merged;
+}
+
+/** Group → every host in it, children included, in inventory order. */
+export function groupMembers(inv: Inventory): Record<string, string[]> {
+  const memo = new Map<string, string[]>();
+  const members = (g: string, seen: Set<string>): string[] => {
+    if (memo.has(g)) return memo.get(g)!;
+    if (seen.has(g)) return [];
+    seen.add(g);
+    const grp = inv.groups[g];
+    const list = [...new Set([...(grp?.hosts ?? []), ...(grp?.children ?? []).flatMap((c) => members(c, seen))])];
+    memo.set(g, list);
+    return list;
+  };
+  return Object.fromEntries(Object.keys(inv.groups).map((g) => [g, members(g, new Set())]));
+}

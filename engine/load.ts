@@ -1,0 +1,279 @@
+// Loading: a playbook file (and what it imports) → validated, normalized plays. Every problem of every file is
+// collected and reported at once, each at file:line:col.
+
+import path from 'node:path';
+import { PlaybookError, RunbookError, ValidationError, type SourceLocation } from './errors.js';
+import type { Play, Playbook, Task } from './playbook-types.js';
+import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
+import type { ModuleRegistry } from './types.js';
+import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate.js';
+import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
+
+export interface LoadOptions {
+  registry: ModuleRegistry;
+}
+
+interface Loader {
+  registry: ModuleRegistry;
+  problems: RunbookError[];
+  files: string[];
+  packs: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/** Read a vars file (-e @vars.yml, vars_files): a mapping of variables. */
+export async function loadVarsFile(file: string, from?: SourceLocation): Promise<Record<string, unknown>> {
+  const src = await readYaml(file, 'vars file', from);
+  if (src.value === null || src.value === undefined) return {};
+  if (!isObject(src.value)) throw new PlaybookError('a vars file must be a mapping of variable names to values', { location: src.loc([]) });
+  return src.value;
+}
+
+/** Parse + validate + normalize a playbook file and everything it imports. */
+export async function loadPlaybook(file: string, opts: LoadOptions): Promise<Playbook> {
+  const abs = path.resolve(file);
+  const l: Loader = { registry: opts.registry, problems: [], files: [], packs: [] };
+  const plays = await loadPlays(l, abs, []);
+  if (l.problems.length > 0) throw new ValidationError(l.problems);
+  return { file: abs, dir: path.dirname(abs), plays, packs: [...new Set(l.packs)], files: [...new Set(l.files)] };
+}
+
+async function loadPlays(l: Loader, file: string, stack: string[], from?: SourceLocation): Promise<Play[]> {
+  if (stack.includes(file)) {
+    throw new PlaybookError(`circular import_playbook: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, { location: from });
+  }
+  const src = await readYaml(file, 'playbook', from);
+  l.files.push(file);
+  if (!Array.isArray(src.value)) {
+    l.problems.push(new RunbookError('VALIDATION', 'a playbook must be a list of plays (each starting with `- hosts: ...`)', { location: src.loc([]) }));
+    return [];
+  }
+  const plays: Play[] = [];
+  for (const [i, raw] of src.value.entries()) {
+    if (isObject(raw) && 'import_playbook' in raw) {
+      const extra = Object.keys(raw).filter((k) => k !== 'import_playbook' && k !== 'name');
+      if (extra.length) l.problems.push(new RunbookError('VALIDATION', `unknown key '${extra[0]}' beside import_playbook`, { location: src.loc([i, extra[0]], true) }));
+      const target = path.resolve(path.dirname(file), String(raw.import_playbook));
+      plays.push(...(await loadPlays(l, target, [...stack, file], src.loc([i, 'import_playbook']))));
+      continue;
+    }
+    const play = await loadPlay(l, src, i, raw, stack);
+    if (play) plays.push(play);
+  }
+  return plays;
+}
+
+async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, stack: string[]): Promise<Play | undefined> {
+  const at: YamlPath = [i];
+  if (!isObject(raw)) {
+    l.problems.push(new RunbookError('VALIDATION', 'a play must be a mapping with at least `hosts:`', { location: src.loc(at) }));
+    return undefined;
+  }
+  const name = typeof raw.name === 'string' ? raw.name : `play ${i + 1}`;
+  const validate = compileSchema(PLAY_SCHEMA as unknown as Record<string, unknown>);
+  const data = { ...raw };
+  if (!validate(data)) {
+    l.problems.push(...describeAjvErrors(validate.errors ?? [], {
+      subject: `play '${name}'`, noun: 'key', schema: PLAY_SCHEMA as unknown as Record<string, unknown>, data,
+      locate: (p, key) => src.loc([...at, ...p.split('/').filter(Boolean), ...(key ? [key] : [])], key !== undefined),
+      lenientTemplates: false,
+    }));
+    return undefined;
+  }
+  const dir = path.dirname(src.file);
+  let varsFromFiles: Record<string, unknown> = {};
+  for (const [j, vf] of asList(raw.vars_files).entries()) {
+    const vfile = path.resolve(dir, vf);
+    l.files.push(vfile);
+    try {
+      varsFromFiles = { ...varsFromFiles, ...(await loadVarsFile(vfile, src.loc([...at, 'vars_files', j]))) };
+    } catch (e) {
+      if (e instanceof RunbookError) l.problems.push(e);
+      else throw e;
+    }
+  }
+  l.packs.push(...asList(raw.packs));
+  const section = async (key: string) => (raw[key] === undefined ? [] : loadTasks(l, src, [...at, key], raw[key] as unknown[], [...stack, src.file]));
+  const sections = { pre_tasks: await section('pre_tasks'), tasks: await section('tasks'), post_tasks: await section('post_tasks'), handlers: await section('handlers') };
+  checkNotify(l, sections);
+  return {
+    name,
+    hosts: String(raw.hosts),
+    vars: isObject(raw.vars) ? raw.vars : {},
+    varsFromFiles,
+    gather_facts: raw.gather_facts !== false,
+    serial: raw.serial as number | string | undefined,
+    strategy: raw.strategy === 'free' ? 'free' : 'linear',
+    become: raw.become as boolean | undefined,
+    become_user: raw.become_user as string | undefined,
+    ...sections,
+    tags: asList(raw.tags),
+    location: src.loc(at),
+  };
+}
+
+/** Every notify must name a handler of the play: a typo would otherwise silently never run. */
+function checkNotify(l: Loader, s: Record<'pre_tasks' | 'tasks' | 'post_tasks' | 'handlers', Task[]>): void {
+  const handlers = s.handlers.map((h) => h.name);
+  const walk = (tasks: Task[]) => {
+    for (const t of tasks) {
+      for (const n of t.notify) {
+        if (!handlers.includes(n)) {
+          const hint = suggest(n, handlers);
+          l.problems.push(new RunbookError('VALIDATION', `task '${t.name}': notify '${n}' names no handler of this play${hint ? ` (did you mean '${hint}'?)` : handlers.length ? ` (handlers: ${handlers.join(', ')})` : ''}`, { location: t.location, task: t.name }));
+        }
+      }
+      walk([...(t.block ?? []), ...(t.rescue ?? []), ...(t.always ?? [])]);
+    }
+  };
+  walk([...s.pre_tasks, ...s.tasks, ...s.post_tasks, ...s.handlers]);
+}
+
+async function loadTasks(l: Loader, src: SourceFile, at: YamlPath, list: unknown[], stack: string[]): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const [i, raw] of list.entries()) {
+    const t = await loadTask(l, src, [...at, i], raw, stack);
+    if (t) tasks.push(t);
+  }
+  return tasks;
+}
+
+function shortArgs(args: Record<string, unknown>): string {
+  const text = Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, stack: string[]): Promise<Task | undefined> {
+  const location = src.loc(at);
+  if (!isObject(raw)) {
+    l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location }));
+    return undefined;
+  }
+  const label = typeof raw.name === 'string' ? raw.name : undefined;
+  const problemsBefore = l.problems.length;
+  const push = (msg: string, p: YamlPath = at, key = false) => l.problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: ${msg}`, { location: src.loc(p, key), task: label }));
+
+  // Keywords are checked against their own small schemas; anything else must be the one module key.
+  const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS));
+  for (const k of Object.keys(raw).filter((k) => k in TASK_KEYWORDS)) {
+    const validate = compileSchema(TASK_KEYWORDS[k]);
+    const holder = { v: raw[k] };
+    if (!validate(holder.v)) {
+      const e = validate.errors?.[0];
+      push(`'${k}' ${e?.keyword === 'type' ? `must be ${String((e.params as { type: string }).type).replace(',', ' or ')}` : e?.keyword === 'anyOf' ? 'has the wrong type' : (e?.message ?? 'is invalid')}`, [...at, k]);
+    }
+  }
+  const imported = raw.import_tasks ?? raw.include_tasks;
+  const isBlock = raw.block !== undefined;
+  if (imported !== undefined || isBlock) {
+    if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
+    if (l.problems.length > problemsBefore) return undefined;
+    let block: Task[];
+    if (isBlock) block = await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack);
+    else {
+      const file = path.resolve(path.dirname(src.file), String(imported));
+      if (stack.includes(file)) {
+        push(`circular import_tasks: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, [...at, raw.import_tasks !== undefined ? 'import_tasks' : 'include_tasks']);
+        return undefined;
+      }
+      let isrc: SourceFile;
+      try {
+        isrc = await readYaml(file, 'task file', src.loc([...at, raw.import_tasks !== undefined ? 'import_tasks' : 'include_tasks']));
+      } catch (e) {
+        if (e instanceof RunbookError) { l.problems.push(e); return undefined; }
+        throw e;
+      }
+      l.files.push(file);
+      if (!Array.isArray(isrc.value)) {
+        l.problems.push(new RunbookError('VALIDATION', 'a task file must be a list of tasks', { location: isrc.loc([]) }));
+        return undefined;
+      }
+      block = await loadTasks(l, isrc, [], isrc.value, [...stack, file]);
+    }
+    return {
+      ...keywords(raw),
+      name: label ?? (isBlock ? 'block' : `import ${String(imported)}`),
+      args: {},
+      block,
+      rescue: raw.rescue ? await loadTasks(l, src, [...at, 'rescue'], raw.rescue as unknown[], stack) : undefined,
+      always: raw.always ? await loadTasks(l, src, [...at, 'always'], raw.always as unknown[], stack) : undefined,
+      location,
+    };
+  }
+  if (raw.rescue !== undefined || raw.always !== undefined) push('rescue/always need a block');
+  if (candidates.length === 0) {
+    push('no module: a task needs one module key (e.g. `copy:`, `command:`); see `runbook modules`');
+    return undefined;
+  }
+  if (candidates.length > 1) {
+    push(`more than one module key (${candidates.join(', ')}): a task runs exactly one module`, [...at, candidates[1]], true);
+    return undefined;
+  }
+  const moduleName = candidates[0];
+  let module;
+  try {
+    module = l.registry.resolve(moduleName);
+  } catch (e) {
+    push((e as Error).message, [...at, moduleName], true);
+    return undefined;
+  }
+  if (!module) {
+    const hint = suggest(moduleName, l.registry.list().map((e) => e.module.name));
+    push(`unknown module '${moduleName}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`runbook modules\``, [...at, moduleName], true);
+    return undefined;
+  }
+  let args: Record<string, unknown>;
+  const rawArgs = raw[moduleName];
+  if (rawArgs === null || rawArgs === undefined) args = {};
+  else if (typeof rawArgs === 'string' || typeof rawArgs === 'number') {
+    if (!module.freeForm) {
+      push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
+      return undefined;
+    }
+    args = { [module.freeForm]: String(rawArgs) };
+  } else if (isObject(rawArgs)) args = { ...rawArgs };
+  else {
+    push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
+    return undefined;
+  }
+  const name = label ?? `${module.name} ${shortArgs(args)}`.trim();
+  // Validate now (lenient with values only known after rendering); the engine validates again after rendering.
+  for (const p of validateModuleArgs(module, args, { task: name, location }, true)) {
+    const m = /'([A-Za-z0-9_]+)/.exec(p.message.split(': ').slice(1).join(': '));
+    const argPath: YamlPath = [...at, moduleName, ...(m && typeof rawArgs === 'object' && m[1] in (rawArgs as object) ? [m[1]] : [])];
+    l.problems.push(new RunbookError('VALIDATION', p.message, { location: src.loc(argPath, argPath.length > at.length + 1), task: name }));
+  }
+  if (l.problems.length > problemsBefore) return undefined;
+  return { ...keywords(raw), name, module: moduleName, args, location };
+}
+
+/** The task keywords, normalized (defaults applied). */
+function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'location'> {
+  const loopControl = isObject(raw.loop_control) ? raw.loop_control : {};
+  return {
+    when: raw.when,
+    loop: raw.loop ?? raw.with_items,
+    loop_var: String(loopControl.loop_var ?? raw.loop_var ?? 'item'),
+    register: raw.register as string | undefined,
+    notify: asList(raw.notify),
+    tags: asList(raw.tags),
+    become: raw.become as boolean | undefined,
+    become_user: raw.become_user as string | undefined,
+    changed_when: raw.changed_when,
+    failed_when: raw.failed_when,
+    ignore_errors: raw.ignore_errors === true,
+    retries: typeof raw.retries === 'number' ? raw.retries : raw.until !== undefined ? 3 : 0,
+    until: raw.until,
+    delay: typeof raw.delay === 'number' ? raw.delay : raw.until !== undefined ? 5 : 0,
+    run_once: raw.run_once === true,
+    delegate_to: raw.delegate_to as string | undefined,
+    check_mode: raw.check_mode as boolean | undefined,
+    no_log: raw.no_log === true,
+    vars: isObject(raw.vars) ? raw.vars : {},
+  };
+}

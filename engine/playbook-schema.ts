@@ -1,0 +1,90 @@
+// The JSON Schema of the playbook DSL: plays and task keywords (used by the loader), and the full schema with every
+// module's args wired in (printed by `runbook schema` for editors).
+
+import type { ModuleRegistry } from './types.js';
+
+const condition = { description: 'A condition: boolean, an expression like `eq facts.os_family "Debian"`, or a list (all must hold).', anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'string' }] } }] };
+const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+const taskList = { type: 'array', items: { type: 'object' }, description: 'Tasks, run in order.' };
+
+/** Task keywords (everything but the module key). */
+export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
+  name: { type: 'string', description: 'What the task does, in words (shown in output).' },
+  when: condition,
+  loop: { description: 'Run the task once per item (a list, or "{{ var }}" naming one); the item is `item`.', anyOf: [{ type: 'array' }, { type: 'string' }] },
+  with_items: { description: 'Alias of loop.', anyOf: [{ type: 'array' }, { type: 'string' }] },
+  loop_control: { type: 'object', properties: { loop_var: { type: 'string' } }, additionalProperties: false, description: 'loop_var: the name of the item variable.' },
+  loop_var: { type: 'string', description: 'The name of the item variable (default item).' },
+  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Save the result under this variable name.' },
+  notify: { ...stringList, description: 'Handlers to run (once, at the end of the section) when this task changed something.' },
+  tags: { ...stringList, description: 'Tags for --tags / --skip-tags.' },
+  become: { type: 'boolean', description: 'Run with sudo.' },
+  become_user: { type: 'string', description: 'The user to become (default root).' },
+  changed_when: condition,
+  failed_when: condition,
+  ignore_errors: { type: 'boolean', description: 'A failure does not stop the host.' },
+  retries: { type: 'integer', minimum: 0, description: 'With until: how many attempts.' },
+  until: condition,
+  delay: { type: 'number', minimum: 0, description: 'Seconds between until attempts.' },
+  run_once: { type: 'boolean', description: 'Run on the first host only; every host gets the registered result.' },
+  delegate_to: { type: 'string', description: 'Run the module on this host, with the current host\'s variables.' },
+  check_mode: { type: 'boolean', description: 'false: run even in --check (for read-only commands whose results later tasks need).' },
+  no_log: { type: 'boolean', description: 'Hide messages, diffs and results of this task in every output and the journal.' },
+  vars: { type: 'object', description: 'Variables for this task (or block) only.' },
+  block: taskList,
+  rescue: taskList,
+  always: taskList,
+  import_tasks: { type: 'string', description: 'Inline the tasks of this file (relative to the including file).' },
+  include_tasks: { type: 'string', description: 'Same as import_tasks (inlined at load time, so everything is validated up front).' },
+};
+
+export const PLAY_SCHEMA = {
+  type: 'object',
+  required: ['hosts'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', description: 'What the play does.' },
+    hosts: { type: 'string', description: 'Host pattern: all, a group, a host, web*, a:b, a:!b, a:&b.' },
+    vars: { type: 'object', description: 'Play variables.' },
+    vars_files: { type: 'array', items: { type: 'string' }, description: 'YAML files of variables, relative to the playbook.' },
+    gather_facts: { type: 'boolean', default: true, description: 'Gather facts (one round trip per host) before the tasks.' },
+    serial: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^[0-9]+%?$' }], description: 'Batch size: a number of hosts or a percentage.' },
+    strategy: { enum: ['linear', 'free'], default: 'linear', description: 'linear: every host finishes a task before the next; free: each host runs through on its own.' },
+    become: { type: 'boolean', description: 'Run every task with sudo.' },
+    become_user: { type: 'string', description: 'The user to become.' },
+    pre_tasks: taskList,
+    tasks: taskList,
+    post_tasks: taskList,
+    handlers: taskList,
+    tags: stringList,
+    packs: { type: 'array', items: { type: 'string' }, description: 'Module packs to load: npm package names or paths.' },
+  },
+} as const;
+
+/** The whole DSL with module args, for editors (yaml-language-server). */
+export function playbookSchema(registry: ModuleRegistry): Record<string, unknown> {
+  const moduleProps: Record<string, unknown> = {};
+  for (const { module, qualified } of registry.list()) {
+    const args = module.freeForm ? { anyOf: [{ type: 'string' }, module.schema] } : module.schema;
+    moduleProps[module.name] = { ...args, description: module.doc };
+    moduleProps[qualified] = { ...args, description: module.doc };
+  }
+  const task = {
+    type: 'object',
+    properties: { ...TASK_KEYWORDS, ...moduleProps, block: { type: 'array', items: { $ref: '#/definitions/task' } }, rescue: { type: 'array', items: { $ref: '#/definitions/task' } }, always: { type: 'array', items: { $ref: '#/definitions/task' } } },
+    additionalProperties: false,
+  };
+  const tasks = { type: 'array', items: { $ref: '#/definitions/task' } };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'runbook playbook',
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'object', required: ['import_playbook'], properties: { import_playbook: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false },
+        { ...PLAY_SCHEMA, properties: { ...PLAY_SCHEMA.properties, pre_tasks: tasks, tasks, post_tasks: tasks, handlers: tasks } },
+      ],
+    },
+    definitions: { task },
+  };
+}

@@ -1,0 +1,65 @@
+// The template helpers playbooks need: comparisons, logic, defaults, lists, encodings, fleet lookups.
+
+import type Handlebars from 'handlebars';
+import { stringify as toYaml } from 'yaml';
+
+type HB = typeof Handlebars;
+
+/** Helper arguments without Handlebars' trailing options object. */
+function args(all: unknown[]): unknown[] {
+  return all.slice(0, -1);
+}
+
+function root(all: unknown[]): Record<string, unknown> {
+  const options = all[all.length - 1] as { data?: { root?: Record<string, unknown> } };
+  return options?.data?.root ?? {};
+}
+
+const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : Boolean(v));
+
+export function registerHelpers(hb: HB): void {
+  const h = (name: string, fn: (...a: any[]) => unknown) => hb.registerHelper(name, fn);
+  h('eq', (...a) => { const [x, y] = args(a); return x === y || (x != null && y != null && String(x) === String(y)); });
+  h('ne', (...a) => { const [x, y] = args(a); return !(x === y || (x != null && y != null && String(x) === String(y))); });
+  h('lt', (...a) => { const [x, y] = args(a) as number[]; return Number(x) < Number(y); });
+  h('gt', (...a) => { const [x, y] = args(a) as number[]; return Number(x) > Number(y); });
+  h('le', (...a) => { const [x, y] = args(a) as number[]; return Number(x) <= Number(y); });
+  h('ge', (...a) => { const [x, y] = args(a) as number[]; return Number(x) >= Number(y); });
+  h('and', (...a) => args(a).every(truthy));
+  h('or', (...a) => args(a).some(truthy));
+  h('not', (...a) => !truthy(args(a)[0]));
+  h('default', (...a) => { const [v, d] = args(a); return v === undefined || v === null || v === '' ? d : v; });
+  h('join', (...a) => { const [list, sep] = args(a); return Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : String(list ?? ''); });
+  h('json', (...a) => JSON.stringify(args(a)[0]));
+  h('yaml', (...a) => toYaml(args(a)[0]).trimEnd());
+  h('indent', (...a) => {
+    const [text, n] = args(a);
+    const pad = ' '.repeat(Number(n ?? 2));
+    return String(text ?? '').split('\n').map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
+  });
+  h('b64', (...a) => Buffer.from(String(args(a)[0] ?? '')).toString('base64'));
+  h('b64encode', (...a) => Buffer.from(String(args(a)[0] ?? '')).toString('base64'));
+  h('b64decode', (...a) => Buffer.from(String(args(a)[0] ?? ''), 'base64').toString('utf8'));
+  h('lower', (...a) => String(args(a)[0] ?? '').toLowerCase());
+  h('upper', (...a) => String(args(a)[0] ?? '').toUpperCase());
+  h('replace', (...a) => { const [s, from, to] = args(a); return String(s ?? '').split(String(from)).join(String(to ?? '')); });
+  h('split', (...a) => { const [s, sep] = args(a); return String(s ?? '').split(typeof sep === 'string' ? sep : ','); });
+  h('contains', (...a) => { const [list, x] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
+  h('in', (...a) => { const [x, list] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
+  h('length', (...a) => { const [v] = args(a); return Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0; });
+  h('regex_match', (...a) => { const [s, re] = args(a); return new RegExp(String(re)).test(String(s ?? '')); });
+  h('concat', (...a) => args(a).map((x) => String(x ?? '')).join(''));
+  h('first', (...a) => { const [v] = args(a); return Array.isArray(v) ? v[0] : undefined; });
+  /** `hosts_of "gluster"` → the group's host names (children included). */
+  h('hosts_of', (...a) => {
+    const [group] = args(a);
+    const groups = root(a).groups as Record<string, string[]> | undefined;
+    return groups?.[String(group)] ?? [];
+  });
+  /** `hostvar "node-1" "storage_address"` → one variable of another host (facts.x works too). */
+  h('hostvar', (...a) => {
+    const [host, path] = args(a);
+    const hv = (root(a).hostvars as Record<string, Record<string, unknown>> | undefined)?.[String(host)];
+    return String(path).split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, k) ? (v as Record<string, unknown>)[k] : undefined), hv);
+  });
+}

@@ -1,0 +1,134 @@
+// Schema validation with ajv, with errors in a user's words: what is wrong, where (file:line:col), what was expected.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { RunbookError, ValidationError, type SourceLocation } from './errors.js';
+import type { ModuleDefinition } from './types.js';
+import type { TemplateWhere } from './template.js';
+
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  const hit = compiled.get(schema);
+  if (hit) return hit;
+  const fn = ajv.compile(schema);
+  compiled.set(schema, fn);
+  return fn;
+}
+
+/** Edit distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+export function suggest(word: string, candidates: string[]): string | undefined {
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d <= Math.max(2, Math.floor(word.length / 3)) && (!best || d < best.d)) best = { c, d };
+  }
+  return best?.c;
+}
+
+function fieldName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(value)';
+}
+
+function valueAt(data: unknown, instancePath: string): unknown {
+  return instancePath.split('/').filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), data);
+}
+
+function propertiesAt(schema: Record<string, unknown>, instancePath: string): string[] {
+  let s: any = schema;
+  for (const k of instancePath.split('/').filter(Boolean)) {
+    s = /^\d+$/.test(k) ? s?.items : s?.properties?.[k];
+  }
+  return Object.keys(s?.properties ?? {});
+}
+
+export interface ProblemContext {
+  /** "task 'x' (module copy)" or "play 'y'". */
+  subject: string;
+  /** What a property is called here: argument or key. */
+  noun: string;
+  schema: Record<string, unknown>;
+  data: unknown;
+  /** Location of an instance path (key: the location of the key itself). */
+  locate: (instancePath: string, key?: string) => SourceLocation | undefined;
+  task?: string;
+  /** Values containing "{{" are only known after rendering: their type/enum errors are left for run time. */
+  lenientTemplates: boolean;
+}
+
+/** Turn ajv errors into RunbookErrors, one per real problem. */
+export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): RunbookError[] {
+  const out: RunbookError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const value = valueAt(c.data, e.instancePath);
+    if (c.lenientTemplates && typeof value === 'string' && value.includes('{{') && e.keyword !== 'additionalProperties' && e.keyword !== 'required') continue;
+    let msg: string;
+    let location = c.locate(e.instancePath);
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+        const hint = suggest(extra, propertiesAt(c.schema, e.instancePath));
+        msg = `unknown ${c.noun} '${fieldName(e.instancePath, extra)}'${hint ? ` (did you mean '${hint}'?)` : ''}; expected one of: ${propertiesAt(c.schema, e.instancePath).join(', ')}`;
+        location = c.locate(e.instancePath, extra) ?? location;
+        break;
+      }
+      case 'required':
+        msg = `missing required ${c.noun} '${fieldName(e.instancePath, String((e.params as { missingProperty: string }).missingProperty))}'`;
+        break;
+      case 'type':
+        msg = `'${fieldName(e.instancePath)}' must be ${String((e.params as { type: string }).type).replace(',', ' or ')}, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`}`;
+        break;
+      case 'enum':
+        msg = `'${fieldName(e.instancePath)}' must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`;
+        break;
+      case 'oneOf':
+      case 'anyOf':
+        // The branch errors that follow say it better; keep this one only when alone.
+        if (errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf')) continue;
+        msg = `'${fieldName(e.instancePath)}' does not match any allowed form`;
+        break;
+      default:
+        msg = `'${fieldName(e.instancePath)}' ${e.message ?? 'is invalid'}`;
+    }
+    const key = `${e.instancePath}|${msg}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(new RunbookError('VALIDATION', `${c.subject}: ${msg}`, { location, task: c.task }));
+  }
+  // A type error inside a oneOf branch is noise when another branch error explains the value.
+  return out;
+}
+
+/** Validate (and apply defaults to) a module's args after rendering; problems named with the task's location. */
+export function validateModuleArgs(module: ModuleDefinition, args: Record<string, unknown>, where: TemplateWhere, lenientTemplates = false): RunbookError[] {
+  const fn = compileSchema(module.schema);
+  if (fn(args)) return [];
+  return describeAjvErrors(fn.errors ?? [], {
+    subject: `task '${where.task ?? module.name}' (module ${module.name})`,
+    noun: 'argument',
+    schema: module.schema,
+    data: args,
+    locate: () => where.location,
+    task: where.task,
+    lenientTemplates,
+  });
+}
+
+export function throwIfProblems(problems: RunbookError[]): void {
+  if (problems.length > 0) throw new ValidationError(problems);
+}

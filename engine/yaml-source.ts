@@ -1,0 +1,82 @@
+// YAML files with source positions: parse once, then map any path in the value back to file:line:col.
+
+import { promises as fs } from 'node:fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { PlaybookError, type SourceLocation } from './errors.js';
+
+/** Files larger than this are refused before parsing (a playbook is text a person writes). */
+export const MAX_YAML_BYTES = 2 * 1024 * 1024;
+/** Aliases beyond this many are refused ("billion laughs"). */
+export const MAX_ALIASES = 200;
+
+export type YamlPath = Array<string | number>;
+
+export class SourceFile {
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    private readonly lc: LineCounter,
+    readonly value: unknown,
+  ) {}
+
+  private pos(offset: number): SourceLocation {
+    const { line, col } = this.lc.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** Location of the value at path (or of its key when `key` is true); falls back to the nearest parent. */
+  loc(path: YamlPath, key = false): SourceLocation {
+    for (let n = path.length; n >= 0; n--) {
+      const sub = path.slice(0, n);
+      if (key && n === path.length && n > 0) {
+        const parent = sub.length > 1 ? this.doc.getIn(sub.slice(0, -1), true) : this.doc.contents;
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(sub[sub.length - 1]));
+          const range = (pair?.key as Node | undefined)?.range;
+          if (range) return this.pos(range[0]);
+        }
+      }
+      const node = (sub.length === 0 ? this.doc.contents : this.doc.getIn(sub, true)) as Node | undefined;
+      if (node && (isMap(node) || isSeq(node) || isScalar(node)) && node.range) return this.pos(node.range[0]);
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+}
+
+/** Parse YAML text; syntax errors, duplicate keys and alias bombs become PlaybookErrors with file:line:col. */
+export function parseYaml(file: string, text: string): SourceFile {
+  if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+    throw new PlaybookError(`file is too large (${Buffer.byteLength(text)} bytes; the limit is ${MAX_YAML_BYTES})`, { location: { file, line: 1, col: 1 } });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const first = doc.errors[0];
+  if (first) {
+    const { line, col } = lc.linePos(first.pos[0]);
+    const msg = first.code === 'DUPLICATE_KEY' ? `duplicate key: ${first.message.replace(/^Map keys must be unique.*$/s, 'map keys must be unique')}` : first.message.split('\n')[0];
+    throw new PlaybookError(`invalid YAML: ${msg}`, { location: { file, line, col } });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    throw new PlaybookError(`invalid YAML: ${(e as Error).message} (too many alias expansions?)`, { location: { file, line: 1, col: 1 } });
+  }
+  return new SourceFile(file, doc, lc, value);
+}
+
+/** Read and parse a YAML file; a missing or unreadable file is a PlaybookError naming it. */
+export async function readYaml(file: string, what = 'file', from?: SourceLocation): Promise<SourceFile> {
+  let text: string;
+  try {
+    const st = await fs.stat(file);
+    if (st.size > MAX_YAML_BYTES) throw new PlaybookError(`${what} ${file} is too large (${st.size} bytes; the limit is ${MAX_YAML_BYTES})`, { location: from ?? { file, line: 1, col: 1 } });
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if (e instanceof PlaybookError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new PlaybookError(`cannot read ${what} ${file}: ${why}`, { location: from });
+  }
+  return parseYaml(file, text);
+}
