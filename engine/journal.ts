@@ -23,6 +23,8 @@ export type JournalLine =
   | { type: 'applied'; seq: number; host: string; undo?: unknown; ts: string }
   | { type: 'apply_failed'; seq: number; host: string; msg: string; ts: string }
   | { type: 'reverted'; seq: number; host: string; ts: string }
+  /** An irreversible change reported during a rollback: not reported again by the next one. */
+  | { type: 'revert_skipped'; seq: number; host: string; ts: string }
   | { type: 'revert_failed'; seq: number; host: string; msg: string; ts: string };
 
 export function runsDir(projectDir: string): string {
@@ -67,7 +69,7 @@ export async function readJournal(file: string): Promise<JournalLine[]> {
 
 /** Entries of a host still to revert (applied or possibly applied, not yet reverted), newest first. */
 export function pendingReverts(lines: JournalLine[], host?: string): JournalEntry[] {
-  const reverted = new Set(lines.filter((l) => l.type === 'reverted').map((l) => `${l.host}#${l.seq}`));
+  const reverted = new Set(lines.filter((l) => l.type === 'reverted' || l.type === 'revert_skipped').map((l) => `${l.host}#${l.seq}`));
   return lines
     .filter((l): l is JournalEntry => l.type === 'change')
     .filter((e) => (host === undefined || e.host === host) && !reverted.has(`${e.host}#${e.seq}`))

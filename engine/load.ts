@@ -8,6 +8,7 @@ import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
 import type { ModuleRegistry } from './types.js';
 import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
+import { checkTemplates } from './template.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -248,8 +249,11 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
     const argPath: YamlPath = [...at, moduleName, ...(m && typeof rawArgs === 'object' && m[1] in (rawArgs as object) ? [m[1]] : [])];
     l.problems.push(new RunbookError('VALIDATION', p.message, { location: src.loc(argPath, argPath.length > at.length + 1), task: name }));
   }
+  // Template syntax is checked up front: a typo in a template must not surface after other tasks ran.
+  const kw = keywords(raw);
+  l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
   if (l.problems.length > problemsBefore) return undefined;
-  return { ...keywords(raw), name, module: moduleName, args, location };
+  return { ...kw, name, module: moduleName, args, location };
 }
 
 /** The task keywords, normalized (defaults applied). */

@@ -9,7 +9,7 @@ import { loginUserOf } from './connection/index.js';
 import { ensureConnected, ensureFacts } from './run-connect.js';
 import type { HostState, RunContext } from './run-state.js';
 import type { Play, Task } from './playbook-types.js';
-import { evaluateCondition, renderString, renderValue, type TemplateWhere } from './template.js';
+import { evaluateCondition, renderShellString, renderString, renderValue, type TemplateWhere } from './template.js';
 import { validateModuleArgs } from './validate.js';
 import type { Change, Diff, ModuleContext, ModuleDefinition, TaskStatus } from './types.js';
 import { REDACTED } from './redact.js';
@@ -195,7 +195,7 @@ async function runItem(
     }
     const module = rc.registry.resolve(task.module!);
     if (!module) throw new ModuleError(`unknown module '${task.module}'`, { location: task.location, task: task.name });
-    const args = renderValue(task.args, ictx, where) as Record<string, unknown>;
+    const args = renderArgs(module, task.args, ictx, where);
     const problems = validateModuleArgs(module, args, where);
     if (problems.length > 0) throw problems[0];
 
@@ -244,6 +244,15 @@ async function runItem(
     const result = e instanceof ModuleError && e.result ? e.result : {};
     return { ...none, status: 'failed', msg: describeError(e), result: { ...result, failed: true, msg: describeError(e) } };
   }
+}
+
+/** Render a task's args; command-line args of the module render shell-quoted. */
+function renderArgs(module: ModuleDefinition, raw: Record<string, unknown>, ctx: Record<string, unknown>, where: TemplateWhere): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    out[k] = module.shellArgs?.includes(k) && typeof v === 'string' ? renderShellString(v, ctx, where) : renderValue(v, ctx, where);
+  }
+  return out;
 }
 
 function delegateState(rc: RunContext, name: string): HostState {

@@ -4,6 +4,7 @@
 import Handlebars from 'handlebars';
 import { TemplateError, formatLocation, type SourceLocation } from './errors.js';
 import { registerHelpers } from './template-helpers.js';
+import { quoteArg } from './shell-quote.js';
 
 export interface TemplateWhere {
   task?: string;
@@ -81,6 +82,23 @@ export function renderString(template: string, ctx: Record<string, unknown>, whe
   } catch (e) {
     throw translate(e, template, where);
   }
+}
+
+hb.registerHelper('__q', (value: unknown) => quoteArg(value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)));
+
+/**
+ * Render a command line: every {{expr}} is inserted shell-quoted (one word, whatever it holds);
+ * {{{expr}}} inserts raw text, for the rare value that is meant to be shell syntax.
+ */
+export function renderShellString(template: string, ctx: Record<string, unknown>, where?: TemplateWhere): string {
+  if (!template.includes('{{')) return template;
+  const quoted = template.replace(/(\{\{\{[^}]*\}\}\})|\{\{(~?)\s*([^#/!>^&{}\s~][^{}]*?)\s*(~?)\}\}/g, (all, triple: string | undefined, l: string, expr: string, r: string) => {
+    if (triple) return `{{${triple.slice(3, -3)}}}`;
+    if (/^else\b/.test(expr)) return all;
+    const call = /\s/.test(expr) && !expr.startsWith('(') ? `(${expr})` : expr;
+    return `{{${l}__q ${call}${r}}}`;
+  });
+  return renderString(quoted, ctx, where);
 }
 
 const SINGLE = /^\s*\{\{\s*([^{}#/!>&^][^{}]*?)\s*\}\}\s*$/;

@@ -177,6 +177,11 @@ export interface ModuleDefinition<A = any, S = any> {
    * Args may be a bare string in YAML (`command: ls -l`); this names the property it fills.
    */
   freeForm?: string;
+  /**
+   * Args that are command lines: their {{templates}} render shell-quoted ({{{x}}} for raw), so a value
+   * from a variable can never inject shell syntax.
+   */
+  shellArgs?: string[];
   inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
   plan(current: S, args: A, ctx: ModuleContext): Change[];
   apply(host: Host, args: A, changes: Change[], current: S, ctx: ModuleContext): Promise<ApplyResult | void>;

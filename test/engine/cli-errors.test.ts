@@ -35,7 +35,7 @@ describe('runbook play: bad input (exit 2, nothing run)', () => {
   });
 
   it('unknown module, with a suggestion', async () => {
-    const err = await expectRejected(`${head()}    - name: typo\n      coppy: { dest: /tmp/x, content: y }\n`, /site\.yml:6:\d+/);
+    const err = await expectRejected(`${head()}    - name: typo\n      coppy: { dest: /tmp/x, content: y }\n`, /site\.yml:7:7/);
     expect(err).to.contain('coppy');
     expect(err).to.contain('copy');
   });
@@ -75,7 +75,7 @@ describe('runbook play: bad input (exit 2, nothing run)', () => {
     await fs.writeFile(path.join(dir, 'site.yml'), `${head()}    - name: typo\n      coppy: { dest: /tmp/x }\n`);
     const res = await runCli(['validate', 'site.yml'], { cwd: dir });
     expect(res.code).to.equal(2);
-    expect(res.stderr).to.match(/site\.yml:6:\d+/);
+    expect(res.stderr).to.match(/site\.yml:7:7/);
   });
 
   it('runbook validate accepts a good playbook', async () => {

@@ -91,8 +91,9 @@ describe('runbook play (local connection)', () => {
     expect(failed?.task).to.equal('this one fails');
     expect(failed?.msg).to.contain('exit 3');
     const rollback = events.find((e) => e.event === 'rollback');
+    // The failed command is reported honestly: it may have done something, and commands cannot be undone.
     expect(rollback?.steps.map((s: { task: string; status: string }) => `${s.task}:${s.status}`)).to.deep.equal([
-      'greeting file:reverted', 'port line:reverted', 'config dir:reverted',
+      'this one fails:irreversible', 'greeting file:reverted', 'port line:reverted', 'config dir:reverted',
     ]);
     expect(recapOf(res.stdout).localhost).to.include({ failed: 1, rolled_back: 3 });
     // The host is exactly as it was before the run.

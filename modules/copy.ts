@@ -1,0 +1,49 @@
+// copy: a file with the given content (inline or from a file beside the playbook), mode and owner.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ModuleError } from '../engine/errors.js';
+import { defineModule } from '../engine/types.js';
+import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
+import { parseMode } from './lib/file-state.js';
+
+interface CopyArgs extends ContentArgs { content?: string; src?: string }
+
+export default defineModule<CopyArgs, ContentState>({
+  name: 'copy',
+  doc: 'Make a file have exactly the given content (inline `content` or a controller file `src`), mode and owner. Written atomically; diff shows the change; rollback restores the previous file.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    properties: {
+      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      content: { type: 'string', description: 'The file content. Exactly one of content and src.' },
+      src: { type: 'string', description: 'A file on the controller, relative to the playbook\'s folder.' },
+      mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
+      owner: { type: 'string', description: 'Owner user name. Kept when omitted.' },
+      group: { type: 'string', description: 'Group name. Kept when omitted.' },
+      force: { type: 'boolean', default: true, description: 'false: only create the file when missing; never replace its content.' },
+    },
+  },
+  examples: [
+    { name: 'A config file with a strict mode', args: { dest: '/etc/heketi/heketi.json', src: 'files/heketi.json', mode: '0600' } },
+    { name: 'Inline content', args: { dest: '/etc/modules-load.d/k8s.conf', content: 'br_netfilter\n' } },
+  ],
+  reversible: true,
+  async inspect(host, args, ctx) {
+    if ((args.content === undefined) === (args.src === undefined)) throw new ModuleError('copy needs exactly one of content and src');
+    let desired: Buffer;
+    if (args.content !== undefined) desired = Buffer.from(args.content);
+    else {
+      const file = path.resolve(ctx.playbookDir, args.src!);
+      desired = await fs.readFile(file).catch(() => {
+        throw new ModuleError(`src ${args.src} not found (looked at ${file})`);
+      });
+    }
+    return inspectContent(host, args.dest, desired, parseMode(args.mode));
+  },
+  plan: (current, args) => planContent(current, args),
+  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
+  revert: async (host, record) => revertContent(host, record),
+});

@@ -1,0 +1,123 @@
+// file: a path is a directory, an empty file, a symlink, or absent — with mode and owner.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+import { attributeChanges, formatMode, parseMode, readFileState, setAttributes, type FileState } from './lib/file-state.js';
+
+interface FileArgs {
+  path: string;
+  state: 'file' | 'directory' | 'absent' | 'touch' | 'link';
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  src?: string;
+}
+
+interface FileInspect {
+  file: FileState;
+  /** For state absent on a directory: its content as a base64 tar (when small), so rollback can restore it. */
+  archive?: string;
+}
+
+const MAX_ARCHIVE_BYTES = 8 * 1024 * 1024;
+
+async function run(host: Host, argv: string[], stdin?: string): Promise<string> {
+  const res = await host.run(argv, stdin !== undefined ? { stdin } : {});
+  if (res.code !== 0) throw new ModuleError(`${argv.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
+  return res.stdout;
+}
+
+export default defineModule<FileArgs, FileInspect>({
+  name: 'file',
+  doc: 'Make a path a directory, an (empty) file, a symlink, or absent, with the given mode and owner. Rollback removes what it created and restores what it removed.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: { type: 'string', description: 'Absolute path on the host.' },
+      state: { enum: ['file', 'directory', 'absent', 'touch', 'link'], default: 'file', description: 'directory: create (with parents); touch: create an empty file if missing; file: must already exist (only attributes are managed); link: a symlink to src; absent: remove (recursively).' },
+      mode: { type: ['string', 'integer'], description: 'Permissions as an octal string ("0755").' },
+      owner: { type: 'string', description: 'Owner user name.' },
+      group: { type: 'string', description: 'Group name.' },
+      src: { type: 'string', description: 'Link target (state: link).' },
+    },
+  },
+  examples: [
+    { name: 'A directory for etcd data', args: { path: '/mnt/root/var/lib/etcd', state: 'directory', mode: '0700' } },
+    { name: 'Remove a stale file', args: { path: '/etc/yum.repos.d/old.repo', state: 'absent' } },
+  ],
+  reversible: true,
+  async inspect(host, args) {
+    const file = await readFileState(host, args.path, args.state === 'absent');
+    let archive: string | undefined;
+    if (args.state === 'absent' && file.exists && file.type === 'directory') {
+      const size = Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]);
+      if (size <= MAX_ARCHIVE_BYTES) {
+        archive = (await run(host, ['sh', '-c', 'tar -C "$1" -czf - . | base64 -w0', 'sh', args.path])).trim();
+      }
+    }
+    return { file, archive };
+  },
+  plan({ file }, args): Change[] {
+    const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
+    const attrs = (what: string): Change[] => {
+      const diffs = attributeChanges(file, want);
+      return diffs.length ? [{ msg: `${what} ${args.path}: ${diffs.join(', ')}`, data: { attrs: true } }] : [];
+    };
+    switch (args.state) {
+      case 'absent':
+        if (!file.exists) return [];
+        return [{ msg: `remove ${file.type} ${args.path}`, diff: file.type === 'file' && !file.binary ? { path: args.path, before: file.content ?? '', after: '' } : undefined, data: { remove: true } }];
+      case 'directory':
+        if (!file.exists) return [{ msg: `create directory ${args.path}${want.mode !== undefined ? ` (mode ${formatMode(want.mode)})` : ''}`, data: { create: true } }];
+        if (file.type !== 'directory') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a directory`);
+        return attrs('directory');
+      case 'touch':
+        if (!file.exists) return [{ msg: `create empty file ${args.path}`, data: { create: true } }];
+        return attrs('file');
+      case 'file':
+        if (!file.exists) throw new ModuleError(`${args.path} does not exist (state: file manages an existing file; use touch or copy to create it)`);
+        return attrs(file.type ?? 'file');
+      case 'link': {
+        if (!args.src) throw new ModuleError('state: link needs src (the link target)');
+        if (!file.exists) return [{ msg: `link ${args.path} → ${args.src}`, data: { create: true } }];
+        if (file.type !== 'link') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a symlink`);
+        if (file.target !== args.src) return [{ msg: `relink ${args.path}: ${file.target} → ${args.src}`, data: { relink: true } }];
+        return attrs('link');
+      }
+    }
+  },
+  async apply(host, args, changes) {
+    const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
+    const data = Object.assign({}, ...changes.map((c) => c.data as object));
+    if (data.remove) await run(host, ['rm', '-rf', '--', args.path]);
+    if (data.create && args.state === 'directory') await run(host, ['mkdir', '-p', '--', args.path]);
+    if (data.create && args.state === 'touch') await host.writeFile(args.path, '', { mode: want.mode ?? 0o644 });
+    if ((data.create || data.relink) && args.state === 'link') await run(host, ['ln', '-sfn', '--', args.src!, args.path]);
+    if (data.create || data.attrs || data.relink) await setAttributes(host, args.path, want, args.state === 'link');
+  },
+  async revert(host, { before, args }) {
+    const f = before.file;
+    const now = await host.stat(args.path);
+    if (!f.exists) {
+      if (!now) return;
+      // Only what this task created is removed; a directory someone filled since is left (rmdir refuses).
+      await run(host, now.type === 'directory' ? ['rmdir', '--', args.path] : ['rm', '-f', '--', args.path]);
+      return;
+    }
+    if (!now) {
+      if (f.type === 'file') await host.writeFile(args.path, Buffer.from(f.content ?? '', f.binary ? 'base64' : 'utf8'), { mode: f.mode, owner: f.owner, group: f.group });
+      else if (f.type === 'link') await run(host, ['ln', '-s', '--', f.target!, args.path]);
+      else if (f.type === 'directory') {
+        if (!before.archive) throw new ModuleError(`${args.path} was a directory too large to keep for rollback; it cannot be restored`);
+        await run(host, ['mkdir', '-p', '--', args.path]);
+        await run(host, ['sh', '-c', 'base64 -d | tar -C "$1" -xzf -', 'sh', args.path], before.archive);
+      }
+    } else if (f.type === 'link' && now.type === 'link' && now.target !== f.target) {
+      await run(host, ['ln', '-sfn', '--', f.target!, args.path]);
+      return;
+    }
+    if (f.type !== 'link') await setAttributes(host, args.path, { mode: f.mode, owner: f.owner, group: f.group });
+  },
+});

@@ -1,0 +1,83 @@
+// What modules know about one file on a host, and how to put it back: shared by copy, template, lineinfile, file.
+
+import { ModuleError } from '../../engine/errors.js';
+import type { FileStat, Host } from '../../engine/types.js';
+
+export interface FileState {
+  path: string;
+  exists: boolean;
+  type?: FileStat['type'];
+  /** Text content (utf8) of a regular file; base64 when binary. */
+  content?: string;
+  binary?: boolean;
+  mode?: number;
+  owner?: string;
+  group?: string;
+  target?: string;
+}
+
+/** Normalise a mode given as "0644", "644", 0o644 or the YAML 1.2 integer 644 to its permission bits. */
+export function parseMode(mode: unknown): number | undefined {
+  if (mode === undefined || mode === null || mode === '') return undefined;
+  const text = typeof mode === 'number' ? String(mode) : String(mode).trim();
+  if (!/^0?[0-7]{3,4}$/.test(text)) throw new ModuleError(`invalid mode ${JSON.stringify(mode)}: use an octal string like "0644"`);
+  return parseInt(text, 8);
+}
+
+export function formatMode(mode: number | undefined): string {
+  return mode === undefined ? '-' : `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}
+
+export function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8000).includes(0);
+}
+
+/** Read a file's state (content included for regular files). */
+export async function readFileState(host: Host, path: string, withContent = true): Promise<FileState> {
+  const st = await host.stat(path);
+  if (!st) return { path, exists: false };
+  const state: FileState = { path, exists: true, type: st.type, mode: st.mode, owner: st.owner ?? String(st.uid), group: st.group ?? String(st.gid), target: st.target };
+  if (withContent && st.type === 'file') {
+    const buf = (await host.readFile(path)) ?? Buffer.alloc(0);
+    state.binary = isBinary(buf);
+    state.content = state.binary ? buf.toString('base64') : buf.toString('utf8');
+  }
+  return state;
+}
+
+export function contentBuffer(s: Pick<FileState, 'content' | 'binary'>): Buffer {
+  return Buffer.from(s.content ?? '', s.binary ? 'base64' : 'utf8');
+}
+
+/** Put a regular file back as it was (or remove it when it did not exist). */
+export async function restoreFile(host: Host, before: FileState): Promise<void> {
+  if (!before.exists) {
+    const res = await host.run(['rm', '-f', '--', before.path]);
+    if (res.code !== 0) throw new ModuleError(`cannot remove ${before.path}: ${res.stderr.trim()}`);
+    return;
+  }
+  if (before.type !== 'file') throw new ModuleError(`cannot restore ${before.path}: it was a ${before.type}, not a regular file`);
+  await host.writeFile(before.path, contentBuffer(before), { mode: before.mode, owner: before.owner, group: before.group });
+}
+
+/** chmod / chown through commands (argv, never a shell line). */
+export async function setAttributes(host: Host, path: string, attrs: { mode?: number; owner?: string; group?: string }, symlink = false): Promise<void> {
+  if (attrs.owner !== undefined || attrs.group !== undefined) {
+    const spec = `${attrs.owner ?? ''}${attrs.group !== undefined ? `:${attrs.group}` : ''}`;
+    const res = await host.run(['chown', ...(symlink ? ['-h'] : []), spec, '--', path]);
+    if (res.code !== 0) throw new ModuleError(`chown ${spec} ${path} failed: ${res.stderr.trim()}`);
+  }
+  if (attrs.mode !== undefined && !symlink) {
+    const res = await host.run(['chmod', formatMode(attrs.mode), '--', path]);
+    if (res.code !== 0) throw new ModuleError(`chmod ${formatMode(attrs.mode)} ${path} failed: ${res.stderr.trim()}`);
+  }
+}
+
+/** Human messages for mode/owner/group differences. */
+export function attributeChanges(current: FileState, want: { mode?: number; owner?: string; group?: string }): string[] {
+  const out: string[] = [];
+  if (want.mode !== undefined && current.mode !== want.mode) out.push(`mode ${formatMode(current.mode)} → ${formatMode(want.mode)}`);
+  if (want.owner !== undefined && current.owner !== want.owner) out.push(`owner ${current.owner} → ${want.owner}`);
+  if (want.group !== undefined && current.group !== want.group) out.push(`group ${current.group} → ${want.group}`);
+  return out;
+}

@@ -1,0 +1,45 @@
+// template: a Handlebars file rendered with the task's variables (never HTML-escaped) and written like copy.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ModuleError } from '../engine/errors.js';
+import { defineModule } from '../engine/types.js';
+import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
+import { parseMode } from './lib/file-state.js';
+
+interface TemplateArgs extends ContentArgs { src: string }
+
+export default defineModule<TemplateArgs, ContentState>({
+  name: 'template',
+  doc: 'Render a Handlebars template from the controller with the task\'s variables and facts (no HTML escaping; an undefined variable is an error) and write it like copy.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['src', 'dest'],
+    properties: {
+      src: { type: 'string', description: 'Template file on the controller, relative to the playbook\'s folder (or its templates/ subfolder).' },
+      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
+      owner: { type: 'string', description: 'Owner user name. Kept when omitted.' },
+      group: { type: 'string', description: 'Group name. Kept when omitted.' },
+      force: { type: 'boolean', default: true, description: 'false: only create the file when missing.' },
+    },
+  },
+  examples: [{ name: 'kubeadm config from variables', args: { src: 'templates/kubeadm.yaml.hbs', dest: '/etc/kubernetes/kubeadm.yaml', mode: '0600' } }],
+  reversible: true,
+  async inspect(host, args, ctx) {
+    const candidates = [path.resolve(ctx.playbookDir, args.src), path.resolve(ctx.playbookDir, 'templates', args.src)];
+    let text: string | undefined;
+    let used = candidates[0];
+    for (const c of candidates) {
+      text = await fs.readFile(c, 'utf8').catch(() => undefined);
+      if (text !== undefined) { used = c; break; }
+    }
+    if (text === undefined) throw new ModuleError(`template ${args.src} not found (looked at ${candidates.join(', ')})`);
+    const rendered = ctx.render(text, path.relative(ctx.playbookDir, used) || used);
+    return inspectContent(host, args.dest, Buffer.from(rendered), parseMode(args.mode));
+  },
+  plan: (current, args) => planContent(current, args),
+  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
+  revert: async (host, record) => revertContent(host, record),
+});
