@@ -145,7 +145,7 @@ async function loadTasks(l: Loader, src: SourceFile, at: YamlPath, list: unknown
 }
 
 function shortArgs(args: Record<string, unknown>): string {
-  const text = Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  const text = Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ').replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

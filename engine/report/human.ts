@@ -45,7 +45,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         done++;
         const label = check && ev.status === 'changed' ? 'would change' : ev.status;
         const msg = ev.status === 'ok' && !opts.verbose ? '' : ` ${ev.msg}`;
-        write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible ? c.dim(' [irreversible]') : ''}\n`);
+        write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible && ev.status === 'changed' ? c.dim(' [irreversible]') : ''}\n`);
         for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
         break;
       }

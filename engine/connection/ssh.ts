@@ -1,0 +1,312 @@
+// The ssh connection (ssh2): one connection per host per run, exec channels in parallel, SFTP for files
+// (atomic writes), host keys verified against known_hosts by default.
+
+import ssh2 from 'ssh2';
+import type { ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConnectionError } from '../errors.js';
+import { quoteArg, quoteCommand } from '../shell-quote.js';
+import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
+import type { ConnectionSettings } from './index.js';
+import { addHostKey, checkHostKey, fingerprint, knownHostsName } from './known-hosts.js';
+
+const { Client } = ssh2;
+
+export interface SshOptions {
+  /** Inventory name, for messages. */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  keyFile?: string;
+  passphrase?: string;
+  password?: string;
+  agent?: string;
+  knownHostsFiles: string[];
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+/** Build ssh options from a host's inventory vars. */
+export function sshOptionsFromVars(name: string, vars: Record<string, unknown>, s: ConnectionSettings): SshOptions {
+  const home = os.homedir();
+  const knownHosts = [vars.known_hosts ? String(vars.known_hosts) : undefined, path.join(home, '.ssh', 'known_hosts')].filter(Boolean) as string[];
+  return {
+    name,
+    address: String(vars.address ?? name),
+    port: Number(vars.port ?? 22),
+    user: String(vars.user ?? 'root'),
+    keyFile: vars.key ? String(vars.key).replace(/^~(?=\/)/, home) : undefined,
+    passphrase: process.env.RUNBOOK_SSH_PASSPHRASE,
+    password: vars.password !== undefined ? String(vars.password) : undefined,
+    agent: process.env.SSH_AUTH_SOCK,
+    knownHostsFiles: knownHosts,
+    acceptNewHostKeys: s.acceptNewHostKeys,
+    connectTimeoutMs: Number(vars.connect_timeout ?? 0) * 1000 || s.connectTimeoutMs,
+    commandTimeoutMs: s.commandTimeoutMs,
+  };
+}
+
+export async function openSshConnection(name: string, vars: Record<string, unknown>, settings: ConnectionSettings): Promise<Connection> {
+  const conn = new SshConnection(sshOptionsFromVars(name, vars, settings));
+  await conn.connect();
+  return conn;
+}
+
+/** Refuse private keys others can read, like ssh does. */
+export async function readPrivateKey(file: string): Promise<Buffer> {
+  const st = await fs.stat(file).catch(() => null);
+  if (!st) throw new ConnectionError(`private key ${file} not found`);
+  if (st.mode & 0o077) {
+    throw new ConnectionError(`private key ${file} is readable by others (mode 0${(st.mode & 0o777).toString(8)}); refusing to use it: chmod 600 ${file}`);
+  }
+  return fs.readFile(file);
+}
+
+const SFTP_NO_SUCH_FILE = 2;
+
+export class SshConnection implements Connection {
+  readonly kind = 'ssh' as const;
+  private client = new ssh2.Client();
+  private sftpPromise?: Promise<SFTPWrapper>;
+  private closed = false;
+  private lostReason?: string;
+  private ids?: Promise<{ users: Map<number, string>; groups: Map<number, string> }>;
+
+  constructor(private readonly o: SshOptions) {}
+
+  private where(): string {
+    return `${this.o.user}@${this.o.address}:${this.o.port}`;
+  }
+
+  async connect(): Promise<void> {
+    const o = this.o;
+    let hostKeyProblem: string | undefined;
+    const config: ConnectConfig = {
+      host: o.address,
+      port: o.port,
+      username: o.user,
+      readyTimeout: o.connectTimeoutMs,
+      keepaliveInterval: 5000,
+      keepaliveCountMax: 3,
+      agent: o.keyFile || o.password ? undefined : o.agent,
+      password: o.password,
+      passphrase: o.passphrase,
+      hostVerifier: ((key: Buffer, verify: (ok: boolean) => void) => {
+        checkHostKey(o.knownHostsFiles, o.address, o.port, key).then(async (verdict) => {
+          if (verdict === 'known') return verify(true);
+          if (verdict === 'changed') {
+            hostKeyProblem = `HOST KEY CHANGED for ${knownHostsName(o.address, o.port)} (host ${o.name}): the server offered ${fingerprint(key)}, which is not the key in ${o.knownHostsFiles.join(' or ')}. This may be an attack (or a reinstalled host). runbook never accepts a changed key: verify it, then remove the old line (ssh-keygen -R '${knownHostsName(o.address, o.port)}')`;
+            return verify(false);
+          }
+          if (o.acceptNewHostKeys) {
+            await addHostKey(o.knownHostsFiles[0], o.address, o.port, key);
+            return verify(true);
+          }
+          hostKeyProblem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then run with --accept-new-host-keys (or add it: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]})`;
+          verify(false);
+        }, () => verify(false));
+      }) as unknown as ConnectConfig['hostVerifier'],
+    };
+    if (o.keyFile) config.privateKey = await readPrivateKey(o.keyFile);
+    if (!o.keyFile && !o.password && !o.agent) {
+      const fallback = ['id_ed25519', 'id_rsa'].map((k) => path.join(os.homedir(), '.ssh', k));
+      for (const f of fallback) {
+        if (await fs.stat(f).then(() => true, () => false)) {
+          config.privateKey = await readPrivateKey(f);
+          break;
+        }
+      }
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error & { level?: string; code?: string }) => {
+        cleanup();
+        let cause = err.message;
+        if (hostKeyProblem) cause = hostKeyProblem;
+        else if (err.level === 'client-authentication') cause = `authentication failed for ${this.where()} (${o.keyFile ? `key ${o.keyFile}` : o.password ? 'password' : 'agent/default keys'})`;
+        else if (err.code === 'ECONNREFUSED') cause = `connection refused by ${o.address}:${o.port}`;
+        else if (/Timed out/i.test(err.message)) cause = `timed out after ${o.connectTimeoutMs / 1000} s connecting to ${o.address}:${o.port}`;
+        else if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') cause = `no route to ${o.address}:${o.port}`;
+        else if (/passphrase/i.test(err.message)) cause = `cannot decrypt private key ${o.keyFile}: set RUNBOOK_SSH_PASSPHRASE`;
+        reject(new ConnectionError(`${o.name}: ${cause}`, { host: o.name, cause: err }));
+      };
+      const onReady = () => {
+        cleanup();
+        resolve();
+      };
+      const cleanup = () => {
+        this.client.off('error', onError);
+        this.client.off('ready', onReady);
+      };
+      this.client.on('error', onError);
+      this.client.on('ready', onReady);
+      try {
+        this.client.connect(config);
+      } catch (e) {
+        onError(e as Error);
+      }
+    });
+    this.client.on('error', (err) => { this.lostReason = err.message; });
+    this.client.on('close', () => {
+      if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
+      this.closed = true;
+    });
+  }
+
+  private lost(extra = ''): ConnectionError {
+    return new ConnectionError(`${this.o.name}: connection lost (${this.lostReason ?? 'closed'})${extra}`, { host: this.o.name });
+  }
+
+  exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed) return Promise.reject(this.lost());
+    const line = quoteCommand(argv, { cwd: opts.cwd, env: opts.env });
+    const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
+    return new Promise((resolve, reject) => {
+      this.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
+        if (err) return reject(this.closed ? this.lost() : new ConnectionError(`${this.o.name}: cannot start a command: ${err.message}`, { host: this.o.name, cause: err }));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let code: number | null = null;
+        let signal: string | null = null;
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          stream.signal('KILL');
+          stream.close();
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('exit', (c: number | null, sig?: string) => {
+          code = c;
+          signal = sig ?? null;
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          if (!timedOut && code === null && signal === null && this.closed) return reject(this.lost(` while running ${argv[0]}`));
+          const stderr = Buffer.concat(errs).toString('utf8');
+          resolve({
+            code: timedOut ? null : code,
+            signal: timedOut ? 'TIMEOUT' : signal,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: timedOut ? `${stderr}command timed out after ${timeoutMs / 1000} s` : stderr,
+          });
+        });
+        stream.end(opts.stdin ?? '');
+      });
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    if (this.closed) return Promise.reject(this.lost());
+    this.sftpPromise ??= new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => (err ? reject(new ConnectionError(`${this.o.name}: SFTP unavailable: ${err.message}`, { host: this.o.name, cause: err })) : resolve(sftp)));
+    });
+    return this.sftpPromise;
+  }
+
+  private sftpCall<T>(fn: (sftp: SFTPWrapper, cb: (err: (Error & { code?: number }) | null | undefined, v?: T) => void) => void): Promise<T> {
+    return this.sftp().then((sftp) => new Promise<T>((resolve, reject) => {
+      fn(sftp, (err, v) => {
+        if (err) {
+          if (this.closed) return reject(this.lost());
+          return reject(err);
+        }
+        resolve(v as T);
+      });
+    }));
+  }
+
+  async readFile(file: string): Promise<Buffer | null> {
+    try {
+      return await this.sftpCall<Buffer>((s, cb) => s.readFile(file, (e: Error | null | undefined, b?: Buffer) => cb(e, b)));
+    } catch (e) {
+      if ((e as { code?: number }).code === SFTP_NO_SUCH_FILE) return null;
+      throw e instanceof ConnectionError ? e : new ConnectionError(`${this.o.name}: cannot read ${file}: ${(e as Error).message}`, { host: this.o.name, cause: e });
+    }
+  }
+
+  /** uid/gid ↔ names on the remote, read once per connection. */
+  private idMaps(): Promise<{ users: Map<number, string>; groups: Map<number, string> }> {
+    this.ids ??= this.exec(['sh', '-c', 'getent passwd; echo @@; getent group']).then((r) => {
+      const [pw, gr] = r.stdout.split('@@\n');
+      const parse = (t: string) => new Map((t ?? '').split('\n').filter(Boolean).map((l) => l.split(':')).map((f) => [Number(f[2]), f[0]] as [number, string]));
+      return { users: parse(pw), groups: parse(gr) };
+    });
+    return this.ids;
+  }
+
+  private async idOf(kind: 'users' | 'groups', name: string): Promise<number> {
+    if (/^\d+$/.test(name)) return Number(name);
+    const maps = await this.idMaps();
+    for (const [id, n] of maps[kind]) if (n === name) return id;
+    throw new ConnectionError(`${this.o.name}: unknown ${kind === 'users' ? 'user' : 'group'} '${name}'`);
+  }
+
+  async writeFile(file: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
+    const existing = await this.stat(file);
+    const mode = opts.mode ?? (existing?.type === 'file' ? existing.mode : 0o644);
+    const uid = opts.owner !== undefined ? await this.idOf('users', opts.owner) : existing?.uid;
+    const gid = opts.group !== undefined ? await this.idOf('groups', opts.group) : existing?.gid;
+    const tmp = path.posix.join(path.posix.dirname(file), `.${path.posix.basename(file)}.runbook-${process.pid}-${Date.now()}.tmp`);
+    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    try {
+      // Created 0600: never readable by others before the final mode is set.
+      const handle = await this.sftpCall<Buffer>((s, cb) => s.open(tmp, 'wx', { mode: 0o600 }, (e: Error | null | undefined, h?: Buffer) => cb(e, h)));
+      let offset = 0;
+      while (offset < buf.length) {
+        const n = Math.min(32 * 1024, buf.length - offset);
+        await this.sftpCall<void>((s, cb) => s.write(handle, buf, offset, n, offset, (e: Error | null | undefined) => cb(e)));
+        offset += n;
+      }
+      if (uid !== undefined || gid !== undefined) {
+        await this.sftpCall<void>((s, cb) => s.fchown(handle, uid ?? existing?.uid ?? 0, gid ?? existing?.gid ?? 0, (e: Error | null | undefined) => cb(e)));
+      }
+      await this.sftpCall<void>((s, cb) => s.fchmod(handle, mode, (e: Error | null | undefined) => cb(e)));
+      await this.sftpCall<void>((s, cb) => {
+        const sync = (s as unknown as { ext_openssh_fsync?: (h: Buffer, cb: (e?: Error) => void) => void }).ext_openssh_fsync;
+        if (sync) sync.call(s, handle, (e?: Error) => cb(e));
+        else cb(null);
+      });
+      await this.sftpCall<void>((s, cb) => s.close(handle, (e: Error | null | undefined) => cb(e)));
+      await this.sftpCall<void>((s, cb) => s.ext_openssh_rename(tmp, file, (e: Error | null | undefined) => cb(e)));
+    } catch (e) {
+      await this.exec(['rm', '-f', '--', tmp]).catch(() => {});
+      if (e instanceof ConnectionError) throw e;
+      throw new ConnectionError(`${this.o.name}: cannot write ${file}: ${(e as Error).message}`, { host: this.o.name, cause: e });
+    }
+  }
+
+  async stat(file: string): Promise<FileStat | null> {
+    let st: Stats;
+    try {
+      st = await this.sftpCall<Stats>((s, cb) => s.lstat(file, (e: Error | null | undefined, v?: Stats) => cb(e, v)));
+    } catch (e) {
+      if ((e as { code?: number }).code === SFTP_NO_SUCH_FILE) return null;
+      throw e;
+    }
+    const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'link' : 'other';
+    const maps = await this.idMaps();
+    return {
+      type,
+      mode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+      size: st.size,
+      owner: maps.users.get(st.uid),
+      group: maps.groups.get(st.gid),
+      target: type === 'link' ? await this.sftpCall<string>((s, cb) => s.readlink(file, (e: Error | null | undefined, t?: string) => cb(e, t))) : undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.end();
+  }
+}
+
+/** For messages and tests: the exact command line a remote shell receives for argv. */
+export const remoteCommandLine = (argv: string[]) => argv.map(quoteArg).join(' ');
