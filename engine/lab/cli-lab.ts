@@ -1,0 +1,58 @@
+// `runbook lab up [N] | down | status | ssh HOST | inventory`: a throwaway fleet of real SSH hosts on this machine.
+
+import { spawnSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { labDown, labInventory, labStatus, labUp, listLabs, readLabState, type LabState } from './lab.js';
+
+const DEFAULT_LAB = 'default';
+
+async function mustHave(name: string): Promise<LabState> {
+  const s = await readLabState(name);
+  if (!s) throw new Error(`no lab named '${name}' is up (runbook lab up 3${name === DEFAULT_LAB ? '' : ` --name ${name}`})`);
+  return s;
+}
+
+export function registerLabCommand(program: Command): void {
+  const lab = program.command('lab').description('a throwaway fleet of real SSH hosts on this machine (needs root on Linux)');
+  const nameOpt = (c: Command) => c.option('--name <name>', 'lab name (several labs can run at once)', DEFAULT_LAB);
+
+  nameOpt(lab.command('up [hosts]').description('bring up N hosts (default 3), or grow the lab to N'))
+    .option('--prefix <prefix>', 'host name prefix', 'node')
+    .action(async (hosts: string | undefined, o: { name: string; prefix: string }) => {
+      const t0 = Date.now();
+      const s = await labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix });
+      process.stdout.write(`lab '${s.name}' is up: ${s.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      for (const h of s.hosts) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address}\n`);
+      process.stdout.write(`inventory: ${s.inventoryPath}\ntry:       runbook play playbooks/hello-lab.yml -i ${s.inventoryPath}\n`);
+    });
+
+  nameOpt(lab.command('down').description('remove the lab: processes, namespaces, links, mounts, state'))
+    .option('--all', 'remove every lab on this machine')
+    .action(async (o: { name: string; all?: boolean }) => {
+      const names = o.all ? (await listLabs()).map((l) => l.name) : [o.name];
+      for (const n of names) await labDown(n);
+      process.stdout.write(`removed: ${names.join(', ') || '(no labs)'}\n`);
+    });
+
+  lab.command('status').description('labs on this machine and their hosts').action(async () => {
+    const labs = await listLabs();
+    if (labs.length === 0) process.stdout.write('no labs\n');
+    for (const s of labs) {
+      process.stdout.write(`lab '${s.name}' (${s.hosts.length} hosts, inventory ${s.inventoryPath})\n`);
+      for (const h of await labStatus(s)) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} sshd ${h.sshd ? 'up' : 'DOWN'}${h.netns ? '' : ' (namespace missing)'}\n`);
+    }
+  });
+
+  nameOpt(lab.command('inventory').description('print the lab inventory (YAML)')).action(async (o: { name: string }) => {
+    process.stdout.write(labInventory(await mustHave(o.name)));
+  });
+
+  nameOpt(lab.command('ssh <host> [command...]').description('open a shell (or run a command) on a lab host over ssh'))
+    .action(async (host: string, command: string[], o: { name: string }) => {
+      const s = await mustHave(o.name);
+      const h = s.hosts.find((x) => x.name === host);
+      if (!h) throw new Error(`no host '${host}' in lab '${s.name}' (hosts: ${s.hosts.map((x) => x.name).join(', ')})`);
+      const res = spawnSync('ssh', ['-i', s.keyPath, '-o', `UserKnownHostsFile=${s.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', `root@${h.address}`, ...command], { stdio: 'inherit' });
+      process.exitCode = res.status ?? 1;
+    });
+}

@@ -1,0 +1,165 @@
+// The real CLI against lab hosts over SSH: facts, isolation between hosts, become, unreachable hosts, host keys,
+// hostile template values.
+
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsonEvents, runCli } from '../helpers/cli.js';
+import { acquireLab, type TestLab } from '../helpers/lab.js';
+
+describe('lab over SSH (real sshd in network namespaces)', function () {
+  this.timeout(120_000);
+  let lab: TestLab;
+  let dir: string;
+
+  before(async function () {
+    lab = await acquireLab(3, this);
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-lab-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function play(yaml: string, args: string[] = [], inventory = lab.inventoryPath) {
+    await fs.writeFile(path.join(dir, 'site.yml'), yaml);
+    return runCli(['play', 'site.yml', '-i', inventory, '--format', 'json', ...args], { cwd: dir });
+  }
+
+  it('gathers facts that match each host', async () => {
+    const res = await runCli(['facts', '-i', lab.inventoryPath, 'lab'], { cwd: dir });
+    expect(res.code, res.stderr).to.equal(0);
+    const facts = JSON.parse(res.stdout);
+    for (const h of lab.hosts) {
+      const real = await lab.exec(h.name, ['sh', '-c', 'hostname; . /etc/os-release; echo $ID $VERSION_ID; uname -r']);
+      const [hostname, os, kernel] = real.stdout.trim().split('\n');
+      expect(facts[h.name].hostname).to.equal(hostname).and.to.equal(h.name);
+      expect(`${facts[h.name].os_id} ${facts[h.name].os_version}`).to.equal(os);
+      expect(facts[h.name].kernel).to.equal(kernel);
+      expect(facts[h.name].ipv4).to.deep.equal([h.address]);
+    }
+  });
+
+  it('changes only the hosts it targets, and converges idempotently', async () => {
+    const yaml = `- hosts: node2\n  tasks:\n    - name: marker\n      copy: { dest: /etc/runbook-marker, content: "{{inventory_hostname}} {{facts.default_ipv4}}\\n", mode: "0600" }\n    - name: dir\n      file: { path: /srv/app, state: directory, mode: "0750" }\n    - name: line\n      lineinfile: { path: /etc/runbook-extra, line: "extra", create: true }\n`;
+    const first = await play(yaml);
+    expect(first.code, first.stderr + first.stdout).to.equal(0);
+    expect(await lab.readFile('node2', '/etc/runbook-marker')).to.equal(`node2 ${lab.hosts[1].address}\n`);
+    expect(await lab.readFile('node2', '/etc/runbook-extra')).to.equal('extra\n');
+    expect((await lab.exec('node2', ['stat', '-c', '%a', '/etc/runbook-marker'])).stdout.trim()).to.equal('600');
+    expect((await lab.exec('node2', ['stat', '-c', '%a %F', '/srv/app'])).stdout.trim()).to.equal('750 directory');
+    expect(await lab.readFile('node1', '/etc/runbook-marker')).to.equal(null);
+    expect(await lab.readFile('node3', '/etc/runbook-marker')).to.equal(null);
+    const second = await play(yaml);
+    const recap = jsonEvents(second.stdout).find((e) => e.event === 'recap')!;
+    expect(recap.hosts.node2).to.include({ changed: 0, ok: 3 });
+    const check = await play(yaml, ['--check', '--detect-drift']);
+    expect(check.code).to.equal(0);
+  });
+
+  it('becomes root through sudo when logged in as another user', async () => {
+    for (const h of ['node1']) {
+      await lab.exec(h, ['sh', '-c', 'id deploy >/dev/null 2>&1 || useradd -m -s /bin/sh deploy; usermod -p "*" deploy; mkdir -p /home/deploy/.ssh; cp /root/.ssh/authorized_keys /home/deploy/.ssh/; chown -R deploy /home/deploy/.ssh; echo "deploy ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/deploy; chmod 0440 /etc/sudoers.d/deploy']);
+    }
+    const inv = path.join(dir, 'inv.yml');
+    await fs.writeFile(inv, `all:\n  hosts:\n    node1: { address: ${lab.hosts[0].address}, user: deploy, key: ${lab.keyPath}, known_hosts: ${lab.knownHostsPath} }\n`);
+    const res = await play(`- hosts: node1\n  tasks:\n    - name: who am i\n      command: id -un\n      register: plain\n      changed_when: false\n    - name: as root\n      command: id -un\n      become: true\n      register: rooted\n      changed_when: false\n    - name: root-owned file\n      shell: { cmd: "echo {{plain.stdout}}-{{rooted.stdout}} > /root/become.txt", creates: /root/become.txt }\n      become: true\n`, [], inv);
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(await lab.readFile('node1', '/root/become.txt')).to.equal('deploy-root\n');
+  });
+
+  it('hostile values from variables never reach a shell as code', async () => {
+    const evil = `$(touch /tmp/pwned1); touch /tmp/pwned2 \`touch /tmp/pwned3\` ' " \n; rm -rf /tmp/nothing && touch /tmp/pwned4 ünïcødé`;
+    await fs.writeFile(path.join(dir, 'vars.yml'), JSON.stringify({ evil }));
+    const res = await play(`- hosts: node1\n  tasks:\n    - name: via shell\n      shell: "printf '%s' {{evil}} > /tmp/evil-shell.txt"\n    - name: via command\n      command: "touch /tmp/ok-{{inventory_hostname}} {{evil}}"\n      ignore_errors: true\n    - name: via command argv\n      command: { argv: [sh, -c, 'printf "%s" "$1" > /tmp/evil-argv.txt', sh, "{{evil}}"] }\n`, ['-e', '@vars.yml']);
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    for (const marker of ['/tmp/pwned1', '/tmp/pwned2', '/tmp/pwned3', '/tmp/pwned4']) {
+      expect((await lab.exec('node1', ['test', '-e', marker])).code, `${marker} exists`).to.equal(1);
+    }
+    expect(await lab.readFile('node1', '/tmp/evil-shell.txt')).to.equal(evil);
+    expect(await lab.readFile('node1', '/tmp/evil-argv.txt')).to.equal(evil);
+  });
+
+  it('reports a host that cannot be reached as unreachable while the others finish', async () => {
+    await lab.stopSshd('node3');
+    try {
+      const res = await play(`- hosts: lab\n  tasks:\n    - name: note\n      copy: { dest: /tmp/reach.txt, content: "yes\\n" }\n`);
+      expect(res.code).to.equal(1);
+      const recap = jsonEvents(res.stdout).find((e) => e.event === 'recap')!;
+      expect(recap.hosts.node3.unreachable).to.equal(1);
+      expect(recap.hosts.node1).to.include({ changed: 1, unreachable: 0 });
+      const ev = jsonEvents(res.stdout).find((e) => e.event === 'task' && e.host === 'node3')!;
+      expect(ev.status).to.equal('unreachable');
+      expect(ev.msg).to.match(/connection refused/);
+      expect(await lab.readFile('node2', '/tmp/reach.txt')).to.equal('yes\n');
+    } finally {
+      await lab.startSshd('node3');
+    }
+  });
+
+  it('reports a connection that drops mid-run as unreachable and journals what it did', async () => {
+    const started = Date.now();
+    const pending = play(`- hosts: lab\n  tasks:\n    - name: first\n      copy: { dest: /tmp/drop1.txt, content: "1" }\n    - name: wait\n      command: sleep 2\n    - name: second\n      copy: { dest: /tmp/drop2.txt, content: "2" }\n`);
+    // Kill every sshd of node3 (listener and the session serving runbook) while `wait` runs.
+    await new Promise((r) => setTimeout(r, 1200));
+    // Only node3's sshd processes: every host shares the PID namespace, so filter by network namespace.
+    const pids = (await lab.exec('node3', ['sh', '-c', 'me=$(readlink /proc/self/ns/net); for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sshd ] && [ "$(readlink $p/ns/net)" = "$me" ] && echo ${p#/proc/}; done'])).stdout.split('\n').filter(Boolean);
+    expect(pids.length).to.be.greaterThan(0);
+    for (const p of pids) await lab.exec('node3', ['kill', '-9', p]);
+    const res = await pending;
+    expect(Date.now() - started).to.be.lessThan(60_000);
+    expect(res.code).to.equal(1);
+    const recap = jsonEvents(res.stdout).find((e) => e.event === 'recap')!;
+    expect(recap.hosts.node3.unreachable).to.equal(1);
+    expect(recap.hosts.node1.failed + recap.hosts.node1.unreachable).to.equal(0);
+    expect(await lab.readFile('node1', '/tmp/drop2.txt')).to.equal('2');
+    await lab.startSshd('node3');
+    // The journal of the run still allows undoing node3's first change later.
+    const run = jsonEvents(res.stdout).find((e) => e.event === 'run_start')!.run as string;
+    const rb = await runCli(['rollback', run, '-l', 'node3'], { cwd: dir });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    expect(await lab.readFile('node3', '/tmp/drop1.txt')).to.equal(null);
+  });
+
+  it('refuses an unknown host key with its fingerprint, and accepts it only when asked', async () => {
+    const kh = path.join(dir, 'known_hosts');
+    await fs.writeFile(kh, '');
+    const inv = path.join(dir, 'inv.yml');
+    await fs.writeFile(inv, `all:\n  hosts:\n    node1: { address: ${lab.hosts[0].address}, key: ${lab.keyPath}, known_hosts: ${kh} }\n`);
+    const yaml = `- hosts: node1\n  gather_facts: false\n  tasks:\n    - command: "true"\n`;
+    const res = await play(yaml, [], inv);
+    expect(res.code).to.equal(1);
+    const ev = jsonEvents(res.stdout).find((e) => e.event === 'task')!;
+    expect(ev.status).to.equal('unreachable');
+    expect(ev.msg).to.match(/unknown host key for 10\.213\.\d+\.10 .*SHA256:[A-Za-z0-9+/]{43}.*--accept-new-host-keys/s);
+    const accepted = await play(yaml, ['--accept-new-host-keys'], inv);
+    expect(accepted.code, accepted.stdout).to.equal(0);
+    expect(await fs.readFile(kh, 'utf8')).to.match(/^\|1\|.+ ssh-ed25519 /);
+    const again = await play(yaml, [], inv);
+    expect(again.code).to.equal(0);
+  });
+
+  it('always refuses a changed host key, even with --accept-new-host-keys', async () => {
+    const kh = path.join(dir, 'known_hosts');
+    const other = (await lab.exec('node2', ['cat', '/etc/runbook-lab/ssh_host_ed25519_key.pub'])).stdout.split(' ').slice(0, 2).join(' ');
+    await fs.writeFile(kh, `${lab.hosts[0].address} ${other}\n`);
+    const inv = path.join(dir, 'inv.yml');
+    await fs.writeFile(inv, `all:\n  hosts:\n    node1: { address: ${lab.hosts[0].address}, key: ${lab.keyPath}, known_hosts: ${kh} }\n`);
+    const res = await play(`- hosts: node1\n  gather_facts: false\n  tasks:\n    - command: "true"\n`, ['--accept-new-host-keys'], inv);
+    expect(res.code).to.equal(1);
+    expect(jsonEvents(res.stdout).find((e) => e.event === 'task')!.msg).to.contain('HOST KEY CHANGED');
+  });
+
+  it('refuses a private key that others can read', async () => {
+    const key = path.join(dir, 'loose_key');
+    await fs.copyFile(lab.keyPath, key);
+    await fs.chmod(key, 0o644);
+    const inv = path.join(dir, 'inv.yml');
+    await fs.writeFile(inv, `all:\n  hosts:\n    node1: { address: ${lab.hosts[0].address}, key: ${key}, known_hosts: ${lab.knownHostsPath} }\n`);
+    const res = await play(`- hosts: node1\n  gather_facts: false\n  tasks:\n    - command: "true"\n`, [], inv);
+    expect(res.code).to.equal(1);
+    expect(jsonEvents(res.stdout).find((e) => e.event === 'task')!.msg).to.contain(`private key ${key} is readable by others (mode 0644)`);
+  });
+});
