@@ -256,6 +256,8 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     for (let j = i; j < Math.min(i + 8, all.length); j++) batch.push(startHost(s, j, all, pubKey));
     started.push(...(await Promise.all(batch)));
   }
+  // Hosts start concurrently; keep them in name order (node1, node2, ...).
+  s.hosts.sort((a, b) => Number(a.address.split('.')[3]) - Number(b.address.split('.')[3]));
   for (const { host } of started) {
     await waitFor(`sshd on ${host.name} (${host.address}:22)`, () => tcpOpen(host.address, 22), 15_000);
   }
