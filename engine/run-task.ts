@@ -313,9 +313,9 @@ async function invokeModule(
     try {
       const applied = await module.apply(host, args, changes, current, mctx);
       rc.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
-      status = 'changed';
-      msg = changes.map((c) => c.msg).join('; ');
-      result = { changed: true, ...(applied?.result ?? {}) };
+      status = applied?.changed === false ? 'ok' : 'changed';
+      msg = status === 'ok' ? `${changes.map((c) => c.msg).join('; ')}: nothing changed` : changes.map((c) => c.msg).join('; ');
+      result = { changed: status === 'changed', ...(applied?.result ?? {}) };
     } catch (e) {
       rc.journal.append({ type: 'apply_failed', seq, host: target.name, msg: rc.redactor.text(describeError(e)), ts: new Date().toISOString() });
       throw e;

@@ -126,6 +126,8 @@ export interface ApplyResult {
   result?: Record<string, unknown>;
   /** Extra state for revert, beyond the inspected `before` (e.g. which packages were really installed). */
   undo?: unknown;
+  /** false when carrying out the plan turned out to change nothing (e.g. apt-get update fetched no new lists). */
+  changed?: boolean;
 }
 
 /** What the journal keeps for one applied change; revert receives it. */

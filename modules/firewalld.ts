@@ -1,0 +1,119 @@
+// firewalld: ports, services and sources in a zone, runtime and permanent decided separately (so re-runs never
+// hit ALREADY_ENABLED and both configurations end up the same). Offline mode edits the permanent config only.
+
+import { ModuleError } from '../engine/errors.js';
+import { quoteArgv } from '../engine/shell-quote.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+
+type Kind = 'port' | 'service' | 'source';
+
+interface FirewalldArgs {
+  port?: string | string[];
+  service?: string | string[];
+  source?: string | string[];
+  zone: string;
+  permanent: boolean;
+  immediate: boolean;
+  state: 'enabled' | 'disabled';
+  offline: boolean;
+}
+
+interface Item { kind: Kind; value: string }
+interface FirewalldState { items: Array<Item & { runtime?: boolean; permanent?: boolean }>; running: boolean }
+
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function itemsOf(args: FirewalldArgs): Item[] {
+  const items = [
+    ...list(args.port).map((value) => ({ kind: 'port' as const, value })),
+    ...list(args.service).map((value) => ({ kind: 'service' as const, value })),
+    ...list(args.source).map((value) => ({ kind: 'source' as const, value })),
+  ];
+  for (const i of items) {
+    if (i.kind === 'port' && !/^\d{1,5}(-\d{1,5})?\/(tcp|udp|sctp|dccp)$/.test(i.value)) throw new ModuleError(`invalid port '${i.value}': write 24007/tcp or 49152-49251/tcp`);
+  }
+  if (items.length === 0) throw new ModuleError('firewalld needs port, service or source');
+  return items;
+}
+
+function cli(args: FirewalldArgs, scope: 'runtime' | 'permanent'): string[] {
+  if (args.offline) return ['firewall-offline-cmd', `--zone=${args.zone}`];
+  return ['firewall-cmd', ...(scope === 'permanent' ? ['--permanent'] : []), `--zone=${args.zone}`];
+}
+
+/** Every query in one round trip: one line of exit codes. */
+async function queryAll(host: Host, args: FirewalldArgs, items: Item[], scope: 'runtime' | 'permanent'): Promise<boolean[]> {
+  const script = items.map((i) => `${quoteArgv([...cli(args, scope), `--query-${i.kind}=${i.value}`])} >/dev/null 2>&1; printf '%s ' $?`).join('\n');
+  const res = await host.run(['sh', '-c', script]);
+  const codes = res.stdout.trim().split(/\s+/).map(Number);
+  return items.map((i, n) => {
+    if (codes[n] !== 0 && codes[n] !== 1) throw new ModuleError(`${cli(args, scope).join(' ')} --query-${i.kind}=${i.value} failed (exit ${codes[n]})`);
+    return codes[n] === 0;
+  });
+}
+
+export default defineModule<FirewalldArgs, FirewalldState>({
+  name: 'firewalld',
+  doc: 'Open (or close) ports, services and sources in a firewalld zone, runtime and permanent by default so both agree. Each is queried separately, so a re-run changes nothing and never fails with ALREADY_ENABLED. With offline: true (firewalld not running) the permanent configuration is edited with firewall-offline-cmd.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      port: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'Port or range with protocol: 24007/tcp, 49152-49251/tcp; or a list.' },
+      service: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'firewalld service name(s): nfs, samba, glusterfs.' },
+      source: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'Source network(s) in CIDR form.' },
+      zone: { type: 'string', default: 'public', description: 'The zone.' },
+      permanent: { type: 'boolean', default: true, description: 'Change the permanent configuration.' },
+      immediate: { type: 'boolean', default: true, description: 'Change the running configuration.' },
+      state: { enum: ['enabled', 'disabled'], default: 'enabled', description: 'Open or closed.' },
+      offline: { type: 'boolean', default: false, description: 'firewalld is not running: edit the permanent configuration with firewall-offline-cmd.' },
+    },
+  },
+  examples: [
+    { name: 'GlusterFS ports (seed 000)', args: { port: ['24007-24008/tcp', '24009/tcp', '49152-49251/tcp', '111/tcp', '111/udp', '2049/tcp', '38465-38469/tcp'] } },
+    { name: 'NFS and Samba services', args: { service: ['nfs', 'samba'] } },
+  ],
+  reversible: true,
+  async inspect(host, args) {
+    const items = itemsOf(args);
+    if (args.offline) {
+      const perm = await queryAll(host, args, items, 'permanent');
+      return { running: false, items: items.map((i, n) => ({ ...i, permanent: perm[n] })) };
+    }
+    const state = await host.run(['firewall-cmd', '--state']);
+    if (state.code !== 0) {
+      throw new ModuleError(`firewalld is not running on ${host.name} (firewall-cmd --state: ${(state.stdout + state.stderr).trim() || `exit ${state.code}`}): start it first, or set offline: true to edit the permanent configuration`);
+    }
+    const runtime = args.immediate ? await queryAll(host, args, items, 'runtime') : [];
+    const perm = args.permanent ? await queryAll(host, args, items, 'permanent') : [];
+    return { running: true, items: items.map((i, n) => ({ ...i, runtime: args.immediate ? runtime[n] : undefined, permanent: args.permanent ? perm[n] : undefined })) };
+  },
+  plan(s, args): Change[] {
+    const want = args.state === 'enabled';
+    const changes: Change[] = [];
+    for (const i of s.items) {
+      const scopes = (['runtime', 'permanent'] as const).filter((sc) => i[sc] !== undefined && i[sc] !== want);
+      if (scopes.length) changes.push({ msg: `${want ? 'open' : 'close'} ${i.kind} ${i.value} in zone ${args.zone} (${scopes.join(', ')})`, data: { kind: i.kind, value: i.value, scopes } });
+    }
+    return changes;
+  },
+  async apply(host, args, changes) {
+    await applyItems(host, args, changes, args.state === 'enabled');
+  },
+  async revert(host, { args, changes }) {
+    await applyItems(host, args, changes, args.state !== 'enabled');
+  },
+});
+
+/** One firewall-cmd call per scope for every item. */
+async function applyItems(host: Host, args: FirewalldArgs, changes: Change[], open: boolean): Promise<void> {
+  for (const scope of ['runtime', 'permanent'] as const) {
+    const flags = changes
+      .map((c) => c.data as { kind: Kind; value: string; scopes: string[] })
+      .filter((d) => d.scopes.includes(scope))
+      .map((d) => `--${open ? 'add' : 'remove'}-${d.kind}=${d.value}`);
+    if (flags.length === 0) continue;
+    const res = await host.run([...cli(args, scope), ...flags]);
+    if (res.code !== 0) throw new ModuleError(`${cli(args, scope).join(' ')} ${flags.join(' ')} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+  }
+}

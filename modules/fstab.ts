@@ -1,0 +1,140 @@
+// fstab: a filesystem line in /etc/fstab and, optionally, the mount itself. Bind mounts are recognised from
+// /proc/self/mountinfo so they are not remounted on every run; UUID=/LABEL= sources resolved through blkid.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { formatFstabLine, parseFstabLine, parseMountinfo, sameEntry, setFstabEntry, type FstabEntry } from './lib/fstab-line.js';
+
+interface FstabArgs {
+  path: string;
+  src?: string;
+  fstype: string;
+  opts: string;
+  dump: string | number;
+  passno: string | number;
+  state: 'present' | 'mounted' | 'unmounted' | 'absent';
+  fstab: string;
+}
+
+interface FstabState {
+  file: FileState;
+  mounted: boolean;
+  /** What is mounted at path now (for messages and drift). */
+  mountedSource?: string;
+  /** The device a UUID=/LABEL= source resolves to (blkid), when it does. */
+  resolved?: string;
+  /** For a bind mount: the directory currently bound at path, when it is one. */
+  boundFrom?: string;
+}
+
+const isBind = (opts: string) => opts.split(',').includes('bind') || opts.split(',').includes('rbind');
+
+function entryOf(args: FstabArgs): FstabEntry {
+  if (!args.src) throw new ModuleError(`fstab: state ${args.state} needs src`);
+  return { src: args.src, path: args.path, fstype: args.fstype, opts: args.opts, dump: String(args.dump), passno: String(args.passno) };
+}
+
+async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState, 'mounted' | 'mountedSource' | 'boundFrom'>> {
+  const info = parseMountinfo((await host.readFile('/proc/self/mountinfo'))?.toString('utf8') ?? '');
+  const at = info.filter((m) => m.mountPoint === args.path.replace(/\/+$/, '') || (args.path === '/' && m.mountPoint === '/')).pop();
+  if (!at) return { mounted: false };
+  // A bind mount shows its source directory as `root` relative to the filesystem mounted at some other point.
+  let boundFrom: string | undefined;
+  if (at.root !== '/') {
+    const base = info.filter((m) => m.source === at.source && m.root === '/' && m.mountPoint !== at.mountPoint).pop();
+    boundFrom = base ? `${base.mountPoint === '/' ? '' : base.mountPoint}${at.root}` : at.root;
+  }
+  return { mounted: true, mountedSource: at.source, boundFrom };
+}
+
+export default defineModule<FstabArgs, FstabState>({
+  name: 'fstab',
+  doc: 'Manage a line of /etc/fstab (options compared as sets; your line is written exactly as given) and optionally the mount: present (line only), mounted (line + mounted, mount point created), unmounted, absent. Bind mounts are recognised and not remounted on every run.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: { type: 'string', description: 'The mount point.' },
+      src: { type: 'string', description: 'Device, UUID=..., LABEL=..., or a directory for bind mounts.' },
+      fstype: { type: 'string', default: 'auto', description: 'Filesystem type (none for bind mounts).' },
+      opts: { type: 'string', default: 'defaults', description: 'Mount options, comma separated (compared as a set).' },
+      dump: { type: ['string', 'integer'], default: '0', description: 'dump field.' },
+      passno: { type: ['string', 'integer'], default: '0', description: 'fsck pass number.' },
+      state: { enum: ['present', 'mounted', 'unmounted', 'absent'], default: 'mounted', description: 'present: the line only; mounted: line and mount; unmounted: line, not mounted; absent: no line, not mounted.' },
+      fstab: { type: 'string', default: '/etc/fstab', description: 'The fstab file.' },
+    },
+  },
+  examples: [
+    { name: 'Data disk by UUID', args: { path: '/mnt/root', src: 'UUID=655a39e8-9a5d-45f3-ae14-73b4c5ed50c3', fstype: 'ext4', opts: 'defaults,rw,user,auto,exec' } },
+    { name: 'etcd data on the RAID', args: { path: '/var/lib/etcd', src: '/mnt/root/var/lib/etcd', fstype: 'none', opts: 'defaults,bind' } },
+  ],
+  reversible: true,
+  async inspect(host, args) {
+    const file = await readFileState(host, args.fstab);
+    let resolved: string | undefined;
+    if (args.src && /^(UUID|LABEL|PARTUUID)=/.test(args.src) && args.state === 'mounted') {
+      const [kind, value] = [args.src.slice(0, args.src.indexOf('=')), args.src.slice(args.src.indexOf('=') + 1)];
+      const res = await host.run(['blkid', kind === 'UUID' ? '-U' : kind === 'LABEL' ? '-L' : '-t', kind === 'PARTUUID' ? `PARTUUID=${value}` : value]);
+      resolved = res.code === 0 ? res.stdout.trim() || undefined : undefined;
+    }
+    return { file, resolved, ...(await mountState(host, args)) };
+  },
+  plan(s, args): Change[] {
+    const before = s.file.content ?? '';
+    const current = before.split('\n').map(parseFstabLine).find((e) => e?.path === args.path);
+    const changes: Change[] = [];
+    const wantLine = args.state !== 'absent';
+    const entry = wantLine ? entryOf(args) : undefined;
+    if (entry ? !current || !sameEntry(current, entry) : current) {
+      const after = setFstabEntry(before, args.path, entry);
+      changes.push({
+        msg: entry ? `${current ? 'update' : 'add'} ${args.fstab} line: ${formatFstabLine(entry)}` : `remove ${args.path} from ${args.fstab}`,
+        diff: { path: args.fstab, before, after },
+        data: { after },
+      });
+    }
+    if (args.state === 'mounted') {
+      if (/^(UUID|LABEL|PARTUUID)=/.test(args.src!) && !s.resolved && !s.mounted) {
+        throw new ModuleError(`${args.src} does not match any block device on this host (blkid found nothing): cannot mount ${args.path}`);
+      }
+      if (!s.mounted) changes.push({ msg: `mount ${args.path}`, data: { mount: true } });
+      else if (isBind(args.opts) && s.boundFrom !== undefined && s.boundFrom !== args.src) {
+        changes.push({ msg: `${args.path} is bound from ${s.boundFrom}, wanted ${args.src}: remount`, data: { remount: true } });
+      } else if (!isBind(args.opts) && s.mountedSource && !args.src!.includes('=') && s.mountedSource !== args.src && s.mountedSource !== s.resolved) {
+        changes.push({ msg: `${args.path} has ${s.mountedSource} mounted, wanted ${args.src}: remount`, data: { remount: true } });
+      } else if (current && entry && !sameEntry(current, entry) && s.mounted) {
+        changes.push({ msg: `remount ${args.path} with ${args.opts}`, data: { remount: true } });
+      }
+    }
+    if ((args.state === 'unmounted' || args.state === 'absent') && s.mounted) changes.push({ msg: `unmount ${args.path}`, data: { unmount: true } });
+    return changes;
+  },
+  async apply(host, args, changes) {
+    const must = async (cmd: string[]) => {
+      const res = await host.run(cmd);
+      if (res.code !== 0) throw new ModuleError(`${cmd.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    };
+    const d = Object.assign({}, ...changes.map((c) => c.data as object)) as { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean };
+    if (d.unmount || d.remount) await must(['umount', args.path]);
+    if (d.after !== undefined) await host.writeFile(args.fstab, d.after);
+    if (d.mount || d.remount) {
+      await must(['mkdir', '-p', args.path]);
+      if (isBind(args.opts)) await must(['mkdir', '-p', args.src!]);
+      await must(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), args.path]);
+    }
+  },
+  async revert(host, { before, args }) {
+    const now = await mountState(host, args);
+    if (now.mounted && !before.mounted) {
+      const res = await host.run(['umount', args.path]);
+      if (res.code !== 0) throw new ModuleError(`umount ${args.path} failed: ${res.stderr.trim()}`);
+    }
+    await restoreFile(host, before.file);
+    if (!now.mounted && before.mounted) {
+      const res = await host.run(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), args.path]);
+      if (res.code !== 0) throw new ModuleError(`mount ${args.path} failed: ${res.stderr.trim()}`);
+    }
+  },
+});

@@ -1,0 +1,45 @@
+// hostname: the machine's name, now and at boot (hostnamectl where systemd runs, else /etc/hostname + hostname).
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Host } from '../engine/types.js';
+import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+
+interface HostnameArgs { name: string }
+interface HostnameState { live: string; file: FileState; systemd: boolean }
+
+async function setLive(host: Host, name: string, systemd: boolean): Promise<void> {
+  const res = systemd ? await host.run(['hostnamectl', 'set-hostname', name]) : await host.run(['hostname', name]);
+  if (res.code !== 0) throw new ModuleError(`setting hostname ${name} failed: ${res.stderr.trim()}`);
+}
+
+export default defineModule<HostnameArgs, HostnameState>({
+  name: 'hostname',
+  doc: 'Set the hostname now and persistently (hostnamectl on systemd hosts; /etc/hostname + hostname elsewhere, e.g. Raspbian images without systemd-hostnamed).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: { name: { type: 'string', pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$', description: 'The new hostname (a unique one per board in a home cluster).' } },
+  },
+  examples: [{ name: 'Unique name per board', args: { name: '{{inventory_hostname}}' } }],
+  reversible: true,
+  async inspect(host) {
+    const live = (await host.run(['hostname'])).stdout.trim();
+    const systemd = host.facts.init_system === 'systemd' && (await host.run(['sh', '-c', 'command -v hostnamectl'])).code === 0;
+    return { live, file: await readFileState(host, '/etc/hostname'), systemd };
+  },
+  plan(s, args) {
+    const changes = [];
+    if (s.live !== args.name) changes.push({ msg: `set hostname to ${args.name} (was ${s.live})`, data: { live: true } });
+    if ((s.file.content ?? '').trim() !== args.name) changes.push({ msg: `write /etc/hostname: ${args.name}`, diff: { path: '/etc/hostname', before: s.file.content ?? '', after: `${args.name}\n` }, data: { file: true } });
+    return changes;
+  },
+  async apply(host, args, changes, s) {
+    if (changes.some((c) => (c.data as { file?: boolean }).file) && !s.systemd) await host.writeFile('/etc/hostname', `${args.name}\n`, { mode: 0o644 });
+    if (changes.some((c) => (c.data as { live?: boolean }).live) || s.systemd) await setLive(host, args.name, s.systemd);
+  },
+  async revert(host, { before }) {
+    await restoreFile(host, before.file);
+    await setLive(host, before.live, before.systemd);
+  },
+});

@@ -1,0 +1,138 @@
+// modprobe: a kernel module loaded (with its parameters) or not, and persisted in modules-load.d / modprobe.d.
+// Loaded state comes from /proc/modules (and modules.builtin): never from modprobe's exit code.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+
+interface ModprobeArgs {
+  name: string;
+  params?: string | Record<string, string | number>;
+  state: 'present' | 'absent';
+  persistent: 'present' | 'absent' | 'disabled';
+}
+
+interface ModprobeState {
+  loaded: boolean;
+  builtin: boolean;
+  /** Current values of the parameters asked for (from /sys/module/NAME/parameters). */
+  params: Record<string, string | undefined>;
+  loadFile: FileState;
+  optionsFile: FileState;
+}
+
+function paramMap(p: ModprobeArgs['params']): Record<string, string> {
+  if (p === undefined) return {};
+  if (typeof p !== 'string') return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(p.trim().split(/\s+/).filter(Boolean).map((kv) => {
+    const eq = kv.indexOf('=');
+    return eq < 0 ? [kv, '1'] : [kv.slice(0, eq), kv.slice(eq + 1)];
+  }));
+}
+
+/**
+ * Where the kernel's module state is read. Real hosts use the defaults; a host var can point elsewhere
+ * (documented: the lab's modprobe stand-in keeps its state in files because nothing can load here).
+ */
+function paths(host: Host) {
+  return {
+    procModules: String(host.vars.modprobe_proc_modules ?? '/proc/modules'),
+    sysModule: String(host.vars.modprobe_sys_module ?? '/sys/module'),
+  };
+}
+
+const loadFileOf = (name: string) => `/etc/modules-load.d/${name}.conf`;
+const optionsFileOf = (name: string) => `/etc/modprobe.d/${name}.conf`;
+
+export default defineModule<ModprobeArgs, ModprobeState>({
+  name: 'modprobe',
+  doc: 'Load (or unload) a kernel module with its parameters and persist it for boot (modules-load.d, modprobe.d options). A module already loaded with other parameters is reported as drift, not silently ok. Check mode writes nothing.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'Kernel module name, e.g. br_netfilter.' },
+      params: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: ['string', 'number'] } }], description: 'Module parameters: "a=1 b=2" or a mapping.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Loaded or not.' },
+      persistent: { enum: ['present', 'absent', 'disabled'], default: 'present', description: 'present: load at boot (modules-load.d) with its options (modprobe.d); absent: remove those files; disabled: leave boot configuration alone.' },
+    },
+  },
+  examples: [
+    { name: 'Bridge netfilter for Kubernetes', args: { name: 'br_netfilter' } },
+    { name: 'Device mapper for heketi', args: { name: 'dm_thin_pool' } },
+  ],
+  reversible: true,
+  async inspect(host, args) {
+    const p = paths(host);
+    const name = args.name.replace(/-/g, '_');
+    const proc = (await host.readFile(p.procModules))?.toString('utf8') ?? '';
+    const loaded = proc.split('\n').some((l) => l.split(' ')[0] === name);
+    const release = (await host.run(['uname', '-r'])).stdout.trim();
+    const builtinText = (await host.readFile(String(host.vars.modprobe_builtin ?? `/lib/modules/${release}/modules.builtin`)))?.toString('utf8') ?? '';
+    const builtin = builtinText.split('\n').some((l) => l.replace(/^.*\//, '').replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_') === name);
+    const params: Record<string, string | undefined> = {};
+    for (const key of Object.keys(paramMap(args.params))) {
+      params[key] = (await host.readFile(`${p.sysModule}/${name}/parameters/${key}`))?.toString('utf8').trim();
+    }
+    return { loaded, builtin, params, loadFile: await readFileState(host, loadFileOf(args.name)), optionsFile: await readFileState(host, optionsFileOf(args.name)) };
+  },
+  plan(s, args): Change[] {
+    const want = paramMap(args.params);
+    const changes: Change[] = [];
+    const paramText = Object.entries(want).map(([k, v]) => `${k}=${v}`).join(' ');
+    if (args.state === 'present') {
+      if (!s.loaded && !s.builtin) changes.push({ msg: `load ${args.name}${paramText ? ` ${paramText}` : ''}`, data: { load: true } });
+      else if (s.loaded) {
+        const wrong = Object.entries(want).filter(([k, v]) => s.params[k] !== undefined && s.params[k] !== v);
+        if (wrong.length > 0) {
+          changes.push({ msg: `${args.name} is loaded with ${wrong.map(([k]) => `${k}=${s.params[k]}`).join(' ')}, wanted ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}: reload it`, data: { reload: true } });
+        }
+      }
+    } else if (s.loaded) {
+      if (s.builtin) throw new ModuleError(`${args.name} is built into the kernel and cannot be unloaded`);
+      changes.push({ msg: `unload ${args.name}`, data: { unload: true } });
+    }
+    if (args.persistent !== 'disabled') {
+      const present = args.persistent === 'present' && args.state === 'present';
+      const file = (f: FileState, content: string | undefined, what: string) => {
+        const before = f.content ?? '';
+        if (content === undefined ? !f.exists : f.exists && before === content) return;
+        changes.push({ msg: content === undefined ? `remove ${f.path}` : `${f.exists ? 'update' : 'write'} ${f.path} (${what})`, diff: { path: f.path, before, after: content ?? '' }, data: { path: f.path, content: content ?? null } });
+      };
+      file(s.loadFile, present ? `${args.name}\n` : undefined, 'load at boot');
+      file(s.optionsFile, present && paramText ? `options ${args.name} ${paramText}\n` : undefined, 'module options');
+    }
+    return changes;
+  },
+  async apply(host, args, changes) {
+    const want = paramMap(args.params);
+    const argv = Object.entries(want).map(([k, v]) => `${k}=${v}`);
+    const must = async (cmd: string[]) => {
+      const res = await host.run(cmd);
+      if (res.code !== 0) throw new ModuleError(`${cmd.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    };
+    for (const c of changes) {
+      const d = c.data as { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null };
+      if (d.load) await must(['modprobe', args.name, ...argv]);
+      if (d.reload) { await must(['modprobe', '-r', args.name]); await must(['modprobe', args.name, ...argv]); }
+      if (d.unload) await must(['modprobe', '-r', args.name]);
+      if (d.path) {
+        if (d.content === null) await must(['rm', '-f', '--', d.path]);
+        else { await must(['mkdir', '-p', d.path.replace(/\/[^/]+$/, '')]); await host.writeFile(d.path, d.content!, { mode: 0o644 }); }
+      }
+    }
+  },
+  async revert(host, { before, args, changes }) {
+    await restoreFile(host, before.loadFile);
+    await restoreFile(host, before.optionsFile);
+    const did = Object.assign({}, ...changes.map((c) => c.data as object));
+    if (did.load) await host.run(['modprobe', '-r', args.name]);
+    if (did.unload || did.reload) {
+      const old = Object.entries(before.params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+      if (did.reload) await host.run(['modprobe', '-r', args.name]);
+      const res = await host.run(['modprobe', args.name, ...old]);
+      if (res.code !== 0) throw new ModuleError(`reloading ${args.name} failed: ${res.stderr.trim()}`);
+    }
+  },
+});

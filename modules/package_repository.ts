@@ -1,0 +1,108 @@
+// package_repository: an apt source (with its signed-by keyring) or a yum .repo file — where every seed starts.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+
+interface RepoArgs {
+  name: string;
+  repo?: string;
+  baseurl?: string;
+  key?: string;
+  key_src?: string;
+  gpgcheck: boolean;
+  enabled: boolean;
+  state: 'present' | 'absent';
+  use?: 'auto' | 'apt' | 'yum';
+}
+
+interface RepoState { kind: 'apt' | 'yum'; source: FileState; keyring: FileState; key?: string }
+
+const aptSource = (name: string) => `/etc/apt/sources.list.d/${name}.list`;
+const aptKeyring = (name: string) => `/etc/apt/keyrings/${name}.asc`;
+const yumRepo = (name: string) => `/etc/yum.repos.d/${name}.repo`;
+
+function kindOf(host: Host, use: RepoArgs['use']): 'apt' | 'yum' {
+  if (use === 'apt' || use === 'yum') return use;
+  return host.facts.pkg_mgr === 'apt' ? 'apt' : 'yum';
+}
+
+/** The exact file contents wanted. */
+export function repoFiles(kind: 'apt' | 'yum', args: RepoArgs, key: string | undefined): { source: string; keyring?: string } {
+  if (kind === 'apt') {
+    if (!args.repo) throw new ModuleError('an apt repository needs repo: "deb [arch=amd64] URL SUITE COMPONENTS"');
+    let line = args.repo.trim();
+    if (key !== undefined && !/signed-by=/.test(line)) {
+      line = /^deb(-src)?\s+\[/.test(line) ? line.replace(/\[/, `[signed-by=${aptKeyring(args.name)} `) : line.replace(/^(deb(-src)?)\s+/, `$1 [signed-by=${aptKeyring(args.name)}] `);
+    }
+    return { source: `${line}\n`, keyring: key };
+  }
+  if (!args.baseurl) throw new ModuleError('a yum repository needs baseurl');
+  return {
+    source: [`[${args.name}]`, `name=${args.name}`, `baseurl=${args.baseurl}`, `enabled=${args.enabled ? 1 : 0}`, `gpgcheck=${args.gpgcheck ? 1 : 0}`, ...(args.key_src || args.key ? [`gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-${args.name}`] : []), ''].join('\n'),
+    keyring: key,
+  };
+}
+
+export default defineModule<RepoArgs, RepoState>({
+  name: 'package_repository',
+  doc: 'Add (or remove) a package repository: an apt source with its own signed-by keyring in /etc/apt/keyrings, or a yum .repo file with its GPG key. The key comes from the controller (key_src) or inline (key): nothing is downloaded behind your back. Follow it with package: {update_cache: true}.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'File name of the source / repo id (docker, kubernetes, gluster).' },
+      repo: { type: 'string', description: 'apt: the deb line ("deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable").' },
+      baseurl: { type: 'string', description: 'yum: the base URL.' },
+      key: { type: 'string', description: 'The repository signing key (ASCII armoured) inline.' },
+      key_src: { type: 'string', description: 'The signing key as a file on the controller, relative to the playbook.' },
+      gpgcheck: { type: 'boolean', default: true, description: 'yum: check signatures.' },
+      enabled: { type: 'boolean', default: true, description: 'yum: enabled.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the source and its key.' },
+      use: { enum: ['auto', 'apt', 'yum'], default: 'auto', description: 'Which kind of repository; auto from facts.' },
+    },
+  },
+  examples: [
+    { name: 'Docker CE for Debian', args: { name: 'docker', repo: 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable', key_src: 'files/docker.asc' } },
+    { name: 'Kubernetes for CentOS 7', args: { name: 'kubernetes', baseurl: 'https://packages.cloud.google.com/yum/repos/kubernetes-el7-x86_64', key_src: 'files/kubernetes.gpg' } },
+  ],
+  reversible: true,
+  async inspect(host, args, ctx) {
+    const kind = kindOf(host, args.use);
+    let key = args.key;
+    if (args.key_src) {
+      const file = path.resolve(ctx.playbookDir, args.key_src);
+      key = await fs.readFile(file, 'utf8').catch(() => { throw new ModuleError(`key_src ${args.key_src} not found (looked at ${file})`); });
+    }
+    const keyPath = kind === 'apt' ? aptKeyring(args.name) : `/etc/pki/rpm-gpg/RPM-GPG-KEY-${args.name}`;
+    return { kind, key, source: await readFileState(host, kind === 'apt' ? aptSource(args.name) : yumRepo(args.name)), keyring: await readFileState(host, keyPath) };
+  },
+  plan(s, args): Change[] {
+    const changes: Change[] = [];
+    if (args.state === 'absent') {
+      for (const f of [s.source, s.keyring]) if (f.exists) changes.push({ msg: `remove ${f.path}`, diff: { path: f.path, before: f.content ?? '', after: '' }, data: { path: f.path, content: null } });
+      return changes;
+    }
+    const want = repoFiles(s.kind, args, s.key);
+    if (want.keyring !== undefined && s.keyring.content !== want.keyring) changes.push({ msg: `${s.keyring.exists ? 'update' : 'add'} signing key ${s.keyring.path}`, data: { path: s.keyring.path, content: want.keyring } });
+    if (s.source.content !== want.source) changes.push({ msg: `${s.source.exists ? 'update' : 'add'} repository ${s.source.path}`, diff: { path: s.source.path, before: s.source.content ?? '', after: want.source }, data: { path: s.source.path, content: want.source } });
+    return changes;
+  },
+  async apply(host, _args, changes) {
+    for (const c of changes) {
+      const d = c.data as { path: string; content: string | null };
+      if (d.content === null) await host.run(['rm', '-f', '--', d.path]);
+      else {
+        await host.run(['mkdir', '-p', path.posix.dirname(d.path)]);
+        await host.writeFile(d.path, d.content, { mode: 0o644 });
+      }
+    }
+  },
+  async revert(host, { before }) {
+    await restoreFile(host, before.source);
+    await restoreFile(host, before.keyring);
+  },
+});

@@ -1,0 +1,89 @@
+// sysctl: a kernel parameter set now (live) and persisted in /etc/sysctl.d, compared after whitespace normalisation.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change } from '../engine/types.js';
+import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { normalizeSysctlValue, parseSysctlConf, setSysctlConf, sysctlProvider } from './lib/sysctl-conf.js';
+
+interface SysctlArgs {
+  name: string;
+  value?: string | number;
+  state: 'present' | 'absent';
+  file: string;
+  reload: boolean;
+}
+
+interface SysctlState {
+  live?: string;
+  file: FileState;
+}
+
+const procPath = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
+
+export default defineModule<SysctlArgs, SysctlState>({
+  name: 'sysctl',
+  doc: 'Set a kernel parameter now and persist it in a sysctl.d file. Changed only when the live or the persisted value differs (whitespace-insensitive). A key the kernel does not have yet fails with the kernel module to load first.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_.\\-/]+$', description: 'The key, e.g. net.ipv4.ip_forward.' },
+      value: { type: ['string', 'number'], description: 'The value (state: present).' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the key from the file (the live value is left as is).' },
+      file: { type: 'string', default: '/etc/sysctl.d/99-runbook.conf', description: 'The file the value is persisted in.' },
+      reload: { type: 'boolean', default: true, description: 'Also set the live value (sysctl -w).' },
+    },
+  },
+  examples: [
+    { name: 'IP forwarding for Kubernetes', args: { name: 'net.ipv4.ip_forward', value: '1' } },
+    { name: 'Bridged traffic through iptables (needs br_netfilter)', args: { name: 'net.bridge.bridge-nf-call-iptables', value: '1', file: '/etc/sysctl.d/k8s.conf' } },
+  ],
+  reversible: true,
+  async inspect(host, args) {
+    const live = await host.readFile(procPath(args.name));
+    return { live: live === null ? undefined : normalizeSysctlValue(live.toString('utf8')), file: await readFileState(host, args.file) };
+  },
+  plan(s, args): Change[] {
+    const before = s.file.content ?? '';
+    if (args.state === 'absent') {
+      const after = setSysctlConf(before, args.name, undefined);
+      return after === before ? [] : [{ msg: `remove ${args.name} from ${args.file}`, diff: { path: args.file, before, after }, data: { after } }];
+    }
+    if (args.value === undefined) throw new ModuleError('state: present needs value');
+    const want = normalizeSysctlValue(String(args.value));
+    if (args.reload && s.live === undefined) {
+      const mod = sysctlProvider(args.name);
+      throw new ModuleError(`sysctl key ${args.name} does not exist on this host${mod ? `: it appears when kernel module ${mod} is loaded (add a modprobe task for ${mod} before this one)` : ' (check the name, or load the kernel module that provides it)'}`);
+    }
+    const changes: Change[] = [];
+    if (args.reload && s.live !== want) changes.push({ msg: `set ${args.name} to ${want} (live value was ${s.live})`, data: { live: want } });
+    const persisted = parseSysctlConf(before).get(args.name);
+    if (persisted !== want) {
+      const after = setSysctlConf(before, args.name, want);
+      changes.push({ msg: `persist ${args.name} = ${want} in ${args.file}${persisted !== undefined ? ` (was ${persisted})` : ''}`, diff: { path: args.file, before, after }, data: { after } });
+    }
+    return changes;
+  },
+  async apply(host, args, changes) {
+    for (const c of changes) {
+      const d = c.data as { after?: string; live?: string };
+      if (d.after !== undefined) {
+        const dir = args.file.replace(/\/[^/]+$/, '') || '/';
+        await host.run(['mkdir', '-p', dir]);
+        await host.writeFile(args.file, d.after, { mode: 0o644 });
+      }
+      if (d.live !== undefined) {
+        const res = await host.run(['sysctl', '-w', `${args.name}=${d.live}`]);
+        if (res.code !== 0) throw new ModuleError(`sysctl -w ${args.name}=${d.live} failed: ${res.stderr.trim()}`);
+      }
+    }
+  },
+  async revert(host, { before, args }) {
+    await restoreFile(host, before.file);
+    if (args.reload && before.live !== undefined) {
+      const res = await host.run(['sysctl', '-w', `${args.name}=${before.live}`]);
+      if (res.code !== 0) throw new ModuleError(`restoring ${args.name}=${before.live} failed: ${res.stderr.trim()}`);
+    }
+  },
+});
