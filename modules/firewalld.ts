@@ -105,15 +105,15 @@ export default defineModule<FirewalldArgs, FirewalldState>({
   },
 });
 
-/** One firewall-cmd call per scope for every item. */
+/** One firewall-cmd call per scope and kind (firewall-cmd refuses --add-port and --add-service together). */
 async function applyItems(host: Host, args: FirewalldArgs, changes: Change[], open: boolean): Promise<void> {
+  const items = changes.map((c) => c.data as { kind: Kind; value: string; scopes: string[] });
   for (const scope of ['runtime', 'permanent'] as const) {
-    const flags = changes
-      .map((c) => c.data as { kind: Kind; value: string; scopes: string[] })
-      .filter((d) => d.scopes.includes(scope))
-      .map((d) => `--${open ? 'add' : 'remove'}-${d.kind}=${d.value}`);
-    if (flags.length === 0) continue;
-    const res = await host.run([...cli(args, scope), ...flags]);
-    if (res.code !== 0) throw new ModuleError(`${cli(args, scope).join(' ')} ${flags.join(' ')} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+    for (const kind of ['port', 'service', 'source'] as const) {
+      const flags = items.filter((d) => d.kind === kind && d.scopes.includes(scope)).map((d) => `--${open ? 'add' : 'remove'}-${kind}=${d.value}`);
+      if (flags.length === 0) continue;
+      const res = await host.run([...cli(args, scope), ...flags]);
+      if (res.code !== 0) throw new ModuleError(`${cli(args, scope).join(' ')} ${flags.join(' ')} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+    }
   }
 }

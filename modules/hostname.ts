@@ -8,7 +8,14 @@ interface HostnameArgs { name: string }
 interface HostnameState { live: string; file: FileState; systemd: boolean }
 
 async function setLive(host: Host, name: string, systemd: boolean): Promise<void> {
-  const res = systemd ? await host.run(['hostnamectl', 'set-hostname', name]) : await host.run(['hostname', name]);
+  if (systemd) {
+    const res = await host.run(['hostnamectl', 'set-hostname', name]);
+    if (res.code === 0) return;
+    // hostnamectl needs systemd-hostnamed over D-Bus; where that cannot start (containers, chroots) the
+    // classic way still works: /etc/hostname + hostname(1).
+    await host.writeFile('/etc/hostname', `${name}\n`, { mode: 0o644 });
+  }
+  const res = await host.run(['hostname', name]);
   if (res.code !== 0) throw new ModuleError(`setting hostname ${name} failed: ${res.stderr.trim()}`);
 }
 

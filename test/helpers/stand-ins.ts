@@ -1,0 +1,35 @@
+// Installs the stand-ins of test/stand-ins/ (modprobe, systemctl) into a lab host and starts real firewalld there.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths.js';
+import type { TestLab } from './lab.js';
+
+/** Host vars that point the modprobe module at the stand-in's state files (documented in docs/modules.md). */
+export const STANDIN_VARS = {
+  modprobe_proc_modules: '/var/lib/runbook-standin/proc-modules',
+  modprobe_sys_module: '/var/lib/runbook-standin/sys-module',
+  modprobe_builtin: '/var/lib/runbook-standin/modules.builtin',
+};
+
+export async function installStandIns(lab: TestLab, host: string, opts: { modules?: string[]; units?: string[] } = {}): Promise<void> {
+  for (const tool of ['modprobe', 'systemctl']) {
+    await lab.writeFile(host, `/usr/local/sbin/${tool}`, await fs.readFile(path.join(repoRoot, 'test/stand-ins', tool), 'utf8'), 0o755);
+  }
+  const modules = opts.modules ?? ['br_netfilter', 'overlay', 'dm_snapshot', 'dm_mirror', 'dm_thin_pool', 'ip_vs'];
+  const units = opts.units ?? ['glusterd', 'kubelet', 'docker', 'heketi'];
+  const r = await lab.exec(host, ['sh', '-c', [
+    'mkdir -p /var/lib/runbook-standin /run/systemd/system',
+    ': > /var/lib/runbook-standin/proc-modules',
+    'echo kernel/fs/ext4/ext4.ko > /var/lib/runbook-standin/modules.builtin',
+    `printf '%s\\n' ${modules.join(' ')} > /var/lib/runbook-standin/modules.available`,
+    `printf '%s\\n' ${units.join(' ')} > /var/lib/runbook-standin/units`,
+  ].join(' && ')]);
+  if (r.code !== 0) throw new Error(`installing stand-ins on ${host}: ${r.stderr}`);
+}
+
+/** Real firewalld 1.3 on the host's own system bus, in the host's network namespace (nftables). */
+export async function startFirewalld(lab: TestLab, host: string): Promise<void> {
+  const r = await lab.exec(host, ['sh', '-c', 'firewall-cmd --state >/dev/null 2>&1 && exit 0; mkdir -p /run/dbus; [ -S /run/dbus/system_bus_socket ] || dbus-daemon --system --fork; firewalld; for i in $(seq 1 150); do firewall-cmd --state >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1']);
+  if (r.code !== 0) throw new Error(`firewalld did not start on ${host}: ${r.stderr}${r.stdout}`);
+}
