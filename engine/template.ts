@@ -24,7 +24,7 @@ hb.registerHelper('__raw', (value: unknown) => {
 });
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
-const FORBIDDEN = /(^|[.\s(\[/])(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__)\b/;
+const FORBIDDEN = /(^|[{.\s(\[/])(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__)\b/;
 
 function whereText(w: TemplateWhere = {}): string {
   const parts: string[] = [];
