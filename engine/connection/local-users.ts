@@ -2,7 +2,20 @@
 
 import { promises as fs } from 'node:fs';
 
-async function readDb(file: string): Promise<Array<[string, number]>> {
+// Read once per process and file: stat() of every file asks for owner names, and /etc/passwd rarely changes
+// during a run (a run that adds users through runbook sees numeric ids until the next run).
+const cache = new Map<string, Promise<Array<[string, number]>>>();
+
+function readDb(file: string): Promise<Array<[string, number]>> {
+  let hit = cache.get(file);
+  if (!hit) {
+    hit = readDbUncached(file);
+    cache.set(file, hit);
+  }
+  return hit;
+}
+
+async function readDbUncached(file: string): Promise<Array<[string, number]>> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
   return text
     .split('\n')
