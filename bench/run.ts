@@ -125,7 +125,7 @@ async function engineOnly(hosts: number, dir: string): Promise<{ hosts: number; 
   const tasks = [
     '    - copy: { dest: "{{root}}.a", content: "a {{inventory_hostname}}\\n" }',
     '    - copy: { dest: "{{root}}.b", content: "b\\n", mode: "0640" }',
-    '    - lineinfile: { path: "{{root}}.a", line: "x=1" }',
+    '    - lineinfile: { path: "{{root}}.e", line: "x=1", create: true }',
     '    - lineinfile: { path: "{{root}}.c", line: "y=2", create: true }',
     '    - copy: { dest: "{{root}}.d", content: "{{join (hosts_of \\"all\\") \\",\\"}}" }',
   ];

@@ -84,7 +84,7 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
       }
     }
   } finally {
-    journal.close();
+    await journal.close();
     await release();
   }
   reporter.finish();

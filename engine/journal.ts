@@ -1,6 +1,6 @@
 // The rollback journal: .runbook/runs/<run>/journal.jsonl, one line per change, fsynced BEFORE the change is made.
 
-import { promises as fs, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { promises as fs, openSync, closeSync, write, fdatasync } from 'node:fs';
 import path from 'node:path';
 import type { Change } from './types.js';
 
@@ -31,26 +31,63 @@ export function runsDir(projectDir: string): string {
   return path.join(projectDir, '.runbook', 'runs');
 }
 
-/** Appends lines with write + fsync so a crash never loses a line that was reported as written. */
+/**
+ * Appends lines durably. append() resolves once the line is on disk (write + fdatasync). Lines appended while a
+ * flush is in progress share the next one (group commit), so 50 hosts changing at once cost one sync, not 50,
+ * and the event loop never blocks on the disk.
+ */
 export class JournalWriter {
   private fd: number;
   private seq = 0;
+  private pending: string[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private flushing?: Promise<void>;
+
   constructor(readonly file: string, startSeq = 0) {
     this.fd = openSync(file, 'a', 0o600);
     this.seq = startSeq;
   }
+
   nextSeq(): number {
     return ++this.seq;
   }
-  append(line: JournalLine): void {
-    // One write per line: a SIGKILL can at worst leave a partial last line, which the reader skips.
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
+
+  append(line: JournalLine): Promise<void> {
+    this.pending.push(`${JSON.stringify(line)}\n`);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.flushing ??= this.flush();
+    });
   }
-  close(): void {
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = Buffer.from(this.pending.join(''));
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        // Whole lines only reach the file; a crash can at worst tear the last one, which the reader skips.
+        let off = 0;
+        while (off < batch.length) off += await writeP(this.fd, batch, off, batch.length - off);
+        await datasyncP(this.fd);
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
     closeSync(this.fd);
   }
 }
+
+const writeP = (fd: number, buf: Buffer, off: number, len: number) =>
+  new Promise<number>((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n))));
+const datasyncP = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
 /** Read a journal, skipping a torn last line (crash mid-write). */
 export async function readJournal(file: string): Promise<JournalLine[]> {

@@ -38,17 +38,17 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     const module = o.registry.resolve(entry.module);
     if (!entry.reversible || !module?.revert) {
       steps.push({ task: entry.task, module: entry.module, status: 'irreversible', msg: `${entry.module} cannot be undone: ${entry.changes.map((c) => c.msg).join('; ')}` });
-      o.journal.append({ type: 'revert_skipped', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
+      await o.journal.append({ type: 'revert_skipped', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       continue;
     }
     try {
       const ctx: ModuleContext = { ...o.context, task: entry.task, vars: o.host.vars, render: (t) => t };
       await module.revert(o.host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
-      o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
+      await o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
     } catch (e) {
       const msg = describeFailure(e);
-      o.journal.append({ type: 'revert_failed', seq: entry.seq, host: entry.host, msg, ts: new Date().toISOString() });
+      await o.journal.append({ type: 'revert_failed', seq: entry.seq, host: entry.host, msg, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'failed', msg });
     }
   }

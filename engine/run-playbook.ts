@@ -101,7 +101,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   } finally {
     if (rc) {
       await closeAll(rc);
-      rc.journal.close();
+      await rc.journal.close();
     }
     await release();
   }

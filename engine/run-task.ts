@@ -202,7 +202,7 @@ async function runItem(
     // delegate_to runs the module on another host's connection with this host's variables.
     const target = task.delegate_to ? delegateState(rc, renderString(task.delegate_to, ictx, where)) : hs;
     const conn = await ensureConnected(rc, target);
-    const facts = await ensureFacts(rc, target, true);
+    const facts = await ensureFacts(rc, target, play.gather_facts);
     const become = task.become ?? inh.become ?? Boolean(ictx.become ?? false);
     const host = createHost({
       name: target.name,
@@ -308,16 +308,16 @@ async function invokeModule(
       type: 'change' as const, seq, host: target.name, task: task.name, module: task.module!, args, before: current,
       changes, reversible: module.reversible, ts: new Date().toISOString(),
     };
-    rc.journal.append(await sealIfSensitive(rc, entry, task.no_log));
+    await rc.journal.append(await sealIfSensitive(rc, entry, task.no_log));
     target.applied.push(seq);
     try {
       const applied = await module.apply(host, args, changes, current, mctx);
-      rc.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
+      await rc.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
       status = applied?.changed === false ? 'ok' : 'changed';
       msg = status === 'ok' ? `${changes.map((c) => c.msg).join('; ')}: nothing changed` : changes.map((c) => c.msg).join('; ');
       result = { changed: status === 'changed', ...(applied?.result ?? {}) };
     } catch (e) {
-      rc.journal.append({ type: 'apply_failed', seq, host: target.name, msg: rc.redactor.text(describeError(e)), ts: new Date().toISOString() });
+      await rc.journal.append({ type: 'apply_failed', seq, host: target.name, msg: rc.redactor.text(describeError(e)), ts: new Date().toISOString() });
       throw e;
     }
   }

@@ -18,13 +18,13 @@ describe('journal', () => {
   it('is created 0600 and lists pending reverts per host, newest first, skipping reverted ones', async () => {
     const file = path.join(dir, 'journal.jsonl');
     const w = new JournalWriter(file);
-    w.append(entry(1, 'a'));
-    w.append({ type: 'applied', seq: 1, host: 'a', undo: { x: 1 }, ts: 'now' });
-    w.append(entry(2, 'b'));
-    w.append(entry(3, 'a'));
-    w.append({ type: 'reverted', seq: 3, host: 'a', ts: 'now' });
-    w.append(entry(4, 'a'));
-    w.close();
+    await w.append(entry(1, 'a'));
+    await w.append({ type: 'applied', seq: 1, host: 'a', undo: { x: 1 }, ts: 'now' });
+    await w.append(entry(2, 'b'));
+    await w.append(entry(3, 'a'));
+    await w.append({ type: 'reverted', seq: 3, host: 'a', ts: 'now' });
+    await w.append(entry(4, 'a'));
+    await w.close();
     expect((await fs.stat(file)).mode & 0o777).to.equal(0o600);
     const lines = await readJournal(file);
     expect(pendingReverts(lines, 'a').map((e) => e.seq)).to.deep.equal([4, 1]);
