@@ -11,6 +11,7 @@ import { quoteArg, quoteCommand } from '../shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import type { ConnectionSettings } from './index.js';
 import { addHostKey, checkHostKey, fingerprint, knownHostsName } from './known-hosts.js';
+import { RemoteShell } from './remote-shell.js';
 
 const { Client } = ssh2;
 
@@ -75,6 +76,8 @@ export class SshConnection implements Connection {
   private closed = false;
   private lostReason?: string;
   private ids?: Promise<{ users: Map<number, string>; groups: Map<number, string> }>;
+  private shell?: Promise<RemoteShell>;
+  private shellObj?: RemoteShell;
 
   constructor(private readonly o: SshOptions) {}
 
@@ -149,6 +152,8 @@ export class SshConnection implements Connection {
         onError(e as Error);
       }
     });
+    // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
+    this.client.setNoDelay(true);
     this.client.on('error', (err) => { this.lostReason = err.message; });
     this.client.on('close', () => {
       if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
@@ -164,39 +169,23 @@ export class SshConnection implements Connection {
     if (this.closed) return Promise.reject(this.lost());
     const line = quoteCommand(argv, { cwd: opts.cwd, env: opts.env });
     const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
-    return new Promise((resolve, reject) => {
-      this.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(this.closed ? this.lost() : new ConnectionError(`${this.o.name}: cannot start a command: ${err.message}`, { host: this.o.name, cause: err }));
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        let code: number | null = null;
-        let signal: string | null = null;
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          stream.signal('KILL');
-          stream.close();
-        }, timeoutMs);
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errs.push(d));
-        stream.on('exit', (c: number | null, sig?: string) => {
-          code = c;
-          signal = sig ?? null;
-        });
-        stream.on('close', () => {
-          clearTimeout(timer);
-          if (!timedOut && code === null && signal === null && this.closed) return reject(this.lost(` while running ${argv[0]}`));
-          const stderr = Buffer.concat(errs).toString('utf8');
-          resolve({
-            code: timedOut ? null : code,
-            signal: timedOut ? 'TIMEOUT' : signal,
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: timedOut ? `${stderr}command timed out after ${timeoutMs / 1000} s` : stderr,
-          });
-        });
-        stream.end(opts.stdin ?? '');
+    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+    return this.remoteShell().then((sh) => sh.run(line, stdin, timeoutMs));
+  }
+
+  /** The connection's persistent shell, started on first use and again after a timeout killed it. */
+  private remoteShell(): Promise<RemoteShell> {
+    if (!this.shell || this.shellObj?.dead) {
+      this.shellObj = undefined;
+      this.shell = RemoteShell.start((cmd, cb) => this.client.exec(cmd, cb), () => this.lost()).then((sh) => {
+        this.shellObj = sh;
+        return sh;
+      }, (err: Error) => {
+        this.shell = undefined;
+        throw this.closed ? this.lost() : new ConnectionError(`${this.o.name}: cannot start a remote shell: ${err.message}`, { host: this.o.name, cause: err });
       });
-    });
+    }
+    return this.shell;
   }
 
   private sftp(): Promise<SFTPWrapper> {
@@ -303,6 +292,7 @@ export class SshConnection implements Connection {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.shellObj?.close();
     this.closed = true;
     this.client.end();
   }

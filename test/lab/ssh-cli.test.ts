@@ -123,6 +123,18 @@ describe('lab over SSH (real sshd in network namespaces)', function () {
     expect(await lab.readFile('node3', '/tmp/drop1.txt')).to.equal(null);
   });
 
+  it('times out a hanging command, reports a command killed by a signal, and the host stays usable', async () => {
+    const started = Date.now();
+    const res = await play(`- hosts: node1\n  gather_facts: false\n  tasks:\n    - name: hangs\n      command: sleep 30\n      ignore_errors: true\n    - name: killed\n      shell: kill -9 $$\n      ignore_errors: true\n    - name: still fine\n      copy: { dest: /tmp/after-timeout, content: "ok" }\n`, ['--command-timeout', '2']);
+    expect(Date.now() - started).to.be.lessThan(20_000);
+    expect(res.code, res.stdout).to.equal(0);
+    const ev = jsonEvents(res.stdout).filter((e) => e.event === 'task');
+    expect(ev[0].msg).to.contain('timed out after 2 s');
+    expect(ev[1].msg).to.contain('killed by signal KILL');
+    expect(ev[2].status).to.equal('changed');
+    expect(await lab.readFile('node1', '/tmp/after-timeout')).to.equal('ok');
+  });
+
   it('refuses an unknown host key with its fingerprint, and accepts it only when asked', async () => {
     const kh = path.join(dir, 'known_hosts');
     await fs.writeFile(kh, '');

@@ -1,0 +1,114 @@
+// A persistent remote shell per ssh connection: commands are written to one long-lived `sh` and their results read
+// back in frames, so a command costs one round trip instead of a new SSH session (OpenSSH's sshd adds ~80 ms to
+// every session it sets up and tears down, measured on the lab; see docs/performance.md).
+//
+// Frame, per command: the shell runs `( CMD ) <stdin >o 2>e`, then prints "MARK rc out_bytes err_bytes\n" followed
+// by the two files' bytes. Output never mixes with the protocol because commands write to files.
+
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
+import type { ClientChannel } from 'ssh2';
+import type { ExecResult } from '../types.js';
+
+const SIGNALS = Object.fromEntries(Object.entries(constants.signals).map(([name, n]) => [n, name.replace(/^SIG/, '')]));
+
+interface Pending {
+  resolve: (r: ExecResult) => void;
+  reject: (e: Error) => void;
+}
+
+export class RemoteShell {
+  private readonly mark = `__runbook_${randomBytes(8).toString('hex')}__`;
+  private buf: Buffer = Buffer.alloc(0);
+  private queue: Promise<unknown> = Promise.resolve();
+  private current?: Pending;
+  dead = false;
+
+  private constructor(private readonly stream: ClientChannel, private readonly onLost: () => Error) {
+    stream.on('data', (d: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.parse();
+    });
+    stream.stderr.on('data', () => {});
+    stream.on('close', () => {
+      this.dead = true;
+      this.current?.reject(this.onLost());
+      this.current = undefined;
+    });
+  }
+
+  /** Start `sh` on the connection with a private temp dir for the frames' files. */
+  static start(open: (cmd: string, cb: (err: Error | undefined, stream: ClientChannel) => void) => void, onLost: () => Error): Promise<RemoteShell> {
+    return new Promise((resolve, reject) => {
+      open('exec sh', (err, stream) => {
+        if (err) return reject(err);
+        const shell = new RemoteShell(stream, onLost);
+        stream.write(`T=$(mktemp -d /tmp/.runbook-XXXXXXXX) || exit 1; trap 'rm -rf "$T"' EXIT; umask 077\n`);
+        resolve(shell);
+      });
+    });
+  }
+
+  /** Run one shell command line; commands are serialised on this shell. */
+  run(line: string, stdin: Buffer | undefined, timeoutMs: number): Promise<ExecResult> {
+    const job = this.queue.then(() => this.runNow(line, stdin, timeoutMs));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private runNow(line: string, stdin: Buffer | undefined, timeoutMs: number): Promise<ExecResult> {
+    if (this.dead) return Promise.reject(this.onLost());
+    return new Promise<ExecResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // The shell is stuck behind the command: kill it and let the connection open a fresh one.
+        this.current = undefined;
+        this.kill();
+        resolve({ code: null, signal: 'TIMEOUT', stdout: '', stderr: `command timed out after ${timeoutMs / 1000} s` });
+      }, timeoutMs);
+      this.current = {
+        resolve: (r) => { clearTimeout(timer); resolve(r); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
+      const input = stdin && stdin.length > 0
+        ? `printf '%s' '${stdin.toString('base64')}' | base64 -d > "$T/i"`
+        : ': > "$T/i"';
+      this.stream.write(`${input}\n( ${line}\n) < "$T/i" > "$T/o" 2> "$T/e"; rc=$?; printf '%s %s %s %s\\n' '${this.mark}' "$rc" "$(wc -c < "$T/o")" "$(wc -c < "$T/e")"; cat "$T/o" "$T/e"\n`);
+    });
+  }
+
+  private parse(): void {
+    while (this.current) {
+      const nl = this.buf.indexOf(0x0a);
+      if (nl < 0) return;
+      const header = this.buf.subarray(0, nl).toString('utf8').trim().split(' ');
+      if (header[0] !== this.mark) {
+        this.buf = this.buf.subarray(nl + 1); // noise before our frame (none expected)
+        continue;
+      }
+      const [rc, olen, elen] = header.slice(1).map(Number);
+      if (this.buf.length < nl + 1 + olen + elen) return;
+      const stdout = this.buf.subarray(nl + 1, nl + 1 + olen).toString('utf8');
+      const stderr = this.buf.subarray(nl + 1 + olen, nl + 1 + olen + elen).toString('utf8');
+      this.buf = this.buf.subarray(nl + 1 + olen + elen);
+      const done = this.current;
+      this.current = undefined;
+      // A shell reports death by signal n as 128+n.
+      const signal = rc > 128 && rc < 160 && SIGNALS[rc - 128] ? SIGNALS[rc - 128] : null;
+      done.resolve({ code: signal ? null : rc, signal, stdout, stderr });
+    }
+  }
+
+  close(): void {
+    this.dead = true;
+    this.stream.end('exit\n');
+  }
+
+  /** Kill the shell (and with it the command it waits for, where sshd delivers the signal). */
+  kill(): void {
+    this.dead = true;
+    try {
+      this.stream.signal('KILL');
+    } catch { /* older servers */ }
+    this.stream.close();
+  }
+}
