@@ -1,0 +1,113 @@
+// gluster_peer: the trusted storage pool contains (or not) the given peers. Decided from `gluster --xml pool list`
+// and opRet/opErrno — never the exit code (a failed probe exits 0 with opRet -1). A peer known by another of its
+// names is the same peer: no re-probe on every run.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+import { parseCliOutput, parsePeers, type GlusterPeer } from './lib/gluster-xml.js';
+
+interface PeerArgs {
+  peers: string[];
+  state: 'present' | 'absent';
+  force: boolean;
+  wait_timeout: number;
+}
+
+interface PeerState {
+  pool: GlusterPeer[];
+  /** Names this node itself answers to (never probed). */
+  selfNames: string[];
+}
+
+async function gluster(host: Host, argv: string[]) {
+  const res = await host.run(['gluster', '--mode=script', '--xml', ...argv], { timeoutMs: 120_000 });
+  if (res.code === 127) throw new ModuleError(`gluster is not installed on ${host.name} (install glusterfs-server)`);
+  const out = parseCliOutput(res.stdout);
+  return out;
+}
+
+async function readPool(host: Host): Promise<GlusterPeer[]> {
+  const out = await gluster(host, ['pool', 'list']);
+  if (out.opRet !== 0) throw new ModuleError(`gluster pool list failed (opErrno ${out.opErrno}): ${out.opErrstr || 'is glusterd running?'}`);
+  return parsePeers(out.body);
+}
+
+const findPeer = (pool: GlusterPeer[], name: string) => pool.find((p) => !p.self && p.hostnames.includes(name));
+
+export default defineModule<PeerArgs, PeerState>({
+  name: 'gluster_peer',
+  doc: 'Make the GlusterFS trusted pool contain (or no longer contain) the given peers. Reads `gluster --xml pool list` and decides from opRet/opErrno; a peer already known under another name or address is not probed again. Probes run from this host (use run_once), then wait until every peer is "Peer in Cluster" and connected, naming any that is not. Rollback detaches only the peers this run probed.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['peers'],
+    properties: {
+      peers: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Peer host names or addresses (this host\'s own names are skipped).' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'present: probe missing peers; absent: detach them.' },
+      force: { type: 'boolean', default: false, description: 'Detach even if the peer holds bricks / is down (gluster peer detach ... force).' },
+      wait_timeout: { type: 'number', default: 60, minimum: 0, description: 'Seconds to wait for probed peers to be "Peer in Cluster" and connected.' },
+    },
+  },
+  examples: [{ name: 'Pool of the storage nodes, probed once', args: { peers: ['gluster1', 'gluster2', 'gluster3'] } }],
+  reversible: true,
+  async inspect(host) {
+    const pool = await readPool(host);
+    const selfNames = ['localhost', '127.0.0.1', host.name, host.facts.hostname, host.facts.fqdn, ...(host.facts.ipv4 ?? [])].filter(Boolean) as string[];
+    return { pool, selfNames };
+  },
+  plan(s, args): Change[] {
+    const changes: Change[] = [];
+    for (const name of args.peers) {
+      if (s.selfNames.includes(name)) continue;
+      const known = findPeer(s.pool, name);
+      if (args.state === 'present' && !known) changes.push({ msg: `probe ${name}`, data: { probe: name } });
+      if (args.state === 'absent' && known) changes.push({ msg: `detach ${name} (${known.uuid})`, data: { detach: name } });
+    }
+    return changes;
+  },
+  async apply(host, args, changes) {
+    const probed: string[] = [];
+    for (const c of changes) {
+      const d = c.data as { probe?: string; detach?: string };
+      if (d.probe) {
+        const out = await gluster(host, ['peer', 'probe', d.probe]);
+        if (out.opRet !== 0) throw new ModuleError(`peer probe ${d.probe} failed (opErrno ${out.opErrno}): ${out.opErrstr}`);
+        probed.push(d.probe);
+      }
+      if (d.detach) {
+        const out = await gluster(host, ['peer', 'detach', d.detach, ...(args.force ? ['force'] : [])]);
+        if (out.opRet !== 0) throw new ModuleError(`peer detach ${d.detach} failed (opErrno ${out.opErrno}): ${out.opErrstr}`);
+      }
+    }
+    if (args.state === 'present' && probed.length > 0) await waitInCluster(host, args.peers.filter((p) => probed.includes(p)), args.wait_timeout);
+    return { result: { probed } };
+  },
+  async revert(host, { changes }) {
+    // The peers this run set out to probe were not in the pool before it; they are the ones to detach.
+    const probed = changes.map((c) => (c.data as { probe?: string }).probe).filter((p): p is string => !!p);
+    const pool = await readPool(host);
+    for (const name of probed) {
+      if (!findPeer(pool, name)) continue;
+      const out = await gluster(host, ['peer', 'detach', name]);
+      if (out.opRet !== 0) throw new ModuleError(`peer detach ${name} failed (opErrno ${out.opErrno}): ${out.opErrstr}`);
+    }
+  },
+});
+
+/** Poll until every named peer is "Peer in Cluster" and connected; name the ones that are not. */
+async function waitInCluster(host: Host, names: string[], timeoutS: number): Promise<void> {
+  const until = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const pool = await readPool(host);
+    const bad = names.filter((n) => {
+      const p = findPeer(pool, n);
+      return !p || !p.connected || p.stateStr !== 'Peer in Cluster';
+    });
+    if (bad.length === 0) return;
+    if (Date.now() > until) {
+      const why = bad.map((n) => { const p = findPeer(pool, n); return `${n}: ${p ? `${p.stateStr}${p.connected ? '' : ', disconnected'}` : 'not in the pool'}`; });
+      throw new ModuleError(`peers not in the cluster after ${timeoutS} s: ${why.join('; ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
