@@ -312,6 +312,7 @@ async function invokeModule(
     target.applied.push(seq);
     try {
       const applied = await module.apply(host, args, changes, current, mctx);
+      if (applied?.secrets) rc.redactor.add(applied.secrets);
       await rc.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
       status = applied?.changed === false ? 'ok' : 'changed';
       msg = status === 'ok' ? `${changes.map((c) => c.msg).join('; ')}: nothing changed` : changes.map((c) => c.msg).join('; ');

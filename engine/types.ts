@@ -128,6 +128,8 @@ export interface ApplyResult {
   undo?: unknown;
   /** false when carrying out the plan turned out to change nothing (e.g. apt-get update fetched no new lists). */
   changed?: boolean;
+  /** Values produced by apply that must never be shown (tokens, keys): masked in every output from now on. */
+  secrets?: string[];
 }
 
 /** What the journal keeps for one applied change; revert receives it. */

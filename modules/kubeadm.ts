@@ -1,0 +1,190 @@
+// kubeadm: init a control plane, join a node, print a fresh join command, or reset — idempotent by the state kubeadm
+// leaves (/etc/kubernetes/admin.conf after init, kubelet.conf after join), with pre-flight problems reported before
+// kubeadm runs and tokens never shown.
+
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+
+interface KubeadmArgs {
+  state: 'init' | 'join' | 'reset' | 'join_command';
+  pod_network_cidr?: string;
+  apiserver_advertise_address?: string;
+  control_plane_endpoint?: string;
+  skip_phases?: string[];
+  kubernetes_version?: string;
+  config?: string;
+  join_command?: string;
+  token?: string;
+  discovery_token_ca_cert_hash?: string;
+  from?: string;
+  from_var: string;
+  ignore_preflight_errors?: string[];
+  allow_reset: boolean;
+}
+
+interface KubeadmState {
+  adminConf: boolean;
+  kubeletConf: boolean;
+  manifests: string[];
+  swapOn: boolean;
+  ipForward: string;
+  bridgeNf: boolean;
+  runtime: boolean;
+}
+
+const RUNTIME_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/dockershim.sock', '/run/cri-dockerd.sock'];
+
+/** `kubeadm join HOST:6443 --token T --discovery-token-ca-cert-hash sha256:H` → its parts. */
+export function parseJoinCommand(line: string): { endpoint: string; token: string; hash: string } {
+  const flat = line.replace(/\\\s*\n\s*/g, ' ');
+  const endpoint = /kubeadm\s+join\s+(\S+)/.exec(flat)?.[1];
+  const token = /--token[ =](\S+)/.exec(flat)?.[1];
+  const hash = /--discovery-token-ca-cert-hash[ =](\S+)/.exec(flat)?.[1];
+  if (!endpoint || !token || !hash) throw new ModuleError('not a kubeadm join command (expected "kubeadm join HOST:PORT --token ... --discovery-token-ca-cert-hash sha256:...")');
+  return { endpoint, token, hash };
+}
+
+function joinParts(args: KubeadmArgs, hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>) {
+  if (args.from) {
+    const reg = hostvars[args.from]?.[args.from_var] as { stdout?: string; join_command?: string } | undefined;
+    const line = reg?.join_command ?? reg?.stdout;
+    if (!line) throw new ModuleError(`kubeadm join from ${args.from}: host ${args.from} has no registered '${args.from_var}' (run kubeadm state: join_command there first, with register: ${args.from_var})`);
+    return parseJoinCommand(line);
+  }
+  if (args.join_command) return parseJoinCommand(args.join_command);
+  if (args.token && args.discovery_token_ca_cert_hash && args.control_plane_endpoint) {
+    return { endpoint: args.control_plane_endpoint, token: args.token, hash: args.discovery_token_ca_cert_hash };
+  }
+  throw new ModuleError('kubeadm join needs from, join_command, or token + discovery_token_ca_cert_hash + control_plane_endpoint');
+}
+
+function preflightProblems(s: KubeadmState, args: KubeadmArgs): string[] {
+  const ignored = new Set((args.ignore_preflight_errors ?? []).map((x) => x.toLowerCase()));
+  const p: string[] = [];
+  if (s.swapOn && !ignored.has('swap') && !ignored.has('all')) p.push('swap is on (kubelet refuses to run with swap): swapoff -a and remove swap lines from /etc/fstab');
+  if (s.ipForward !== '1') p.push('net.ipv4.ip_forward is not 1: add a sysctl task (net.ipv4.ip_forward = 1)');
+  if (!s.bridgeNf) p.push('net.bridge.bridge-nf-call-iptables does not exist: load the br_netfilter kernel module (modprobe task)');
+  if (!s.runtime) p.push(`no container runtime socket (${RUNTIME_SOCKETS.join(', ')}): install and start containerd or docker first`);
+  return p;
+}
+
+async function kubeadm(host: Host, argv: string[]): Promise<string> {
+  const res = await host.run(['kubeadm', ...argv], { timeoutMs: 15 * 60_000 });
+  if (res.code !== 0) {
+    const text = `${res.stderr}\n${res.stdout}`.trim().split('\n').filter((l) => /ERROR|error|fatal/i.test(l)).join('\n') || res.stderr.trim();
+    // Tokens must not reach messages.
+    throw new ModuleError(`kubeadm ${argv[0]} failed (exit ${res.code}): ${text.replace(/[a-z0-9]{6}\.[a-z0-9]{16}/g, '<token>')}`);
+  }
+  return res.stdout;
+}
+
+export default defineModule<KubeadmArgs, KubeadmState>({
+  name: 'kubeadm',
+  doc: 'Run kubeadm idempotently: init a control plane (once: /etc/kubernetes/admin.conf), join a node (once: kubelet.conf), print a fresh join command for other hosts (join_command, register it), or reset. Pre-flight problems (swap, ip_forward, br_netfilter, container runtime) fail with the fix before kubeadm runs; a half-finished init is detected. Tokens never appear in output. Rollback runs kubeadm reset only with allow_reset: true.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['state'],
+    properties: {
+      state: { enum: ['init', 'join', 'reset', 'join_command'], description: 'init: create the control plane; join: join this node; join_command: create a token and return the join command; reset: tear down.' },
+      pod_network_cidr: { type: 'string', description: 'init: --pod-network-cidr (10.244.0.0/16 for flannel).' },
+      apiserver_advertise_address: { type: 'string', description: 'init: --apiserver-advertise-address.' },
+      control_plane_endpoint: { type: 'string', description: 'init: --control-plane-endpoint; join: the API server HOST:PORT.' },
+      skip_phases: { type: 'array', items: { type: 'string' }, description: 'init: --skip-phases (e.g. mark-control-plane on a single-board home cluster).' },
+      kubernetes_version: { type: 'string', description: 'init: --kubernetes-version.' },
+      config: { type: 'string', description: 'init: --config file on the host (other init options are then ignored by kubeadm).' },
+      join_command: { type: 'string', description: 'join: a full "kubeadm join ..." line.' },
+      token: { type: 'string', description: 'join: bootstrap token.' },
+      discovery_token_ca_cert_hash: { type: 'string', description: 'join: sha256:<hash> of the cluster CA.' },
+      from: { type: 'string', description: 'join: inventory host whose registered join command to use (see from_var).' },
+      from_var: { type: 'string', default: 'kubeadm_join', description: 'join: the register name holding the join command on the from host.' },
+      ignore_preflight_errors: { type: 'array', items: { type: 'string' }, description: 'Pre-flight checks to ignore (kubeadm --ignore-preflight-errors).' },
+      allow_reset: { type: 'boolean', default: false, description: 'Let rollback undo init/join with kubeadm reset -f.' },
+    },
+  },
+  examples: [
+    { name: 'Control plane for flannel', args: { state: 'init', pod_network_cidr: '10.244.0.0/16' } },
+    { name: 'Join with the master\'s fresh command', args: { state: 'join', from: 'k8s-master' } },
+  ],
+  reversible: true,
+  async inspect(host) {
+    const probe = await host.run(['sh', '-c', [
+      'test -f /etc/kubernetes/admin.conf && echo admin',
+      'test -f /etc/kubernetes/kubelet.conf && echo kubelet',
+      'ls /etc/kubernetes/manifests 2>/dev/null | sed "s/^/manifest /"',
+      'awk "NR>1 && NF {print \\"swap\\"}" /proc/swaps 2>/dev/null; test -e /var/lib/runbook-standin/swap-on && echo swap',
+      'echo "fwd $(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"',
+      'test -e /proc/sys/net/bridge/bridge-nf-call-iptables && ! test -e /var/lib/runbook-standin/no-br-netfilter && echo bridge',
+      ...RUNTIME_SOCKETS.map((s) => `test -S ${s} && echo runtime`),
+      'true',
+    ].join('; ')]);
+    const lines = probe.stdout.split('\n');
+    return {
+      adminConf: lines.includes('admin'),
+      kubeletConf: lines.includes('kubelet'),
+      manifests: lines.filter((l) => l.startsWith('manifest ')).map((l) => l.slice(9)),
+      swapOn: lines.includes('swap'),
+      ipForward: lines.find((l) => l.startsWith('fwd '))?.slice(4) ?? '',
+      bridgeNf: lines.includes('bridge'),
+      runtime: lines.includes('runtime'),
+    };
+  },
+  plan(s, args, ctx): Change[] {
+    switch (args.state) {
+      case 'init': {
+        if (s.adminConf) return [];
+        if (s.manifests.length > 0) {
+          throw new ModuleError(`a half-finished kubeadm init is on this host (/etc/kubernetes/manifests has ${s.manifests.join(', ')} but there is no admin.conf): run "kubeadm reset -f" (kubeadm state: reset) and run the playbook again`);
+        }
+        const problems = preflightProblems(s, args);
+        if (problems.length) throw new ModuleError(`kubeadm init would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
+        return [{ msg: `kubeadm init${args.pod_network_cidr ? ` --pod-network-cidr=${args.pod_network_cidr}` : ''}${args.skip_phases?.length ? ` --skip-phases=${args.skip_phases.join(',')}` : ''}`, data: { init: true } }];
+      }
+      case 'join': {
+        if (s.kubeletConf) return [];
+        const problems = preflightProblems(s, args);
+        if (problems.length) throw new ModuleError(`kubeadm join would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
+        const parts = ctx.check && args.from && !ctx.hostvars[args.from]?.[args.from_var] ? { endpoint: `(from ${args.from})` } : joinParts(args, ctx.hostvars);
+        return [{ msg: `kubeadm join ${parts.endpoint} --token <redacted>`, data: { join: true } }];
+      }
+      case 'join_command':
+        if (!s.adminConf) throw new ModuleError('join_command needs an initialised control plane on this host (no /etc/kubernetes/admin.conf)');
+        return [{ msg: 'create a bootstrap token and print the join command', data: { token: true } }];
+      case 'reset':
+        return s.adminConf || s.kubeletConf || s.manifests.length > 0 ? [{ msg: 'kubeadm reset -f', data: { reset: true } }] : [];
+    }
+  },
+  async apply(host, args, changes, _s, ctx) {
+    const d = changes[0].data as { init?: boolean; join?: boolean; token?: boolean; reset?: boolean };
+    const ignore = args.ignore_preflight_errors?.length ? [`--ignore-preflight-errors=${args.ignore_preflight_errors.join(',')}`] : [];
+    if (d.init) {
+      const argv = args.config ? ['init', `--config=${args.config}`, ...ignore] : [
+        'init',
+        ...(args.pod_network_cidr ? [`--pod-network-cidr=${args.pod_network_cidr}`] : []),
+        ...(args.apiserver_advertise_address ? [`--apiserver-advertise-address=${args.apiserver_advertise_address}`] : []),
+        ...(args.control_plane_endpoint ? [`--control-plane-endpoint=${args.control_plane_endpoint}`] : []),
+        ...(args.skip_phases?.length ? [`--skip-phases=${args.skip_phases.join(',')}`] : []),
+        ...(args.kubernetes_version ? [`--kubernetes-version=${args.kubernetes_version}`] : []),
+        ...ignore,
+      ];
+      const out = await kubeadm(host, argv);
+      const join = /kubeadm join[\s\S]*?sha256:[0-9a-f]{64}/.exec(out)?.[0]?.replace(/\\\s*\n\s*/g, ' ');
+      return { result: { join_command: join }, secrets: join ? [parseJoinCommand(join).token] : [] };
+    }
+    if (d.join) {
+      const p = joinParts(args, ctx.hostvars);
+      await kubeadm(host, ['join', p.endpoint, '--token', p.token, '--discovery-token-ca-cert-hash', p.hash, ...ignore]);
+      return;
+    }
+    if (d.token) {
+      const out = (await kubeadm(host, ['token', 'create', '--print-join-command'])).trim();
+      return { result: { join_command: out }, secrets: [parseJoinCommand(out).token] };
+    }
+    if (d.reset) await kubeadm(host, ['reset', '-f']);
+  },
+  async revert(host, { args }) {
+    if (args.state === 'join_command' || args.state === 'reset') return;
+    if (!args.allow_reset) throw new ModuleError(`kubeadm ${args.state} is not undone: rollback would need "kubeadm reset -f"; set allow_reset: true to allow it`);
+    await kubeadm(host, ['reset', '-f']);
+  },
+});

@@ -1,0 +1,140 @@
+// kubectl: manifests applied (or deleted), node labels, generic secrets from files — changed decided by
+// `kubectl diff` (server-side), manifests from inline YAML, a templated file, or a file the user fetched already.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { ModuleError } from '../engine/errors.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
+
+interface KubectlArgs {
+  state: 'present' | 'absent' | 'labels' | 'secret';
+  definition?: string | Record<string, unknown> | Array<Record<string, unknown>>;
+  src?: string;
+  namespace?: string;
+  kubeconfig: string;
+  node?: string;
+  labels?: Record<string, string>;
+  name?: string;
+  from_file?: Record<string, string>;
+}
+
+type KObj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string> } & Record<string, unknown>;
+
+interface KubectlState {
+  desired: KObj[];
+  /** The live objects (for revert and diffs); absent ones are missing. */
+  live: KObj[];
+  /** kubectl diff said something differs. */
+  differs: boolean;
+  diffText: string;
+  nodeLabels?: Record<string, string>;
+}
+
+const list = (items: KObj[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+const ref = (o: KObj) => `${o.kind.toLowerCase()}/${o.metadata.name}`;
+
+async function kubectl(host: Host, args: KubectlArgs, argv: string[], stdin?: string, okCodes = [0]) {
+  const res = await host.run(['kubectl', '--kubeconfig', args.kubeconfig, ...(args.namespace ? ['-n', args.namespace] : []), ...argv], { stdin, timeoutMs: 5 * 60_000 });
+  if (res.code === 127) throw new ModuleError('kubectl is not installed on this host');
+  if (res.code === null || !okCodes.includes(res.code)) throw new ModuleError(`kubectl ${argv[0]} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+  return res;
+}
+
+/** Secret values never reach diffs or messages. */
+function redactSecrets(o: KObj): KObj {
+  if (o.kind !== 'Secret' || !o.data) return o;
+  return { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, `<redacted ${Buffer.from(v, 'base64').length} bytes>`])) };
+}
+
+async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string) => string, playbookDir: string): Promise<KObj[]> {
+  let docs: unknown[] = [];
+  if (args.definition !== undefined) {
+    docs = typeof args.definition === 'string' ? parseAllDocuments(args.definition).map((d) => d.toJS()) : Array.isArray(args.definition) ? args.definition : [args.definition];
+  } else if (args.src !== undefined) {
+    const file = path.resolve(playbookDir, args.src);
+    const text = await fs.readFile(file, 'utf8').catch(() => { throw new ModuleError(`src ${args.src} not found (looked at ${file})`); });
+    docs = parseAllDocuments(file.endsWith('.hbs') ? render(text, args.src) : text).map((d) => d.toJS());
+  } else throw new ModuleError(`state ${args.state} needs definition or src`);
+  const objs = docs.filter((d) => d !== null && d !== undefined) as KObj[];
+  for (const o of objs) if (!o?.kind || !o?.metadata?.name) throw new ModuleError('every manifest needs kind and metadata.name');
+  return objs;
+}
+
+export default defineModule<KubectlArgs, KubectlState>({
+  name: 'kubectl',
+  doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and re-applies what it replaced.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['state'],
+    properties: {
+      state: { enum: ['present', 'absent', 'labels', 'secret'], description: 'present: apply; absent: delete; labels: set node labels; secret: a generic secret from files.' },
+      definition: { anyOf: [{ type: 'string' }, { type: 'object' }, { type: 'array', items: { type: 'object' } }], description: 'Manifests: multi-document YAML text, an object, or a list.' },
+      src: { type: 'string', description: 'A manifest file on the controller, relative to the playbook; *.hbs files are rendered with the task\'s variables.' },
+      namespace: { type: 'string', description: 'Namespace for namespaced objects without one.' },
+      kubeconfig: { type: 'string', default: '/etc/kubernetes/admin.conf', description: 'kubeconfig on the host.' },
+      node: { type: 'string', description: 'labels: the node to label.' },
+      labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'labels: key → value.' },
+      name: { type: 'string', description: 'secret: the secret name.' },
+      from_file: { type: 'object', additionalProperties: { type: 'string' }, description: 'secret: key → file on the host (e.g. heketi\'s private key).' },
+    },
+  },
+  examples: [
+    { name: 'Storage class from the seed', args: { state: 'present', src: 'manifests/storageclass-gfs-mirror.yaml.hbs' } },
+    { name: 'heketi SSH key as a secret', args: { state: 'secret', name: 'heketi-ssh-key', namespace: 'default', from_file: { private_key: '/root/.ssh/heketi_key' } } },
+    { name: 'A node label', args: { state: 'labels', node: 'pi-2', labels: { 'node-role.kubernetes.io/worker': 'worker' } } },
+  ],
+  reversible: true,
+  async inspect(host, args, ctx) {
+    if (args.state === 'labels') {
+      if (!args.node || !args.labels) throw new ModuleError('state labels needs node and labels');
+      const res = await kubectl(host, args, ['get', 'node', args.node, '-o', 'json']);
+      return { desired: [], live: [], differs: false, diffText: '', nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
+    }
+    let desired: KObj[];
+    if (args.state === 'secret') {
+      if (!args.name || !args.from_file) throw new ModuleError('state secret needs name and from_file');
+      const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name, ...Object.entries(args.from_file).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
+      desired = [JSON.parse(res.stdout) as KObj];
+    } else desired = await desiredObjects(args, ctx.render, ctx.playbookDir);
+    const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
+    if (args.state === 'absent') return { desired, live, differs: live.length > 0, diffText: '' };
+    const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
+    return { desired, live, differs: diff.code === 1, diffText: diff.stdout };
+  },
+  plan(s, args): Change[] {
+    if (args.state === 'labels') {
+      const wrong = Object.entries(args.labels ?? {}).filter(([k, v]) => s.nodeLabels?.[k] !== v);
+      return wrong.length ? [{ msg: `label node ${args.node} ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}`, data: { labels: Object.fromEntries(wrong) } }] : [];
+    }
+    if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
+    if (!s.differs) return [];
+    const liveByRef = new Map(s.live.map((o) => [ref(o), o]));
+    const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
+    return [{
+      msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
+      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map(redactSecrets)) : '', after: stringify(s.desired.map(redactSecrets)) },
+      data: { apply: true },
+    }];
+  },
+  async apply(host, args, changes, s) {
+    const d = changes[0].data as { labels?: Record<string, string>; delete?: boolean; apply?: boolean };
+    if (d.labels) await kubectl(host, args, ['label', 'node', args.node!, ...Object.entries(d.labels).map(([k, v]) => `${k}=${v}`), '--overwrite']);
+    if (d.delete) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(s.live));
+    if (d.apply) await kubectl(host, args, ['apply', '-f', '-'], list(s.desired));
+    return { secrets: s.desired.filter((o) => o.kind === 'Secret').flatMap((o) => Object.values(o.data ?? {})) };
+  },
+  async revert(host, { args, before }) {
+    if (args.state === 'labels') {
+      const old = before.nodeLabels ?? {};
+      const argv = Object.keys(args.labels ?? {}).map((k) => (k in old ? `${k}=${old[k]}` : `${k}-`));
+      await kubectl(host, args, ['label', 'node', args.node!, ...argv, '--overwrite']);
+      return;
+    }
+    const liveRefs = new Set(before.live.map(ref));
+    const created = before.desired.filter((o) => !liveRefs.has(ref(o)));
+    if (created.length) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(created));
+    if (before.live.length) await kubectl(host, args, ['apply', '-f', '-'], list(before.live));
+  },
+});
