@@ -1,0 +1,121 @@
+// heketi_topology through the real CLI against the heketi stand-in (test/stand-ins/heketi: heketi is not packaged
+// for this machine) on 127.0.0.1: JWT auth, the 202/queue protocol, additions, idempotence, check mode, drift,
+// failures rolled back, `runbook rollback`, the secret never printed.
+
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsonEvents, runCli } from '../helpers/cli.js';
+import { startHeketiStandIn, verifyJwt, type HeketiStandIn } from '../stand-ins/heketi/server.js';
+import { heketiJwt } from '../../modules/lib/heketi-api.js';
+
+const KEY = 'My$ecretAdminKey-42';
+
+describe('heketi_topology against the heketi stand-in (REST API, JWT, async queue)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let heketi: HeketiStandIn;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-heketi-'));
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
+    await fs.writeFile(path.join(dir, 'inventory.yml'), [
+      'all:',
+      '  hosts:',
+      '    localhost: { connection: local }',
+      '  children:',
+      '    gluster:',
+      '      hosts:',
+      '        gluster1: { address: 10.0.0.11, heketi_zone: 1, heketi_devices: [/dev/vdb1] }',
+      '        gluster2: { address: 10.0.0.12, heketi_zone: 2, heketi_devices: [/dev/vdb1] }',
+      '',
+    ].join('\n'));
+  });
+  afterEach(async () => {
+    await heketi.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function play(extraTask = '', args: string[] = [], key = KEY) {
+    await fs.writeFile(path.join(dir, 'site.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: topology\n      heketi_topology: { url: "${heketi.url}", key: "{{heketi_admin_key}}", group: gluster, write_topology: topology.json }\n${extraTask}`);
+    return runCli(['play', 'site.yml', '-i', 'inventory.yml', '--format', 'json', '-e', `heketi_admin_key=${key}`, ...args], { cwd: dir });
+  }
+  const nodes = () => Object.values(heketi.state().nodes);
+  const ev = (stdout: string, task = 'topology') => jsonEvents(stdout).find((e) => e.event === 'task' && e.task === task)!;
+
+  it('adds the cluster, nodes and devices, then changes nothing; writes topology.json; never prints the key', async () => {
+    const res = await play();
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(ev(res.stdout).msg).to.equal('create cluster #1 (2 node(s)); add node gluster1 (zone 1, storage 10.0.0.11) with devices /dev/vdb1; add node gluster2 (zone 2, storage 10.0.0.12) with devices /dev/vdb1');
+    const st = heketi.state();
+    expect(Object.keys(st.clusters)).to.have.length(1);
+    expect(nodes().map((n) => `${n.hostnames.manage[0]}/${n.zone}/${n.hostnames.storage[0]}`).sort()).to.deep.equal(['gluster1/1/10.0.0.11', 'gluster2/2/10.0.0.12']);
+    expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal(['/dev/vdb1', '/dev/vdb1']);
+    const topo = JSON.parse(await fs.readFile(path.join(dir, 'topology.json'), 'utf8'));
+    expect(topo.clusters[0].nodes[1]).to.deep.equal({ node: { hostnames: { manage: ['gluster2'], storage: ['10.0.0.12'] }, zone: 2 }, devices: ['/dev/vdb1'] });
+    const again = await play();
+    expect(ev(again.stdout).status).to.equal('ok');
+    expect(res.stdout + res.stderr + again.stdout + again.stderr).to.not.contain(KEY);
+  });
+
+  it('--check shows the exact additions and changes nothing', async () => {
+    await play();
+    await fs.writeFile(path.join(dir, 'inventory.yml'), (await fs.readFile(path.join(dir, 'inventory.yml'), 'utf8')).replace('heketi_zone: 2, heketi_devices: [/dev/vdb1]', 'heketi_zone: 2, heketi_devices: [/dev/vdb1, /dev/vdc]'));
+    const before = JSON.stringify(heketi.state());
+    const res = await play('', ['--check', '--detect-drift']);
+    expect(res.code).to.equal(4);
+    expect(ev(res.stdout).msg).to.equal('would add device /dev/vdc to gluster2');
+    expect(JSON.stringify(heketi.state())).to.equal(before);
+  });
+
+  it('reports a node whose zone differs as drift with the fix, and does not pretend to change it', async () => {
+    await play();
+    const st = JSON.parse(await fs.readFile(heketi.stateFile, 'utf8'));
+    await heketi.close();
+    for (const n of Object.values(st.nodes) as Array<{ hostnames: { manage: string[] }; zone: number }>) if (n.hostnames.manage[0] === 'gluster2') n.zone = 3;
+    await fs.writeFile(path.join(dir, 'heketi.json'), JSON.stringify(st));
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
+    const check = await play('', ['--check', '--detect-drift']);
+    expect(check.code).to.equal(4);
+    expect(ev(check.stdout).msg).to.contain('node gluster2: zone is 3, wanted 2 — heketi cannot change a node in place');
+    const run = await play();
+    expect(run.code).to.equal(1);
+    expect(ev(run.stdout).status).to.equal('failed');
+  });
+
+  it('a wrong key is a clear 401 error', async () => {
+    const res = await play('', [], 'not-the-key');
+    expect(res.code).to.equal(1);
+    expect(ev(res.stdout).msg).to.contain("heketi refused the credentials for user 'admin' (401): signature is invalid");
+    expect(nodes()).to.have.length(0);
+  });
+
+  it('a device heketi cannot add fails the task and rolls back everything the run added', async () => {
+    await fs.writeFile(path.join(dir, 'inventory.yml'), (await fs.readFile(path.join(dir, 'inventory.yml'), 'utf8')).replace('heketi_zone: 2, heketi_devices: [/dev/vdb1]', 'heketi_zone: 2, heketi_devices: [/dev/fail1]'));
+    const res = await play();
+    expect(res.code).to.equal(1);
+    expect(ev(res.stdout).msg).to.contain('Unable to execute command on gluster2');
+    expect(jsonEvents(res.stdout).find((e) => e.event === 'rollback')!.steps[0].status).to.equal('reverted');
+    const st = heketi.state();
+    expect([Object.keys(st.clusters).length, nodes().length, Object.keys(st.devices).length]).to.deep.equal([0, 0, 0]);
+  });
+
+  it('`runbook rollback` deletes devices, then nodes, then the cluster the run added', async () => {
+    const res = await play();
+    const run = jsonEvents(res.stdout).find((e) => e.event === 'run_start')!.run as string;
+    const rb = await runCli(['rollback', run], { cwd: dir });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    const st = heketi.state();
+    expect([Object.keys(st.clusters).length, nodes().length, Object.keys(st.devices).length]).to.deep.equal([0, 0, 0]);
+    expect(await fs.readFile(path.join(dir, '.runbook/runs', run, 'journal.jsonl'), 'utf8')).to.not.contain(KEY);
+  });
+
+  it('the stand-in checks JWT claims like heketi', () => {
+    const good = heketiJwt('admin', KEY, 'GET', '/clusters');
+    expect(verifyJwt(`bearer ${good}`, 'GET', '/clusters', { admin: KEY })).to.equal(undefined);
+    expect(verifyJwt(`bearer ${good}`, 'POST', '/clusters', { admin: KEY })).to.equal('Invalid qsh claim in token');
+    expect(verifyJwt(`bearer ${heketiJwt('admin', KEY, 'GET', '/clusters', 1000)}`, 'GET', '/clusters', { admin: KEY })).to.equal('Token is expired');
+    expect(verifyJwt(undefined, 'GET', '/clusters', { admin: KEY })).to.equal('Token missing');
+  });
+});
