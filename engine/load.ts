@@ -114,6 +114,7 @@ async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, sta
     become_user: raw.become_user as string | undefined,
     ...sections,
     tags: asList(raw.tags),
+    dir,
     location: src.loc(at),
   };
 }

@@ -54,6 +54,8 @@ export interface Play {
   post_tasks: Task[];
   handlers: Task[];
   tags: string[];
+  /** Folder of the file the play is written in: relative src/template paths resolve from here. */
+  dir: string;
   location: SourceLocation;
 }
 

@@ -220,7 +220,7 @@ async function runItem(
       task: task.name,
       hostvars: rc.hostvars,
       groups: rc.groups,
-      playbookDir: rc.playbook.dir,
+      playbookDir: play.dir,
       check: rc.settings.check,
       vars: ictx,
       render: (text: string, file?: string) => renderString(text, ictx, { ...where, file }),

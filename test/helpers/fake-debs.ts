@@ -15,6 +15,7 @@ const PACKAGES: Array<{ name: string; version: string }> = [
   { name: 'kubeadm', version: '1.13.1-00' }, { name: 'kubeadm', version: '1.14.0-00' },
   { name: 'kubectl', version: '1.13.1-00' }, { name: 'kubectl', version: '1.14.0-00' },
   { name: 'docker-ce', version: '5:17.09.0~ce-0~debian' },
+  { name: 'containerd', version: '1.6.20~ds1-1' },
 ];
 
 async function buildDeb(name: string, version: string, out: string): Promise<void> {
