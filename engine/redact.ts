@@ -23,7 +23,11 @@ export function collectSecrets(vars: unknown, out: Set<string> = new Set(), dept
 export class Redactor {
   private secrets: string[] = [];
   add(values: Iterable<string>): void {
-    for (const v of values) if (v.length >= 4 && !this.secrets.includes(v)) this.secrets.push(v);
+    for (const v of values) {
+      if (v.length < 4) continue;
+      // Kubernetes Secret data and Basic auth carry secrets base64-encoded: redact that form too.
+      for (const form of [v, Buffer.from(v).toString('base64')]) if (!this.secrets.includes(form)) this.secrets.push(form);
+    }
     this.secrets.sort((a, b) => b.length - a.length); // longest first so substrings do not leave tails
   }
   text(s: string): string {

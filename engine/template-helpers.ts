@@ -15,7 +15,16 @@ function root(all: unknown[]): Record<string, unknown> {
   return options?.data?.root ?? {};
 }
 
-const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : Boolean(v));
+const FALSY = new Set(['', 'false', '0', 'no', 'none', 'null', 'undefined', 'off']);
+
+/** Text read as a condition: `-e wipe=false` and "no" are false, as in `when:`. */
+export function isTruthyText(s: string): boolean {
+  return !FALSY.has(s.trim().toLowerCase());
+}
+
+const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0
+  : typeof v === 'string' ? isTruthyText(v)
+  : v !== null && typeof v === 'object' ? Object.keys(v).length > 0 : Boolean(v));
 
 export function registerHelpers(hb: HB): void {
   const h = (name: string, fn: (...a: any[]) => unknown) => hb.registerHelper(name, fn);

@@ -3,7 +3,7 @@
 
 import Handlebars from 'handlebars';
 import { TemplateError, formatLocation, type SourceLocation } from './errors.js';
-import { registerHelpers } from './template-helpers.js';
+import { isTruthyText, registerHelpers } from './template-helpers.js';
 import { quoteArg } from './shell-quote.js';
 
 export interface TemplateWhere {
@@ -142,11 +142,7 @@ export function renderValue<T>(value: T, ctx: Record<string, unknown>, where?: T
   return value;
 }
 
-const FALSY = new Set(['', 'false', '0', 'no', 'none', 'null', 'undefined', 'off']);
-
-export function isTruthyText(s: string): boolean {
-  return !FALSY.has(s.trim().toLowerCase());
-}
+export { isTruthyText };
 
 /** when / changed_when / failed_when / until: booleans as is, expressions without braces, or full templates. */
 export function evaluateCondition(expr: unknown, ctx: Record<string, unknown>, where?: TemplateWhere): boolean {
@@ -161,6 +157,7 @@ export function evaluateCondition(expr: unknown, ctx: Record<string, unknown>, w
   const v = single?.value;
   if (typeof v === 'string') return isTruthyText(v);
   if (Array.isArray(v)) return v.length > 0;
+  if (v !== null && typeof v === 'object') return Object.keys(v).length > 0; // {} is "nothing set", as in Jinja
   return Boolean(v);
 }
 

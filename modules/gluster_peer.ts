@@ -27,7 +27,12 @@ async function gluster(host: Host, argv: string[]) {
 }
 
 async function readPool(host: Host): Promise<GlusterPeer[]> {
-  const out = await gluster(host, ['pool', 'list']);
+  // glusterd answers a moment after `systemctl start` returns: wait for it (bounded) instead of failing.
+  let out = await gluster(host, ['pool', 'list']);
+  for (let i = 0; i < 30 && out.opRet !== 0 && /Connection failed/.test(out.opErrstr); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    out = await gluster(host, ['pool', 'list']);
+  }
   if (out.opRet !== 0) throw new ModuleError(`gluster pool list failed (opErrno ${out.opErrno}): ${out.opErrstr || 'is glusterd running?'}`);
   return parsePeers(out.body);
 }

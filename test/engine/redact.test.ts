@@ -17,4 +17,11 @@ describe('redact', () => {
     expect(r.text('pw=hunter22 tok abcdef.0123456789abcdef')).to.equal(`pw=${REDACTED} tok ${REDACTED}`);
     expect(r.value({ msg: 'x hunter22', nested: ['hunter22'], password: 'other' })).to.deep.equal({ msg: `x ${REDACTED}`, nested: [REDACTED], password: REDACTED });
   });
+
+  it('masks the base64 form too (Kubernetes Secret data, {{b64 ...}})', () => {
+    const r = new Redactor();
+    r.add(['heketi-admin-S3cret']);
+    const encoded = Buffer.from('heketi-admin-S3cret').toString('base64');
+    expect(r.text(`data:\n  key: ${encoded}\n`)).to.equal(`data:\n  key: ${REDACTED}\n`);
+  });
 });

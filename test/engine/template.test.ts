@@ -33,6 +33,15 @@ describe('template', () => {
     expect(evaluateCondition('{{#if list}}yes{{/if}}', ctx)).to.equal(true);
     expect(() => evaluateCondition('result.nope', ctx, where)).to.throw(/undefined variable/);
   });
+  it('reads "false" from -e and empty maps as false, in conditions and in and/or/not', () => {
+    const c = { wipe: 'false', yes: 'true', labels: {}, some: { a: '1' }, sigs: '' };
+    expect(evaluateCondition('wipe', c)).to.equal(false);
+    expect(evaluateCondition('labels', c)).to.equal(false);
+    expect(evaluateCondition('some', c)).to.equal(true);
+    expect(evaluateCondition('{{or wipe (not sigs)}}', c)).to.equal(true);
+    expect(evaluateCondition('or wipe labels', c)).to.equal(false);
+    expect(evaluateCondition('and yes some', c)).to.equal(true);
+  });
   it('has the helpers playbooks need', () => {
     expect(renderString('{{join list ","}} {{default missing "d"}} {{upper name}} {{b64 name}} {{json list}}', ctx)).to.equal('a,b d GLUSTER1 Z2x1c3RlcjE= ["a","b"]');
     expect(renderValue('{{hosts_of "gluster"}}', ctx)).to.deep.equal(['g1', 'g2']);

@@ -75,5 +75,6 @@ export async function acquireLab(n: number, ctx?: Mocha.Context): Promise<TestLa
 // Root-level hook: registered once, when the first test file imports this module.
 after(async function () {
   this.timeout(60_000);
-  if (used) await labDown(labName);
+  // RUNBOOK_KEEP_LAB=1 leaves the lab up to look at a failure (`runbook lab ssh node1 --name ...`, then `lab down`).
+  if (used && !process.env.RUNBOOK_KEEP_LAB) await labDown(labName);
 });

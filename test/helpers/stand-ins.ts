@@ -2,6 +2,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { quoteArgv } from '../../engine/shell-quote.js';
 import { repoRoot } from './paths.js';
 import type { TestLab } from './lab.js';
 
@@ -23,7 +24,8 @@ export async function installStandIns(lab: TestLab, host: string, opts: { module
     ': > /var/lib/runbook-standin/proc-modules',
     'echo kernel/fs/ext4/ext4.ko > /var/lib/runbook-standin/modules.builtin',
     `printf '%s\\n' ${modules.join(' ')} > /var/lib/runbook-standin/modules.available`,
-    `printf '%s\\n' ${units.join(' ')} > /var/lib/runbook-standin/units`,
+    // One unit per line, "NAME [COMMAND...]": quoted so a command stays on its unit's line.
+    `printf '%s\\n' ${quoteArgv(units)} > /var/lib/runbook-standin/units`,
   ].join(' && ')]);
   if (r.code !== 0) throw new Error(`installing stand-ins on ${host}: ${r.stderr}`);
 }

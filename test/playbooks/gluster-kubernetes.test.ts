@@ -1,0 +1,148 @@
+// playbooks/gluster-kubernetes end to end on 3 lab hosts over SSH: real firewalld, real wipefs on disk images, apt;
+// stand-ins for modprobe, systemctl, kubectl and heketi. A disk with an old signature stops its host (rolled back,
+// the disk untouched) while the others converge; wipe=true erases it; the second run changes nothing; the audit
+// finds no drift; injected drift is reported exactly and repaired.
+
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsonEvents, runCli } from '../helpers/cli.js';
+import { acquireLab, type TestLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+import { installStandIns, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
+
+const ADMIN_KEY = 'gk-admin-Key-0042';
+const NODES = ['node1', 'node2', 'node3'];
+const DISK = '/srv/sdb.img';
+
+describe('playbook gluster-kubernetes on the lab', function () {
+  this.timeout(600_000);
+  let lab: TestLab;
+  let dir: string;
+  let heketi: HeketiStandIn;
+
+  before(async function () {
+    lab = await acquireLab(3, this);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb2-'));
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 5 });
+    for (const h of NODES) {
+      await installStandIns(lab, h, { units: ['rpcbind.socket', 'kubelet'] });
+      await startFirewalld(lab, h);
+      await lab.writeFile(h, '/usr/local/bin/kubectl', await fs.readFile(path.join(repoRoot, 'test/stand-ins/kubectl'), 'utf8'), 0o755);
+      // A CentOS-like host: rpcbind.socket active and enabled; node1's disk was used before (ext4 on it).
+      const r = await lab.exec(h, ['sh', '-c', [
+        'touch /var/lib/runbook-standin/active/rpcbind.socket /var/lib/runbook-standin/enabled/rpcbind.socket 2>/dev/null || { mkdir -p /var/lib/runbook-standin/active /var/lib/runbook-standin/enabled && touch /var/lib/runbook-standin/active/rpcbind.socket /var/lib/runbook-standin/enabled/rpcbind.socket; }',
+        `rm -f ${DISK} && truncate -s 32M ${DISK}`,
+        h === 'node1' ? `mkfs.ext4 -q -F ${DISK}` : 'true',
+        h === 'node1' ? `mkdir -p /etc/kubernetes /var/lib/runbook-standin/kube && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf '%s\\n' ${NODES.join(' ')} > /var/lib/runbook-standin/kube/nodes` : 'true',
+      ].join(' && ')]);
+      expect(r.code, r.stderr).to.equal(0);
+    }
+    await fs.mkdir(path.join(dir, 'inv/group_vars'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'inv/hosts.yml'), [
+      'all:',
+      '  vars:',
+      `    key: ${lab.keyPath}`,
+      `    known_hosts: ${lab.knownHostsPath}`,
+      '  children:',
+      '    gluster:',
+      `      vars: { heketi_zone: 1, heketi_devices: [${DISK}] }`,
+      '      hosts:',
+      ...NODES.map((h) => `        ${h}: { address: ${lab.hosts.find((x) => x.name === h)!.address}, storage_address: ${lab.hosts.find((x) => x.name === h)!.address} }`),
+      '    kube_master:',
+      '      hosts:',
+      '        node1: {}',
+      '',
+    ].join('\n'));
+    const vars = (await fs.readFile(path.join(repoRoot, 'inventory/gluster-kubernetes/group_vars/all.yml'), 'utf8'))
+      .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
+      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
+    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}\n${Object.entries(STANDIN_VARS).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\nheketi_user_key: gk-user-Key-0043\n`);
+  });
+  after(async () => {
+    if (heketi) await heketi.close();
+    if (lab) for (const h of NODES) await lab.exec(h, ['sh', '-c', `rm -rf /var/lib/runbook-standin /usr/local/bin/kubectl /etc/kubernetes ${DISK}; true`]);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const site = path.join(repoRoot, 'playbooks/gluster-kubernetes/site.yml');
+  const play = (...args: string[]) => runCli(['play', site, '-i', 'inv', '-e', '@secrets.yml', '--format', 'json', ...args], { cwd: dir, timeoutMs: 400_000 });
+  const audit = (...args: string[]) => runCli(['audit', site, '-i', 'inv', '-e', '@secrets.yml', ...args], { cwd: dir, timeoutMs: 400_000 });
+  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts as Record<string, Record<string, number>>;
+  const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
+  const failures = (stdout: string) => JSON.stringify(jsonEvents(stdout).filter((e) => e.event === 'task' && (e.status === 'failed' || e.status === 'unreachable')), null, 1);
+  const kube = '/var/lib/runbook-standin/kube';
+
+  it('stops a host whose disk carries a signature, rolls it back with the disk untouched, converges the others', async () => {
+    const res = await play();
+    expect(res.code).to.equal(1);
+    const failed = jsonEvents(res.stdout).find((e) => e.event === 'task' && e.status === 'failed')!;
+    expect(failed).to.include({ host: 'node1', task: 'Raw devices only, unless wipe is true' });
+    expect(failed.msg).to.contain(`${DISK} on node1 carries a ext4 signature: heketi needs a raw device`).and.to.contain('set wipe: true for this host');
+    expect(await sh('node1', `wipefs --noheadings --output TYPE ${DISK}`)).to.equal('ext4');
+    // node1 rolled back: its ports are closed again, its modules unloaded, rpcbind.socket back on.
+    expect(recap(res.stdout).node1.rolled_back).to.be.greaterThan(0);
+    expect(await sh('node1', 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('');
+    expect(await sh('node1', 'cat /var/lib/runbook-standin/proc-modules')).to.equal('');
+    expect(await sh('node1', 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('active\nenabled');
+    for (const h of ['node2', 'node3']) {
+      expect(recap(res.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
+      expect(await sh(h, 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
+      expect(await sh(h, 'firewall-cmd --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
+      expect(await sh(h, 'cut -d" " -f1 /var/lib/runbook-standin/proc-modules | sort | tr "\\n" " "')).to.equal('dm_mirror dm_snapshot dm_thin_pool');
+      expect(await lab.readFile(h, '/etc/modules-load.d/dm_thin_pool.conf')).to.equal('dm_thin_pool\n');
+      expect(await sh(h, 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('inactive\ndisabled');
+    }
+    // The Kubernetes part runs from node1, which stopped: nothing was deployed.
+    expect(await sh('node1', `ls ${kube}/default 2>/dev/null | wc -l`)).to.equal('0');
+  });
+
+  it('erases the signature only with wipe=true, then deploys GlusterFS, heketi, the topology and the StorageClass', async () => {
+    const res = await play('-e', 'wipe=true');
+    expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
+    expect(res.stdout + res.stderr).to.not.contain(ADMIN_KEY).and.to.not.contain(Buffer.from(ADMIN_KEY).toString('base64'));
+    expect(await sh('node1', `wipefs --noheadings --output TYPE ${DISK}`)).to.equal('');
+    const node = JSON.parse((await lab.readFile('node1', `${kube}/_cluster/Node/node2.json`))!);
+    expect(node.metadata.labels.storagenode).to.equal('glusterfs');
+    const ds = JSON.parse((await lab.readFile('node1', `${kube}/default/DaemonSet/glusterfs.json`))!);
+    expect(ds.spec.template.spec.nodeSelector).to.deep.equal({ storagenode: 'glusterfs' });
+    expect(ds.spec.template.spec.containers[0].livenessProbe.initialDelaySeconds).to.equal(40);
+    const config = JSON.parse((await lab.readFile('node1', `${kube}/default/Secret/heketi-config-secret.json`))!);
+    expect(JSON.parse(config.stringData['heketi.json']).jwt.admin.key).to.equal(ADMIN_KEY);
+    const sc = JSON.parse((await lab.readFile('node1', `${kube}/_cluster/StorageClass/glusterfs-storage.json`))!);
+    expect(sc.parameters).to.include({ resturl: heketi.url, volumetype: 'replicate:3', secretName: 'heketi-storage-admin-secret' });
+    const st = heketi.state();
+    const nodes = Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}=${n.hostnames.storage[0]}`).sort();
+    expect(nodes).to.deep.equal(NODES.map((h) => `${h}=${lab.hosts.find((x) => x.name === h)!.address}`));
+    expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal([DISK, DISK, DISK]);
+    const written = JSON.parse(await fs.readFile(path.join(dir, 'topology.json'), 'utf8'));
+    expect(written.clusters[0].nodes).to.have.length(3);
+  });
+
+  it('changes nothing on the second run, and the audit finds no drift', async () => {
+    const res = await play();
+    expect(res.code, failures(res.stdout)).to.equal(0);
+    for (const [h, r] of Object.entries(recap(res.stdout))) expect(r.changed, `${h} changed`).to.equal(0);
+    const a = await audit();
+    expect(a.code, a.stdout.slice(-3000)).to.equal(0);
+    for (const h of NODES) expect(a.stdout).to.contain(`${h}: no drift`);
+  });
+
+  it('reports exactly the drift injected and a run repairs it', async () => {
+    await sh('node3', 'firewall-cmd --permanent --zone=public --remove-port=2222/tcp; firewall-cmd --zone=public --remove-port=2222/tcp');
+    await sh('node2', 'modprobe -r dm_mirror');
+    const a = await audit('--format', 'json');
+    expect(a.code, a.stdout.slice(-2000)).to.equal(4);
+    const drift = jsonEvents(a.stdout).filter((e) => e.event === 'task' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`).sort();
+    expect(drift).to.deep.equal(['node2: Device-mapper modules heketi\'s LVM needs, loaded and at boot', 'node3: Ports of the GlusterFS pods (sshd 2222, glusterd 24007, management 24008, bricks)']);
+    expect(await sh('node3', 'firewall-cmd --zone=public --query-port=2222/tcp')).to.equal('no');
+    const fix = await play();
+    expect(fix.code, failures(fix.stdout)).to.equal(0);
+    expect(recap(fix.stdout).node3.changed).to.equal(1);
+    expect(await sh('node3', 'firewall-cmd --zone=public --query-port=2222/tcp')).to.equal('yes');
+    expect(await sh('node2', 'grep -c ^dm_mirror /var/lib/runbook-standin/proc-modules')).to.equal('1');
+  });
+});
