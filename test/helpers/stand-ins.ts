@@ -1,5 +1,6 @@
 // Installs the stand-ins of test/stand-ins/ (modprobe, systemctl) into a lab host and starts real firewalld there.
 
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { quoteArgv } from '../../engine/shell-quote.js';
@@ -34,4 +35,13 @@ export async function installStandIns(lab: TestLab, host: string, opts: { module
 export async function startFirewalld(lab: TestLab, host: string): Promise<void> {
   const r = await lab.exec(host, ['sh', '-c', 'firewall-cmd --state >/dev/null 2>&1 && exit 0; mkdir -p /run/dbus; [ -S /run/dbus/system_bus_socket ] || dbus-daemon --system --fork; firewalld; for i in $(seq 1 150); do firewall-cmd --state >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1']);
   if (r.code !== 0) throw new Error(`firewalld did not start on ${host}: ${r.stderr}${r.stdout}`);
+}
+
+/**
+ * kubeadm's pre-flight and the bridge sysctls need br_netfilter in the machine's kernel (lab hosts share it): load it
+ * with the machine's real modprobe when it is not there yet. A kernel without it makes the sysctl tasks fail loudly.
+ */
+export async function ensureBridgeNetfilter(): Promise<void> {
+  if (await fs.stat('/proc/sys/net/bridge/bridge-nf-call-iptables').then(() => true, () => false)) return;
+  await new Promise<void>((resolve) => execFile('/sbin/modprobe', ['br_netfilter'], () => resolve()));
 }
