@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsc } from 'node:fs';
 import path from 'node:path';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, ModuleError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import { lookupGroupId, lookupUserId, lookupGroupName, lookupUserName } from './local-users.js';
 
@@ -69,7 +69,9 @@ export class LocalConnection implements Connection {
     const gid = opts.group !== undefined ? await lookupGroupId(opts.group) : existing?.gid;
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.runbook-${process.pid}-${Date.now()}.tmp`);
     // Created 0600 so the content is never readable by others before the final mode is set.
-    const handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o600);
+    const handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o600).catch((e: NodeJS.ErrnoException) => {
+      throw new ModuleError(`cannot write ${file}: ${e.code === 'ENOENT' ? `directory ${path.dirname(file)} does not exist` : e.message}`);
+    });
     try {
       await handle.writeFile(data);
       if (uid !== undefined || gid !== undefined) await handle.chown(uid ?? -1, gid ?? -1);

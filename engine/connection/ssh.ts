@@ -6,7 +6,7 @@ import type { ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, ModuleError } from '../errors.js';
 import { quoteArg, quoteCommand } from '../shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import type { ConnectionSettings } from './index.js';
@@ -213,7 +213,7 @@ export class SshConnection implements Connection {
       return await this.sftpCall<Buffer>((s, cb) => s.readFile(file, (e: Error | null | undefined, b?: Buffer) => cb(e, b)));
     } catch (e) {
       if ((e as { code?: number }).code === SFTP_NO_SUCH_FILE) return null;
-      throw e instanceof ConnectionError ? e : new ConnectionError(`${this.o.name}: cannot read ${file}: ${(e as Error).message}`, { host: this.o.name, cause: e });
+      throw e instanceof ConnectionError ? e : new ModuleError(`cannot read ${file} on ${this.o.name}: ${(e as Error).message}`);
     }
   }
 
@@ -231,7 +231,7 @@ export class SshConnection implements Connection {
     if (/^\d+$/.test(name)) return Number(name);
     const maps = await this.idMaps();
     for (const [id, n] of maps[kind]) if (n === name) return id;
-    throw new ConnectionError(`${this.o.name}: unknown ${kind === 'users' ? 'user' : 'group'} '${name}'`);
+    throw new ModuleError(`unknown ${kind === 'users' ? 'user' : 'group'} '${name}' on ${this.o.name}`);
   }
 
   async writeFile(file: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
@@ -264,7 +264,10 @@ export class SshConnection implements Connection {
     } catch (e) {
       await this.exec(['rm', '-f', '--', tmp]).catch(() => {});
       if (e instanceof ConnectionError) throw e;
-      throw new ConnectionError(`${this.o.name}: cannot write ${file}: ${(e as Error).message}`, { host: this.o.name, cause: e });
+      // The connection is fine: the file cannot be written (no such directory, permission denied). A task failure,
+      // not an unreachable host.
+      const why = (e as { code?: number }).code === SFTP_NO_SUCH_FILE ? `directory ${path.posix.dirname(file)} does not exist` : (e as Error).message;
+      throw new ModuleError(`cannot write ${file} on ${this.o.name}: ${why}`);
     }
   }
 

@@ -1,5 +1,5 @@
 // A small local apt repository of real .deb packages built with dpkg-deb (kubelet/kubeadm/kubectl at two versions,
-// a docker-ce), so package tests install, pin, upgrade and remove for real inside lab hosts, with no network.
+// a docker-ce, containerd, ceph-common), so package tests install, pin, upgrade and remove for real inside lab hosts, with no network.
 
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -16,6 +16,7 @@ const PACKAGES: Array<{ name: string; version: string }> = [
   { name: 'kubectl', version: '1.13.1-00' }, { name: 'kubectl', version: '1.14.0-00' },
   { name: 'docker-ce', version: '5:17.09.0~ce-0~debian' },
   { name: 'containerd', version: '1.6.20~ds1-1' },
+  { name: 'ceph-common', version: '16.2.11+ds-2' },
 ];
 
 async function buildDeb(name: string, version: string, out: string): Promise<void> {

@@ -135,6 +135,15 @@ describe('lab over SSH (real sshd in network namespaces)', function () {
     expect(await lab.readFile('node1', '/tmp/after-timeout')).to.equal('ok');
   });
 
+  it('a file in a missing directory fails the task with the directory named; the host is not unreachable', async () => {
+    const res = await play('- hosts: node1\n  gather_facts: false\n  tasks:\n    - name: conf\n      copy: { dest: /etc/no-such-dir/app.conf, content: "x" }\n');
+    expect(res.code).to.equal(1);
+    const ev = jsonEvents(res.stdout).find((e) => e.event === 'task')!;
+    expect(ev.status).to.equal('failed');
+    expect(ev.msg).to.contain('cannot write /etc/no-such-dir/app.conf on node1: directory /etc/no-such-dir does not exist');
+    expect(jsonEvents(res.stdout).find((e) => e.event === 'recap')!.hosts.node1).to.include({ failed: 1, unreachable: 0 });
+  });
+
   it('refuses an unknown host key with its fingerprint, and accepts it only when asked', async () => {
     const kh = path.join(dir, 'known_hosts');
     await fs.writeFile(kh, '');
