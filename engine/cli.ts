@@ -14,6 +14,7 @@ import { jsonReporter } from './report/json.js';
 import { junitReporter } from './report/junit.js';
 import { loadPlaybookWithPacks, runPlaybook } from './run-playbook.js';
 import type { RunSettings } from './run-state.js';
+import { preflightVariables } from './preflight.js';
 import { loadRegistry } from './packs.js';
 import { playbookSchema } from './playbook-schema.js';
 import { checkTemplates } from './template.js';
@@ -144,8 +145,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   program.command('validate <playbook>')
     .description('parse, check the schema and template syntax; runs nothing')
-    .option('-i, --inventory <path>', 'also load this inventory', collect, [])
-    .action(async (playbook: string, o: { inventory: string[] }) => {
+    .option('-i, --inventory <path>', 'also load this inventory and check that every variable the tasks use is defined for each host', collect, [])
+    .option('-e, --extra-vars <vars>', 'k=v, JSON, or @vars.yml (repeatable), as for play', collect, [])
+    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[] }) => {
       const { playbook: pb } = await loadPlaybookWithPacks(path.resolve(io.cwd, playbook), io.cwd);
       const problems = pb.plays.flatMap((play) => [
         ...checkTemplates(play.vars, { location: play.location }),
@@ -158,7 +160,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       ]);
       if (o.inventory.length > 0) {
         const { loadInventory } = await import('./inventory.js');
-        await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+        const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+        // The same pre-flight as `play`: an undefined variable is found here, with its task and host, not mid-run.
+        if (problems.length === 0) preflightVariables(pb, inv, await parseExtraVars(o.extraVars, io.cwd));
       }
       if (problems.length > 0) {
         for (const p of problems) io.err(`${p.describe()}\n`);

@@ -3,6 +3,8 @@
 // on host 37 after 36 hosts were changed.
 
 import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { RunbookError, TemplateError, ValidationError } from './errors.js';
 import { emptyFacts } from './facts.js';
 import type { Inventory, Playbook, Task } from './playbook-types.js';
@@ -57,6 +59,14 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
   return out;
 }
 
+function readTemplateFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // a missing file is the module's error, with its own message
+  }
+}
+
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
@@ -102,6 +112,18 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
         }
       };
       check(t.args, false);
+      // A rendered file (template src, kubectl src *.hbs) uses variables too: check it now, not on the host.
+      const src = (t.args as Record<string, unknown> | undefined)?.src;
+      if (typeof src === 'string' && !src.includes('{{') && (t.module === 'template' || src.endsWith('.hbs'))) {
+        const text = readTemplateFile(path.resolve(play.dir, src));
+        if (text !== undefined) {
+          for (const { root } of templateRoots(text, false)) {
+            if (!known.has(root) && !local.has(root)) {
+              problems.push(new TemplateError(`undefined variable '${root}' in ${src}, rendered by task '${t.name}': not defined in the inventory, play vars, vars_files or extra vars (-e)`, { location: t.location, task: t.name }));
+            }
+          }
+        }
+      }
       check(t.loop, false);
       check(t.delegate_to, false);
       for (const cond of [t.when, t.changed_when, t.failed_when, t.until]) {
