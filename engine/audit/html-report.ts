@@ -54,8 +54,10 @@ function apply() {
   }
 }
 for (const id of ['f-host', 'f-group', 'f-status']) $(id).addEventListener('input', apply);
+// Filters in the address (audit.html?status=drift&group=workers&host=node) make a view shareable.
 const q = new URLSearchParams(location.search);
-if (q.get('status')) { $('f-status').value = q.get('status'); apply(); }
+for (const k of ['host', 'group', 'status']) if (q.get(k)) $('f-' + k).value = q.get(k);
+apply();
 </script>
 </body></html>
 `;

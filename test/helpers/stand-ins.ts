@@ -45,3 +45,30 @@ export async function ensureBridgeNetfilter(): Promise<void> {
   if (await fs.stat('/proc/sys/net/bridge/bridge-nf-call-iptables').then(() => true, () => false)) return;
   await new Promise<void>((resolve) => execFile('/sbin/modprobe', ['br_netfilter'], () => resolve()));
 }
+
+/**
+ * Puts a lab host back to a fresh machine's state for what the module and playbook tests touch, so test files that
+ * share the lab never start from each other's leftovers: no k8s sysctl/module files, ip_forward 0, the machine's
+ * own fstab with nothing bound, its own hostname, none of the test packages, no open firewalld ports or services,
+ * no stale runtime socket, no stand-in state.
+ */
+export async function resetLabHost(lab: TestLab, host: string): Promise<void> {
+  const machineFstab = await fs.readFile('/etc/fstab', 'utf8').catch(() => '');
+  const script = [
+    'umount /var/lib/etcd 2>/dev/null; umount /var/lib/docker 2>/dev/null',
+    'rm -rf /etc/sysctl.d/k8s.conf /etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/dm_*.conf /etc/modprobe.d/dm_thin_pool.conf /run/containerd /var/lib/runbook-standin /etc/ceph /etc/kubernetes',
+    'sysctl -qw net.ipv4.ip_forward=0',
+    `printf '%s' ${quoteArgv([machineFstab])} > /etc/fstab`,
+    `hostname ${quoteArgv([host])}`,
+    'dpkg -r kubelet kubeadm kubectl docker-ce containerd ceph-common >/dev/null 2>&1',
+    'if firewall-cmd --state >/dev/null 2>&1; then',
+    '  for p in $(firewall-cmd --zone=public --list-ports); do firewall-cmd -q --zone=public --remove-port=$p; done',
+    '  for p in $(firewall-cmd --permanent --zone=public --list-ports); do firewall-cmd -q --permanent --zone=public --remove-port=$p; done',
+    '  for s in $(firewall-cmd --zone=public --list-services); do [ $s = ssh ] || firewall-cmd -q --zone=public --remove-service=$s; done',
+    '  for s in $(firewall-cmd --permanent --zone=public --list-services); do [ $s = ssh ] || firewall-cmd -q --permanent --zone=public --remove-service=$s; done',
+    'fi',
+    'true',
+  ].join('\n');
+  const r = await lab.exec(host, ['sh', '-c', script]);
+  if (r.code !== 0) throw new Error(`resetting lab host ${host}: ${r.stderr}`);
+}

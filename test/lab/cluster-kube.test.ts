@@ -10,6 +10,7 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { resetLabHost } from '../helpers/stand-ins.js';
 
 const PLAYBOOK = `
 - name: Control plane
@@ -52,6 +53,7 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
 
   before(async function () {
     lab = await acquireLab(3, this);
+    for (const h of hosts) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-kube-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
     for (const h of hosts) {

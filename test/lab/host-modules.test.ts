@@ -10,7 +10,7 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
-import { installStandIns, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 
 const HOSTS = ['node1', 'node2'];
 
@@ -53,12 +53,9 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-hostmod-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
     await fs.writeFile(path.join(dir, 'standins.yml'), JSON.stringify(STANDIN_VARS));
-    // A new network namespace copies ip_forward from the machine's own (1 on machines running Docker, as on some
-    // CI hosts): start every lab host from the kernel default 0, as on a fresh machine.
-    for (const h of lab.hosts.map((x) => x.name)) {
-      const r = await lab.exec(h, ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
-      expect(r.code, r.stderr).to.equal(0);
-    }
+    // Fresh machines (the lab is shared with other test files; and a new network namespace copies ip_forward from
+    // the machine's own, 1 on machines running Docker, as on some CI hosts).
+    for (const h of lab.hosts.map((x) => x.name)) await resetLabHost(lab, h);
     for (const h of HOSTS) {
       await installStandIns(lab, h);
       await startFirewalld(lab, h);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
-import { installStandIns, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
 
 const ADMIN_KEY = 'gk-admin-Key-0042';
@@ -25,6 +25,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(3, this);
+    for (const h of NODES) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb2-'));
     heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 5 });
     for (const h of NODES) {

@@ -12,7 +12,7 @@ import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
-import { ensureBridgeNetfilter, installStandIns, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 
 const BOARDS: Record<string, string> = { node1: 'k8s-master-1', node2: 'k8s-node-1', node3: 'k8s-node-2' };
 const FSTAB = '# static file system information\nproc /proc proc defaults 0 0\n';
@@ -24,6 +24,7 @@ describe('playbook home-lab-arm on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(3, this);
+    for (const h of Object.keys(BOARDS)) await resetLabHost(lab, h);
     await ensureBridgeNetfilter();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb3-'));
     const source = await ensureFakeRepo();

@@ -12,7 +12,7 @@ import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
-import { ensureBridgeNetfilter, installStandIns, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
 
 const ADMIN_KEY = 'heketi-admin-S3cret';
@@ -26,6 +26,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(5, this);
+    for (const h of Object.keys(role)) await resetLabHost(lab, h);
     await ensureBridgeNetfilter();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb1-'));
     heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 10 });

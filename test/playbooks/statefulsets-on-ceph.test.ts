@@ -11,6 +11,7 @@ import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { resetLabHost } from '../helpers/stand-ins.js';
 
 const NODES = ['node1', 'node2', 'node3'];
 const ADMIN_KEY = 'AQAc/gtaQRz8BRAAs1N4wZyj7oO+uk325kNZgw==';
@@ -23,6 +24,7 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(3, this);
+    for (const h of NODES) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb4-'));
     const source = await ensureFakeRepo();
     for (const h of NODES) {
