@@ -2,7 +2,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InventoryError, PlaybookError } from './errors.js';
+import { InventoryError, PlaybookError, type SourceLocation } from './errors.js';
 import type { Inventory } from './playbook-types.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 
@@ -14,6 +14,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function ensureGroup(inv: Inventory, name: string): Group {
   return (inv.groups[name] ??= { hosts: [], children: [], vars: {} });
+}
+
+/** Where each parent → child edge was written, so a group cycle can point at the line that closes it. */
+const edgeLocations = new WeakMap<Inventory, Map<string, SourceLocation>>();
+
+/** Connection variables are read by the engine itself: a wrong type is an input error here, not a failed connect. */
+const CONNECTION_VARS: Record<string, (v: unknown) => string | undefined> = {
+  address: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a host name or IP address (a string)'),
+  port: (v) => ((typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535) || (typeof v === 'string' && (/^\d+$/.test(v) ? Number(v) >= 1 && Number(v) <= 65535 : v.includes('{{'))) ? undefined : 'must be a TCP port, 1-65535'),
+  user: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a user name (a string)'),
+  key: (v) => (typeof v === 'string' ? undefined : 'must be the path of a private key file (a string)'),
+  known_hosts: (v) => (typeof v === 'string' ? undefined : 'must be the path of a known_hosts file (a string)'),
+  connection: (v) => (v === 'ssh' || v === 'local' ? undefined : "must be 'ssh' or 'local'"),
+  become: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+};
+
+function checkConnectionVars(vars: Record<string, unknown>, src: SourceFile, at: YamlPath, owner: string): void {
+  for (const [k, check] of Object.entries(CONNECTION_VARS)) {
+    if (!(k in vars)) continue;
+    const problem = check(vars[k]);
+    if (problem) throw new InventoryError(`${owner}: '${k}' ${problem}, got ${JSON.stringify(vars[k])}`, { location: src.loc([...at, k]) });
+  }
 }
 
 /** Read one group definition (recursively through children). */
@@ -28,12 +50,14 @@ function readGroup(inv: Inventory, src: SourceFile, name: string, def: unknown, 
   }
   if (def.vars !== undefined) {
     if (!isObject(def.vars)) throw new InventoryError(`vars of group '${name}' must be a mapping`, { location: src.loc([...at, 'vars']) });
+    checkConnectionVars(def.vars, src, [...at, 'vars'], `group '${name}'`);
     Object.assign(g.vars, def.vars);
   }
   if (def.hosts !== undefined) {
     if (!isObject(def.hosts)) throw new InventoryError(`hosts of group '${name}' must be a mapping of host names`, { location: src.loc([...at, 'hosts']) });
     for (const [host, vars] of Object.entries(def.hosts)) {
       if (vars !== null && !isObject(vars)) throw new InventoryError(`vars of host '${host}' must be a mapping`, { location: src.loc([...at, 'hosts', host]) });
+      if (vars) checkConnectionVars(vars as Record<string, unknown>, src, [...at, 'hosts', host], `host '${host}'`);
       inv.hosts[host] = { ...(inv.hosts[host] ?? {}), ...((vars as Record<string, unknown>) ?? {}) };
       if (!g.hosts.includes(host)) g.hosts.push(host);
     }
@@ -42,6 +66,8 @@ function readGroup(inv: Inventory, src: SourceFile, name: string, def: unknown, 
     if (!isObject(def.children)) throw new InventoryError(`children of group '${name}' must be a mapping of group names`, { location: src.loc([...at, 'children']) });
     for (const [child, cdef] of Object.entries(def.children)) {
       if (!g.children.includes(child)) g.children.push(child);
+      if (!edgeLocations.has(inv)) edgeLocations.set(inv, new Map());
+      edgeLocations.get(inv)!.set(`${name}>${child}`, src.loc([...at, 'children', child], true));
       readGroup(inv, src, child, cdef, [...at, 'children', child]);
     }
   }
@@ -113,7 +139,9 @@ export async function loadInventory(paths: string[]): Promise<Inventory> {
 
 function detectCycles(inv: Inventory): void {
   const visit = (g: string, stack: string[]) => {
-    if (stack.includes(g)) throw new InventoryError(`group cycle: ${[...stack, g].join(' → ')}`);
+    if (stack.includes(g)) {
+      throw new InventoryError(`group cycle: ${[...stack, g].join(' → ')}`, { location: edgeLocations.get(inv)?.get(`${stack[stack.length - 1]}>${g}`) });
+    }
     for (const c of inv.groups[g]?.children ?? []) visit(c, [...stack, g]);
   };
   visit('all', []);

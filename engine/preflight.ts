@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RunbookError, TemplateError, ValidationError } from './errors.js';
 import { emptyFacts } from './facts.js';
+import { helperNames } from './template.js';
 import type { Inventory, Playbook, Task } from './playbook-types.js';
 
 const BUILTINS = ['facts', 'hostvars', 'groups', 'inventory_hostname', 'group_names', 'play_hosts', 'runbook_check_mode', 'result', 'this'];
@@ -15,7 +16,7 @@ const FACT_KEYS = new Set(Object.keys(emptyFacts('x')));
 type Node = hbs.AST.Node & Record<string, any>;
 
 /** First segments of every variable path a template string uses (helpers and #each bodies excluded). */
-export function templateRoots(text: string, isCondition: boolean): Array<{ root: string; path: string }> {
+export function templateRoots(text: string, isCondition: boolean): Array<{ root: string; path: string; unknownHelper?: boolean }> {
   const source = !isCondition || text.includes("{{") ? text : `{{${text}}}`;
   let ast: hbs.AST.Program;
   try {
@@ -23,11 +24,12 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
   } catch {
     return []; // syntax errors are reported by the template checker with their position
   }
-  const out: Array<{ root: string; path: string }> = [];
-  const helpers = Handlebars.helpers as Record<string, unknown>;
+  const out: Array<{ root: string; path: string; unknownHelper?: boolean }> = [];
+  const helpers = new Set([...Object.keys(Handlebars.helpers), ...helperNames()]);
   const visitPath = (p: Node, asHelper: boolean) => {
     if (p.type !== 'PathExpression' || p.data || p.this || p.depth > 0 || p.parts.length === 0) return;
-    if (asHelper || (p.parts.length === 1 && p.parts[0] in helpers)) return;
+    if (asHelper && p.parts.length === 1 && !helpers.has(p.parts[0])) out.push({ root: p.parts[0], path: p.parts[0], unknownHelper: true });
+    if (asHelper || (p.parts.length === 1 && helpers.has(p.parts[0]))) return;
     out.push({ root: p.parts[0], path: p.parts.join('.') });
   };
   const visitExpr = (e: Node | undefined) => {
@@ -99,8 +101,10 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
       const local = new Set([...scope, t.loop_var]);
       const check = (value: unknown, isCondition: boolean) => {
         for (const text of strings(value)) {
-          for (const { root, path } of templateRoots(text, isCondition)) {
-            if (root === 'facts' && path.split('.')[1] && !FACT_KEYS.has(path.split('.')[1])) {
+          for (const { root, path, unknownHelper } of templateRoots(text, isCondition)) {
+            if (unknownHelper) {
+              problems.push(new TemplateError(`unknown helper '${root}' in task '${t.name}' (helpers: ${[...helperNames()].sort().join(', ')})`, { location: t.location, task: t.name }));
+            } else if (root === 'facts' && path.split('.')[1] && !FACT_KEYS.has(path.split('.')[1])) {
               problems.push(new TemplateError(`unknown fact '${path}' in task '${t.name}' (facts: ${[...FACT_KEYS].join(', ')})`, { location: t.location, task: t.name }));
             } else if (!known.has(root) && !local.has(root)) {
               problems.push(new TemplateError(
@@ -117,8 +121,10 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
       if (typeof src === 'string' && !src.includes('{{') && (t.module === 'template' || src.endsWith('.hbs'))) {
         const text = readTemplateFile(path.resolve(play.dir, src));
         if (text !== undefined) {
-          for (const { root } of templateRoots(text, false)) {
-            if (!known.has(root) && !local.has(root)) {
+          for (const { root, unknownHelper } of templateRoots(text, false)) {
+            if (unknownHelper) {
+              problems.push(new TemplateError(`unknown helper '${root}' in ${src}, rendered by task '${t.name}'`, { location: t.location, task: t.name }));
+            } else if (!known.has(root) && !local.has(root)) {
               problems.push(new TemplateError(`undefined variable '${root}' in ${src}, rendered by task '${t.name}': not defined in the inventory, play vars, vars_files or extra vars (-e)`, { location: t.location, task: t.name }));
             }
           }

@@ -16,6 +16,11 @@ export interface TemplateWhere {
 const hb = Handlebars.create();
 registerHelpers(hb);
 
+/** The helpers templates may call (Handlebars' own and runbook's). */
+export function helperNames(): string[] {
+  return Object.keys(hb.helpers);
+}
+
 // Captures the raw value of a single-expression template ("{{ packages }}" → the list itself).
 let captured: { value: unknown; set: boolean } = { value: undefined, set: false };
 hb.registerHelper('__raw', (value: unknown) => {

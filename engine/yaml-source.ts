@@ -49,18 +49,40 @@ export function parseYaml(file: string, text: string): SourceFile {
     throw new PlaybookError(`file is too large (${Buffer.byteLength(text)} bytes; the limit is ${MAX_YAML_BYTES})`, { location: { file, line: 1, col: 1 } });
   }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  // YAML forbids C0 control characters other than tab, LF and CR (and DEL): a NUL in a playbook is corruption.
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
+  if (control) {
+    const before = text.slice(0, control.index);
+    const line = before.split('\n').length;
+    throw new PlaybookError(`invalid YAML: control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} (is this a binary file?)`, { location: { file, line, col: control.index - before.lastIndexOf('\n') } });
+  }
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch (e) {
+    // The parser recurses per nesting level: thousands of [[[[ exhaust the stack. Say so instead.
+    if (e instanceof RangeError) throw new PlaybookError('invalid YAML: nested too deeply', { location: { file, line: 1, col: 1 } });
+    throw e;
+  }
+  // An unknown tag (!!python/object, !vault…) would silently become a plain string: refuse it.
+  const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tagWarning) {
+    const { line, col } = lc.linePos(tagWarning.pos[0]);
+    throw new PlaybookError(`invalid YAML: ${tagWarning.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (runbook knows only YAML's core tags)`, { location: { file, line, col } });
+  }
   const first = doc.errors[0];
   if (first) {
     const { line, col } = lc.linePos(first.pos[0]);
-    const msg = first.code === 'DUPLICATE_KEY' ? `duplicate key: ${first.message.replace(/^Map keys must be unique.*$/s, 'map keys must be unique')}` : first.message.split('\n')[0];
+    const msg = first.code === 'DUPLICATE_KEY' ? `duplicate key: ${first.message.replace(/^Map keys must be unique.*$/s, 'map keys must be unique')}`
+      : /Maximum call stack/.test(first.message) ? 'nested too deeply' : first.message.split('\n')[0];
     throw new PlaybookError(`invalid YAML: ${msg}`, { location: { file, line, col } });
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    throw new PlaybookError(`invalid YAML: ${(e as Error).message} (too many alias expansions?)`, { location: { file, line: 1, col: 1 } });
+    const why = e instanceof RangeError ? 'nested too deeply' : `${(e as Error).message} (too many alias expansions?)`;
+    throw new PlaybookError(`invalid YAML: ${why}`, { location: { file, line: 1, col: 1 } });
   }
   return new SourceFile(file, doc, lc, value);
 }
@@ -71,7 +93,12 @@ export async function readYaml(file: string, what = 'file', from?: SourceLocatio
   try {
     const st = await fs.stat(file);
     if (st.size > MAX_YAML_BYTES) throw new PlaybookError(`${what} ${file} is too large (${st.size} bytes; the limit is ${MAX_YAML_BYTES})`, { location: from ?? { file, line: 1, col: 1 } });
-    text = await fs.readFile(file, 'utf8');
+    const bytes = await fs.readFile(file);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new PlaybookError(`${what} ${file} is not valid UTF-8 text`, { location: from ?? { file, line: 1, col: 1 } });
+    }
   } catch (e) {
     if (e instanceof PlaybookError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

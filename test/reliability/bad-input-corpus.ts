@@ -1,0 +1,89 @@
+// The bad-input corpus: malformed and hostile playbooks, inventories, vars files and arguments. Every case must end
+// with exit 2 (nothing ran), a message that says what and where, and the marker task — a harmless first task that
+// would write a file — never having run. Shared by the bad-input test and the fuzz loop.
+
+export interface BadInputCase {
+  name: string;
+  /** Files to write in the case's folder; site.yml is the playbook unless args say otherwise. */
+  files: Record<string, string | Buffer>;
+  /** Extra CLI arguments after `play site.yml`. */
+  args?: string[];
+  /** What the message must contain (a regex), location included where a file is to blame. */
+  expect: RegExp;
+}
+
+/** A first task that would leave a trace if anything ran. MARKER is replaced by the case's marker path. */
+export const MARKER_TASK = '    - name: marker\n      copy: { dest: "MARKER", content: "ran" }\n';
+const play = (tasks: string, head = '- hosts: localhost\n  gather_facts: false\n') => `${head}  tasks:\n${MARKER_TASK}${tasks}`;
+const site = (text: string | Buffer, extra: Record<string, string | Buffer> = {}) => ({ 'site.yml': text, ...extra });
+
+// "Billion laughs": nine levels of nine aliases each, 9^9 strings if expanded.
+const laughs = ['    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+for (let i = 1; i < 9; i++) laughs.push(`    ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+
+export const BAD_INPUT: BadInputCase[] = [
+  // YAML syntax
+  { name: 'tab indentation', files: site(play('\t- name: x\n      command: id\n')), expect: /site\.yml:\d+:\d+: .*(tab|indent)/i },
+  { name: 'unclosed quote', files: site(play('    - name: "x\n      command: id\n')), expect: /site\.yml:\d+:\d+: /},
+  { name: 'unclosed flow mapping', files: site(play('    - copy: { dest: /tmp/x, content: y\n')), expect: /site\.yml:\d+:\d+: / },
+  { name: 'duplicate key in a task', files: site(play('    - name: a\n      name: b\n      command: id\n')), expect: /site\.yml:\d+:\d+: .*duplicate|unique/i },
+  { name: 'duplicate play key', files: site('- hosts: localhost\n  hosts: all\n  tasks: []\n'), expect: /site\.yml:2:\d+: .*(duplicate|unique)/i },
+  { name: 'empty file', files: site(''), expect: /site\.yml.*(empty|no plays|must be a list)/i },
+  { name: 'only a comment', files: site('# nothing here\n'), expect: /site\.yml.*(empty|no plays|must be a list)/i },
+  { name: 'a mapping instead of a list of plays', files: site('hosts: localhost\ntasks: []\n'), expect: /site\.yml:1:1: .*list/i },
+  { name: 'two YAML documents', files: site(`${play('')}---\n- hosts: all\n  tasks: []\n`), expect: /site\.yml:\d+:\d+: .*(document|multiple)/i },
+  { name: 'unknown YAML tag !!python/object', files: site(play('    - command: !!python/object:os.system id\n')), expect: /site\.yml:\d+:\d+: .*tag/i },
+  { name: 'a NUL byte', files: site(`${play('    - command: id\n')}# \u0000\n`), expect: /site\.yml:7:3: invalid YAML: control character U\+0000/ },
+  { name: 'invalid UTF-8', files: site(Buffer.concat([Buffer.from(play('    - command: id\n')), Buffer.from([0x23, 0x20, 0xc3, 0x28, 0x0a])])), expect: /site\.yml.*is not valid UTF-8/ },
+  { name: 'unknown YAML tag !vault', files: site(play('    - command: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n')), expect: /site\.yml:\d+:\d+: invalid YAML: Unresolved tag: !vault/ },
+  { name: 'billion laughs', files: site(`- hosts: localhost\n  gather_facts: false\n  vars:\n${laughs.join('\n')}\n  tasks:\n${MARKER_TASK}    - command: "echo {{i}}"\n`), expect: /site\.yml.*(alias|too many)/i },
+  { name: 'huge file (3 MB)', files: site(`${play('    - command: id\n')}# ${'x'.repeat(3 * 1024 * 1024)}\n`), expect: /site\.yml.*too large/ },
+  { name: 'deeply nested flow sequence', files: site(`${play('    - command: id\n      vars: { deep: ')}${'['.repeat(5000)}${']'.repeat(5000)} }\n`), expect: /site\.yml:\d+:\d+: invalid YAML: nested too deeply/ },
+  // Schema
+  { name: 'play without hosts', files: site('- gather_facts: false\n  tasks:\n    - command: id\n'), expect: /site\.yml:1:3: .*hosts/ },
+  { name: 'unknown play key', files: site('- hosts: localhost\n  taks: []\n'), expect: /site\.yml:2:3: .*taks.*(tasks)/ },
+  { name: 'unknown task keyword', files: site(play('    - command: id\n      whne: true\n')), expect: /site\.yml:\d+:\d+: .*whne/ },
+  { name: 'task with two modules', files: site(play('    - command: id\n      shell: id\n')), expect: /site\.yml:\d+:\d+: .*(one module|two modules|command.*shell)/i },
+  { name: 'task with no module', files: site(play('    - name: nothing\n')), expect: /site\.yml:\d+:\d+: .*module/i },
+  { name: 'unknown module, with a suggestion', files: site(play('    - comand: id\n')), expect: /site\.yml:\d+:\d+: .*comand.*command/ },
+  { name: 'unknown module argument', files: site(play('    - copy: { dest: /tmp/x, content: y, mdoe: "0644" }\n')), expect: /site\.yml:\d+:\d+: .*mdoe.*mode/ },
+  { name: 'wrong argument type', files: site(play('    - sysctl: { name: net.ipv4.ip_forward, value: [1] }\n')), expect: /site\.yml:\d+:\d+: .*value/ },
+  { name: 'missing required argument', files: site(play('    - copy: { content: y }\n')), expect: /site\.yml:\d+:\d+: .*dest/ },
+  { name: 'enum value out of range', files: site(play('    - service: { name: x, state: begun }\n')), expect: /site\.yml:\d+:\d+: .*state/ },
+  { name: 'when is a mapping', files: site(play('    - command: id\n      when: { a: 1 }\n')), expect: /site\.yml:\d+:\d+: .*when/ },
+  { name: 'loop is a number', files: site(play('    - command: id\n      loop: 5\n')), expect: /site\.yml:\d+:\d+: .*loop/ },
+  { name: 'register with a space', files: site(play('    - command: id\n      register: "my result"\n')), expect: /site\.yml:\d+:\d+: .*register/ },
+  { name: 'serial of zero', files: site('- hosts: localhost\n  serial: 0\n  tasks: []\n'), expect: /site\.yml:2:\d+: .*serial/ },
+  { name: 'strategy unknown', files: site('- hosts: localhost\n  strategy: fastest\n  tasks: []\n'), expect: /site\.yml:2:\d+: .*strategy/ },
+  { name: 'notify of a handler that does not exist', files: site(play('    - command: id\n      notify: restart nginx\n')), expect: /site\.yml:\d+:\d+: .*restart nginx/ },
+  // Imports
+  { name: 'import of a missing file', files: site('- import_playbook: nope.yml\n'), expect: /site\.yml:1:\d+: .*nope\.yml/ },
+  { name: 'circular import_playbook', files: site('- import_playbook: b.yml\n', { 'b.yml': '- import_playbook: site.yml\n' }), expect: /(circular|cycle)/i },
+  { name: 'circular import_tasks', files: site(play('    - import_tasks: t.yml\n'), { 't.yml': '- import_tasks: t.yml\n' }), expect: /t\.yml:\d+:\d+: .*(circular|cycle)/i },
+  { name: 'imported tasks file with a syntax error', files: site(play('    - import_tasks: t.yml\n'), { 't.yml': '- command: "id\n' }), expect: /t\.yml:\d+:\d+: / },
+  // Templates
+  { name: 'undefined variable', files: site(play('    - command: echo {{nope}}\n')), expect: /site\.yml:\d+:\d+: undefined variable 'nope'/ },
+  { name: 'undefined variable in a condition', files: site(play('    - command: id\n      when: eq nope 1\n')), expect: /site\.yml:\d+:\d+: undefined variable 'nope'/ },
+  { name: 'undefined variable in a rendered file', files: site(play('    - template: { src: t.hbs, dest: /tmp/runbook-never }\n'), { 't.hbs': 'x={{missing_in_file}}\n' }), expect: /site\.yml:\d+:\d+: undefined variable 'missing_in_file' in t\.hbs/ },
+  { name: 'unclosed block helper', files: site(play('    - command: "{{#if x}}id"\n')), expect: /site\.yml:\d+:\d+: .*(template|Parse|syntax)/i },
+  { name: 'helper that does not exist', files: site(play('    - command: "echo {{frobnicate 1}}"\n')), expect: /site\.yml:\d+:\d+: .*frobnicate/ },
+  { name: 'prototype access', files: site(play('    - command: "echo {{constructor.constructor}}"\n'), { }), expect: /site\.yml:\d+:\d+: .*(constructor|prototype)/ },
+  { name: '__proto__ access', files: site(`- hosts: localhost\n  gather_facts: false\n  vars: { a: 1 }\n  tasks:\n${MARKER_TASK}    - command: "echo {{a.__proto__}}"\n`), expect: /site\.yml:\d+:\d+: .*(__proto__|prototype)/ },
+  // Inventories
+  { name: 'inventory with a YAML error', files: site(play('    - command: id\n'), { 'inv.yml': 'all:\n  hosts:\n    a: { address: 10.0.0.1\n' }), args: ['-i', 'inv.yml'], expect: /inv\.yml:\d+:\d+: / },
+  { name: 'inventory host address is a list', files: site(play('    - command: id\n'), { 'inv.yml': 'all:\n  hosts:\n    a: { address: [10.0.0.1] }\n' }), args: ['-i', 'inv.yml'], expect: /inv\.yml:\d+:\d+: .*address/ },
+  { name: 'inventory group cycle', files: site(play('    - command: id\n'), { 'inv.yml': 'all:\n  children:\n    a: { children: { b: {} } }\n    b: { children: { a: {} } }\n' }), args: ['-i', 'inv.yml'], expect: /inv\.yml:\d+:\d+: group cycle: all → a → b → a/ },
+  { name: 'inventory that does not exist', files: site(play('    - command: id\n')), args: ['-i', 'missing-inventory.yml'], expect: /missing-inventory\.yml/ },
+  { name: 'inventory hosts as a list', files: site(play('    - command: id\n'), { 'inv.yml': 'all:\n  hosts: [a, b]\n' }), args: ['-i', 'inv.yml'], expect: /inv\.yml:\d+:\d+: .*hosts/ },
+  { name: 'inventory port out of range', files: site(play('    - command: id\n'), { 'inv.yml': 'all:\n  hosts:\n    a: { address: 10.0.0.1, port: 70000 }\n' }), args: ['-i', 'inv.yml'], expect: /inv\.yml:\d+:\d+: .*port/ },
+  // Vars files and -e
+  { name: '-e @ a missing file', files: site(play('    - command: id\n')), args: ['-e', '@nope.yml'], expect: /nope\.yml/ },
+  { name: '-e @ a file with a YAML error', files: site(play('    - command: id\n'), { 'v.yml': 'a: [1,\n' }), args: ['-e', '@v.yml'], expect: /v\.yml:\d+:\d+: / },
+  { name: '-e @ a list', files: site(play('    - command: id\n'), { 'v.yml': '- a\n- b\n' }), args: ['-e', '@v.yml'], expect: /v\.yml.*(mapping|object)/i },
+  { name: '-e malformed JSON', files: site(play('    - command: id\n')), args: ['-e', '{"a":'], expect: /-e .*(JSON|expected)/ },
+  { name: '-e without =', files: site(play('    - command: id\n')), args: ['-e', 'novalue'], expect: /-e novalue: expected key=value/ },
+  { name: 'vars_files that does not exist', files: site(`- hosts: localhost\n  gather_facts: false\n  vars_files: [nope-vars.yml]\n  tasks:\n${MARKER_TASK}`), expect: /site\.yml:3:\d+: .*nope-vars\.yml/ },
+  // Arguments
+  { name: '--forks 0', files: site(play('    - command: id\n')), args: ['--forks', '0'], expect: /forks/ },
+  { name: '--format xml', files: site(play('    - command: id\n')), args: ['--format', 'xml'], expect: /format/ },
+];
