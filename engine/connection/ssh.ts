@@ -68,6 +68,8 @@ export async function readPrivateKey(file: string): Promise<Buffer> {
 }
 
 const SFTP_NO_SUCH_FILE = 2;
+/** SSH_FX_FAILURE: what sftp-server answers for ENOSPC among others. */
+const SFTP_FAILURE = 4;
 
 export class SshConnection implements Connection {
   readonly kind = 'ssh' as const;
@@ -266,9 +268,22 @@ export class SshConnection implements Connection {
       if (e instanceof ConnectionError) throw e;
       // The connection is fine: the file cannot be written (no such directory, permission denied). A task failure,
       // not an unreachable host.
-      const why = (e as { code?: number }).code === SFTP_NO_SUCH_FILE ? `directory ${path.posix.dirname(file)} does not exist` : (e as Error).message;
+      const code = (e as { code?: number }).code;
+      const why = code === SFTP_NO_SUCH_FILE ? `directory ${path.posix.dirname(file)} does not exist`
+        : code === SFTP_FAILURE ? await this.explainFailure(file, buf.length, (e as Error).message) : (e as Error).message;
       throw new ModuleError(`cannot write ${file} on ${this.o.name}: ${why}`);
     }
+  }
+
+  /** sftp-server reports ENOSPC (and EDQUOT, EROFS) as a bare "Failure": look at the target to say which. */
+  private async explainFailure(file: string, size: number, message: string): Promise<string> {
+    const df = await this.exec(['df', '-Pk', '--', path.posix.dirname(file)]).catch(() => undefined);
+    const cols = df?.stdout.trim().split('\n').pop()?.split(/\s+/) ?? [];
+    const availKb = Number(cols[3]);
+    if (cols.length >= 6 && Number.isFinite(availKb) && availKb * 1024 < size + 4096) {
+      return `no space left on device (${availKb} KB free on ${cols[5]}, ${Math.ceil(size / 1024)} KB to write); the old file is untouched`;
+    }
+    return message;
   }
 
   async stat(file: string): Promise<FileStat | null> {

@@ -30,3 +30,39 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
 export function jsonEvents(stdout: string): Array<Record<string, any>> {
   return stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
 }
+
+export interface RunningCli {
+  pid: number;
+  /** Resolves when stdout has matched the pattern (rejects after timeoutMs). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  signal(sig: NodeJS.Signals): void;
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and hands back the running process, for tests that signal or race it mid-run. */
+export function startCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): RunningCli {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    for (const w of [...waiters]) if (w.pattern.test(stdout)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`runbook ${args.join(' ')} timed out\n${stdout}\n${stderr}`)); }, opts.timeoutMs ?? 120_000);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code, sig) => { clearTimeout(timer); resolve({ code: code ?? (sig ? 128 + (sig === 'SIGKILL' ? 9 : 15) : null), stdout, stderr }); });
+  });
+  return {
+    pid: child.pid!,
+    waitFor: (pattern, timeoutMs = 30_000) => new Promise<void>((resolve, reject) => {
+      if (pattern.test(stdout)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`waiting for ${pattern} timed out; stdout so far:\n${stdout}\n${stderr}`)), timeoutMs);
+      waiters.push({ pattern, resolve: () => { clearTimeout(timer); resolve(); } });
+    }),
+    signal: (sig) => { child.kill(sig); },
+    done,
+  };
+}
