@@ -28,7 +28,9 @@ hb.registerHelper('__raw', (value: unknown) => {
   return '';
 });
 
+/** Compiled templates by source; bounded, so a long-lived process (soak, a server) cannot grow it forever. */
 const cache = new Map<string, HandlebarsTemplateDelegate>();
+const CACHE_MAX = 5000;
 const FORBIDDEN = /(^|[{.\s(\[/])(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__)\b/;
 
 function whereText(w: TemplateWhere = {}): string {
@@ -57,6 +59,7 @@ function compile(template: string, w?: TemplateWhere): HandlebarsTemplateDelegat
     throw fail(`template syntax error: ${(e as Error).message.split('\n')[0]}`, w, e);
   }
   if (cache.size > 5000) cache.clear();
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string); // oldest first
   cache.set(template, fn);
   return fn;
 }
