@@ -215,6 +215,32 @@ describe('runbook play (local connection)', () => {
     expect(await exists(path.join(target, 'secret.conf'))).to.equal(false);
   });
 
+  it('no_log and secret-named vars stay out of human, JSON and JUnit output and the journal; sealed data is 0600', async () => {
+    await writePlaybook(`
+    - name: token file
+      copy: { dest: "{{root}}/token", content: "{{join_token}}", mode: "0600" }
+    - name: quiet
+      copy: { dest: "{{root}}/quiet.conf", content: "not-a-secret-but-no_log-Qz9" }
+      no_log: true
+`, '    join_token: abcdef.0123456789abcdef\n');
+    const secrets = ['abcdef.0123456789abcdef', 'not-a-secret-but-no_log-Qz9', Buffer.from('abcdef.0123456789abcdef').toString('base64')];
+    for (const format of ['human', 'json', 'junit']) {
+      await fs.rm(path.join(target, 'token'), { force: true });
+      await fs.rm(path.join(target, 'quiet.conf'), { force: true });
+      const res = await runCli(['play', 'site.yml', '--diff', '-v', '--format', format], { cwd: dir });
+      expect(res.code, res.stderr + res.stdout).to.equal(0);
+      for (const s of secrets) expect(res.stdout + res.stderr, `${format} output`).to.not.contain(s);
+    }
+    for (const run of await fs.readdir(path.join(dir, '.runbook/runs'))) {
+      const runDir = path.join(dir, '.runbook/runs', run);
+      const journal = await fs.readFile(path.join(runDir, 'journal.jsonl'), 'utf8');
+      for (const s of secrets) expect(journal, `journal of ${run}`).to.not.contain(s);
+      for (const f of await fs.readdir(path.join(runDir, 'sealed'))) {
+        expect((await fs.stat(path.join(runDir, 'sealed', f))).mode & 0o777, f).to.equal(0o600);
+      }
+    }
+  });
+
   it('a second run on the same hosts while one holds the lock fails clearly', async () => {
     await writePlaybook(converge);
     await fs.mkdir(path.join(dir, '.runbook/locks'), { recursive: true });
