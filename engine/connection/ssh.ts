@@ -29,6 +29,8 @@ export interface SshOptions {
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /** ProxyJump: reach this host through an SSH connection to the jump host (its key verified the same way). */
+  jump?: SshOptions;
 }
 
 /** Build ssh options from a host's inventory vars. */
@@ -41,13 +43,30 @@ export function sshOptionsFromVars(name: string, vars: Record<string, unknown>, 
     port: Number(vars.port ?? 22),
     user: String(vars.user ?? 'root'),
     keyFile: vars.key ? String(vars.key).replace(/^~(?=\/)/, home) : undefined,
-    passphrase: process.env.RUNBOOK_SSH_PASSPHRASE,
+    passphrase: process.env.RUNBOOK_SSH_PASSPHRASE || undefined,
     password: vars.password !== undefined ? String(vars.password) : undefined,
     agent: process.env.SSH_AUTH_SOCK,
     knownHostsFiles: knownHosts,
     acceptNewHostKeys: s.acceptNewHostKeys,
     connectTimeoutMs: Number(vars.connect_timeout ?? 0) * 1000 || s.connectTimeoutMs,
     commandTimeoutMs: s.commandTimeoutMs,
+    jump: vars.jump_host ? jumpOptions(name, String(vars.jump_host), vars, s) : undefined,
+  };
+}
+
+/** `jump_host: [user@]address[:port]` (ssh's ProxyJump form); its key is `jump_key`, else the host's own key. */
+function jumpOptions(name: string, spec: string, vars: Record<string, unknown>, s: ConnectionSettings): SshOptions {
+  const m = /^(?:([^@\s]+)@)?([^:@\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?$/.exec(spec.trim());
+  if (!m) throw new ConnectionError(`${name}: jump_host '${spec}' is not [user@]address[:port]`, { host: name });
+  const own = sshOptionsFromVars(name, { ...vars, jump_host: undefined }, s);
+  return {
+    ...own,
+    name: `${name} (jump host ${m[2]})`,
+    address: m[2].replace(/^\[|\]$/g, ''),
+    port: m[3] ? Number(m[3]) : 22,
+    user: m[1] ?? String(vars.jump_user ?? own.user),
+    keyFile: vars.jump_key ? String(vars.jump_key).replace(/^~(?=\/)/, os.homedir()) : own.keyFile,
+    jump: undefined,
   };
 }
 
@@ -81,7 +100,16 @@ export class SshConnection implements Connection {
   private shell?: Promise<RemoteShell>;
   private shellObj?: RemoteShell;
 
+  private jumpConn?: SshConnection;
+
   constructor(private readonly o: SshOptions) {}
+
+  /** A TCP stream to host:port opened by this connection's server (direct-tcpip), for ProxyJump. */
+  forward(host: string, port: number): Promise<NonNullable<ConnectConfig['sock']>> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(err) : resolve(stream)));
+    });
+  }
 
   private where(): string {
     return `${this.o.user}@${this.o.address}:${this.o.port}`;
@@ -117,6 +145,16 @@ export class SshConnection implements Connection {
       }) as unknown as ConnectConfig['hostVerifier'],
     };
     if (o.keyFile) config.privateKey = await readPrivateKey(o.keyFile);
+    if (o.jump) {
+      // The target's own key is still verified against known_hosts under its own address: the jump host only
+      // carries the bytes.
+      this.jumpConn = new SshConnection(o.jump);
+      await this.jumpConn.connect();
+      config.sock = await this.jumpConn.forward(o.address, o.port).catch(async (e: Error) => {
+        await this.jumpConn?.close();
+        throw new ConnectionError(`${o.name}: the jump host ${o.jump!.address} cannot reach ${o.address}:${o.port}: ${e.message}`, { host: o.name, cause: e });
+      });
+    }
     if (!o.keyFile && !o.password && !o.agent) {
       const fallback = ['id_ed25519', 'id_rsa'].map((k) => path.join(os.homedir(), '.ssh', k));
       for (const f of fallback) {
@@ -129,13 +167,18 @@ export class SshConnection implements Connection {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error & { level?: string; code?: string }) => {
         cleanup();
+        void this.jumpConn?.close();
         let cause = err.message;
         if (hostKeyProblem) cause = hostKeyProblem;
         else if (err.level === 'client-authentication') cause = `authentication failed for ${this.where()} (${o.keyFile ? `key ${o.keyFile}` : o.password ? 'password' : 'agent/default keys'})`;
         else if (err.code === 'ECONNREFUSED') cause = `connection refused by ${o.address}:${o.port}`;
         else if (/Timed out/i.test(err.message)) cause = `timed out after ${o.connectTimeoutMs / 1000} s connecting to ${o.address}:${o.port}`;
         else if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') cause = `no route to ${o.address}:${o.port}`;
-        else if (/passphrase/i.test(err.message)) cause = `cannot decrypt private key ${o.keyFile}: set RUNBOOK_SSH_PASSPHRASE`;
+        else if (/Cannot parse privateKey: (Failed to generate information to decrypt|Encrypted|.*passphrase)/i.test(err.message)) {
+          cause = o.passphrase
+            ? `cannot decrypt private key ${o.keyFile}: wrong passphrase in RUNBOOK_SSH_PASSPHRASE`
+            : `cannot decrypt private key ${o.keyFile}: set RUNBOOK_SSH_PASSPHRASE`;
+        }
         reject(new ConnectionError(`${o.name}: ${cause}`, { host: o.name, cause: err }));
       };
       const onReady = () => {
@@ -160,6 +203,7 @@ export class SshConnection implements Connection {
     this.client.on('close', () => {
       if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
       this.closed = true;
+      void this.jumpConn?.close();
     });
   }
 
@@ -313,6 +357,7 @@ export class SshConnection implements Connection {
     this.shellObj?.close();
     this.closed = true;
     this.client.end();
+    await this.jumpConn?.close();
   }
 }
 

@@ -2,6 +2,7 @@
 // hostile template values.
 
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +143,41 @@ describe('lab over SSH (real sshd in network namespaces)', function () {
     expect(ev.status).to.equal('failed');
     expect(ev.msg).to.contain('cannot write /etc/no-such-dir/app.conf on node1: directory /etc/no-such-dir does not exist');
     expect(jsonEvents(res.stdout).find((e) => e.event === 'recap')!.hosts.node1).to.include({ failed: 1, unreachable: 0 });
+  });
+
+  it('reaches a host through a jump host (ProxyJump), the target\'s own host key still verified', async () => {
+    const [n1, n2] = [lab.hosts[0], lab.hosts[1]];
+    const inv = path.join(dir, 'jump.yml');
+    await fs.writeFile(inv, `all:\n  vars: { key: ${lab.keyPath}, known_hosts: ${lab.knownHostsPath} }\n  hosts:\n    node2: { address: ${n2.address}, jump_host: "root@${n1.address}:22" }\n`);
+    const res = await play('- hosts: node2\n  gather_facts: false\n  tasks:\n    - shell: echo "$SSH_CONNECTION" > /tmp/via-jump\n', [], inv);
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    // sshd on node2 saw the connection come from node1, not from the controller.
+    expect((await lab.readFile('node2', '/tmp/via-jump'))!.split(' ')[0]).to.equal(n1.address);
+    // A jump host that cannot reach the target says so, and the host is unreachable.
+    await fs.writeFile(inv, `all:\n  vars: { key: ${lab.keyPath}, known_hosts: ${lab.knownHostsPath} }\n  hosts:\n    node2: { address: ${n2.address}, port: 2, jump_host: "${n1.address}" }\n`);
+    const bad = await play('- hosts: node2\n  gather_facts: false\n  tasks:\n    - command: id\n', [], inv);
+    expect(bad.code).to.equal(1);
+    expect(jsonEvents(bad.stdout).find((e) => e.event === 'task')!.msg).to.contain(`the jump host ${n1.address} cannot reach ${n2.address}:2`);
+  });
+
+  it('uses a passphrase-encrypted key with RUNBOOK_SSH_PASSPHRASE, and says what is missing without it', async () => {
+    const key = path.join(dir, 'enc_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'correct horse', '-C', 'enc', '-f', key]);
+    const pub = (await fs.readFile(`${key}.pub`, 'utf8')).trim();
+    await lab.exec('node3', ['sh', '-c', `grep -qxF ${JSON.stringify(pub)} /root/.ssh/authorized_keys || echo ${JSON.stringify(pub)} >> /root/.ssh/authorized_keys`]);
+    const inv = path.join(dir, 'enc.yml');
+    await fs.writeFile(inv, `all:\n  vars: { key: ${key}, known_hosts: ${lab.knownHostsPath} }\n  hosts:\n    node3: { address: ${lab.hosts[2].address} }\n`);
+    await fs.writeFile(path.join(dir, 'site.yml'), '- hosts: node3\n  gather_facts: false\n  tasks:\n    - command: id\n');
+    const ok = await runCli(['play', 'site.yml', '-i', inv, '--format', 'json'], { cwd: dir, env: { RUNBOOK_SSH_PASSPHRASE: 'correct horse' } });
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    expect(ok.stdout + ok.stderr).to.not.contain('correct horse');
+    const missing = await runCli(['play', 'site.yml', '-i', inv, '--format', 'json'], { cwd: dir, env: { RUNBOOK_SSH_PASSPHRASE: '' } });
+    expect(missing.code).to.equal(1);
+    expect(jsonEvents(missing.stdout).find((e) => e.event === 'task')!.msg).to.contain(`cannot decrypt private key ${key}: set RUNBOOK_SSH_PASSPHRASE`);
+    const wrong = await runCli(['play', 'site.yml', '-i', inv, '--format', 'json'], { cwd: dir, env: { RUNBOOK_SSH_PASSPHRASE: 'battery staple' } });
+    expect(wrong.code).to.equal(1);
+    expect(jsonEvents(wrong.stdout).find((e) => e.event === 'task')!.msg).to.contain(`cannot decrypt private key ${key}: wrong passphrase in RUNBOOK_SSH_PASSPHRASE`);
+    expect(wrong.stdout + wrong.stderr).to.not.contain('battery staple');
   });
 
   it('refuses an unknown host key with its fingerprint, and accepts it only when asked', async () => {
