@@ -7,9 +7,10 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonEvents, runCli } from '../helpers/cli.js';
+import { jsonEvents } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
 import { installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
 
@@ -41,22 +42,11 @@ describe('playbook gluster-kubernetes on the lab', function () {
       ].join(' && ')]);
       expect(r.code, r.stderr).to.equal(0);
     }
-    await fs.mkdir(path.join(dir, 'inv/group_vars'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'inv/hosts.yml'), [
-      'all:',
-      '  vars:',
-      `    key: ${lab.keyPath}`,
-      `    known_hosts: ${lab.knownHostsPath}`,
-      '  children:',
-      '    gluster:',
-      `      vars: { heketi_zone: 1, heketi_devices: [${DISK}] }`,
-      '      hosts:',
-      ...NODES.map((h) => `        ${h}: { address: ${lab.hosts.find((x) => x.name === h)!.address}, storage_address: ${lab.hosts.find((x) => x.name === h)!.address} }`),
-      '    kube_master:',
-      '      hosts:',
-      '        node1: {}',
-      '',
-    ].join('\n'));
+    const addr = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
+    await writeLabInventory(dir, lab, {
+      gluster: { vars: { heketi_zone: 1, heketi_devices: [DISK] }, hosts: Object.fromEntries(NODES.map((h) => [h, { storage_address: addr(h) }])) },
+      kube_master: { hosts: { node1: {} } },
+    });
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/gluster-kubernetes/group_vars/all.yml'), 'utf8'))
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
@@ -70,11 +60,9 @@ describe('playbook gluster-kubernetes on the lab', function () {
   });
 
   const site = path.join(repoRoot, 'playbooks/gluster-kubernetes/site.yml');
-  const play = (...args: string[]) => runCli(['play', site, '-i', 'inv', '-e', '@secrets.yml', '--format', 'json', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const audit = (...args: string[]) => runCli(['audit', site, '-i', 'inv', '-e', '@secrets.yml', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts as Record<string, Record<string, number>>;
+  const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
+  const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
-  const failures = (stdout: string) => JSON.stringify(jsonEvents(stdout).filter((e) => e.event === 'task' && (e.status === 'failed' || e.status === 'unreachable')), null, 1);
   const kube = '/var/lib/runbook-standin/kube';
 
   it('stops a host whose disk carries a signature, rolls it back with the disk untouched, converges the others', async () => {
@@ -124,12 +112,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
   });
 
   it('changes nothing on the second run, and the audit finds no drift', async () => {
-    const res = await play();
-    expect(res.code, failures(res.stdout)).to.equal(0);
-    for (const [h, r] of Object.entries(recap(res.stdout))) expect(r.changed, `${h} changed`).to.equal(0);
-    const a = await audit();
-    expect(a.code, a.stdout.slice(-3000)).to.equal(0);
-    for (const h of NODES) expect(a.stdout).to.contain(`${h}: no drift`);
+    await expectSecondRunQuietAndNoDrift(runner, NODES);
   });
 
   it('reports exactly the drift injected and a run repairs it', async () => {

@@ -8,10 +8,11 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonEvents, runCli } from '../helpers/cli.js';
+import { jsonEvents } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
 import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 
 const BOARDS: Record<string, string> = { node1: 'k8s-master-1', node2: 'k8s-node-1', node3: 'k8s-node-2' };
@@ -45,14 +46,8 @@ describe('playbook home-lab-arm on the lab', function () {
       ].join('\n')]);
       expect(r.code, r.stderr).to.equal(0);
     }
-    const addr = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
-    await fs.mkdir(path.join(dir, 'inv/group_vars'), { recursive: true });
+    await writeLabInventory(dir, lab, { boards: { hosts: { node1: {}, node2: {}, node3: {} } }, master: { hosts: { node1: {} } } });
     await fs.mkdir(path.join(dir, 'inv/host_vars'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'inv/hosts.yml'), [
-      'all:', '  vars:', `    key: ${lab.keyPath}`, `    known_hosts: ${lab.knownHostsPath}`, '  children:',
-      '    boards:', '      hosts:', ...Object.keys(BOARDS).map((h) => `        ${h}: { address: ${addr(h)} }`),
-      '    master:', '      hosts:', '        node1: {}', '',
-    ].join('\n'));
     // node1 is the example inventory's master board (same host_vars: the RAID partitions and labels).
     await fs.writeFile(path.join(dir, 'inv/host_vars/node1.yml'), await fs.readFile(path.join(repoRoot, 'inventory/home-lab-arm/host_vars/raspberry.yml'), 'utf8'));
     await fs.writeFile(path.join(dir, 'inv/host_vars/node2.yml'), `node_hostname: ${BOARDS.node2}\n`);
@@ -73,11 +68,9 @@ describe('playbook home-lab-arm on the lab', function () {
   });
 
   const site = path.join(repoRoot, 'playbooks/home-lab-arm/site.yml');
-  const play = (...args: string[]) => runCli(['play', site, '-i', 'inv', '--format', 'json', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const audit = (...args: string[]) => runCli(['audit', site, '-i', 'inv', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts as Record<string, Record<string, number>>;
+  const runner = playbookRunner(site, () => dir);
+  const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
-  const failures = (stdout: string) => JSON.stringify(jsonEvents(stdout).filter((e) => e.event === 'task' && (e.status === 'failed' || e.status === 'unreachable')), null, 1);
   const kube = '/var/lib/runbook-standin/kube';
 
   it('rolls back a board whose join fails — name, fstab, mounts, packages — and converges the others', async () => {
@@ -123,11 +116,7 @@ describe('playbook home-lab-arm on the lab', function () {
   });
 
   it('changes nothing on the second run, and the audit finds no drift', async () => {
-    const res = await play();
-    expect(res.code, failures(res.stdout)).to.equal(0);
-    for (const [h, r] of Object.entries(recap(res.stdout))) expect(r.changed, `${h} changed`).to.equal(0);
-    const a = await audit();
-    expect(a.code, a.stdout.slice(-3000)).to.equal(0);
+    await expectSecondRunQuietAndNoDrift(runner, Object.keys(BOARDS));
   });
 
   it('reports an edited fstab line and a renamed board exactly, with diffs, and a run repairs them', async () => {

@@ -8,10 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonEvents, runCli } from '../helpers/cli.js';
+import { jsonEvents } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
 import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
 import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
 
@@ -42,26 +43,12 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     }
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', path.join(dir, 'heketi_id_rsa')]);
     const pub = (await fs.readFile(path.join(dir, 'heketi_id_rsa.pub'), 'utf8')).trim();
-    const hosts = (g: string, extra: (h: string) => string = () => '') => Object.keys(role).filter((h) => role[h] === g)
-      .map((h) => `        ${h}: { address: ${lab.hosts.find((x) => x.name === h)!.address}${extra(h)} }`).join('\n');
-    await fs.mkdir(path.join(dir, 'inv/group_vars'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'inv/hosts.yml'), [
-      'all:',
-      '  vars:',
-      `    key: ${lab.keyPath}`,
-      `    known_hosts: ${lab.knownHostsPath}`,
-      '  children:',
-      '    gluster:',
-      '      hosts:',
-      hosts('gluster', (h) => `, heketi_zone: ${h === 'node1' ? 1 : 2}, heketi_devices: [/srv/vdb1.img]`),
-      '    master:',
-      '      hosts:',
-      hosts('master'),
-      '    workers:',
-      '      hosts:',
-      hosts('workers'),
-      '',
-    ].join('\n'));
+    const members = (g: string, vars: (h: string) => Record<string, unknown> = () => ({})) => Object.fromEntries(Object.keys(role).filter((h) => role[h] === g).map((h) => [h, vars(h)]));
+    await writeLabInventory(dir, lab, {
+      gluster: { hosts: members('gluster', (h) => ({ heketi_zone: h === 'node1' ? 1 : 2, heketi_devices: ['/srv/vdb1.img'] })) },
+      master: { hosts: members('master') },
+      workers: { hosts: members('workers') },
+    });
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/k8s-glusterfs-heketi/group_vars/all.yml'), 'utf8'))
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_ssh_public_key: .*$/m, `heketi_ssh_public_key: "${pub}"`)
@@ -81,12 +68,9 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
   });
 
   const site = path.join(repoRoot, 'playbooks/site.yml');
-  const play = (...args: string[]) => runCli(['play', site, '-i', 'inv', '-e', '@secrets.yml', '--format', 'json', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const audit = (...args: string[]) => runCli(['audit', site, '-i', 'inv', '-e', '@secrets.yml', ...args], { cwd: dir, timeoutMs: 400_000 });
-  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts as Record<string, Record<string, number>>;
+  const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
+  const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
-  /** The failed tasks of a run, for assertion messages. */
-  const failures = (stdout: string) => JSON.stringify(jsonEvents(stdout).filter((e) => (e.event === 'task' && (e.status === 'failed' || e.status === 'unreachable')) || e.event === 'rollback'), null, 1);
 
   it('converges the whole deployment on the first run', async () => {
     const res = await play();
@@ -120,12 +104,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
   });
 
   it('changes nothing on the second run, and the audit finds no drift', async () => {
-    const res = await play();
-    expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
-    for (const [h, r] of Object.entries(recap(res.stdout))) expect(r.changed, `${h} changed`).to.equal(0);
-    const a = await audit('--save', 'baseline.json');
-    expect(a.code, a.stdout.slice(-3000)).to.equal(0);
-    for (const h of Object.keys(role)) expect(a.stdout).to.contain(`${h}: no drift`);
+    await expectSecondRunQuietAndNoDrift(runner, Object.keys(role), ['--save', 'baseline.json']);
   });
 
   it('reports exactly the drift injected, with diffs, and a run repairs it', async () => {

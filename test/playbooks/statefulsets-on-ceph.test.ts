@@ -11,6 +11,7 @@ import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
 import { resetLabHost } from '../helpers/stand-ins.js';
 
 const NODES = ['node1', 'node2', 'node3'];
@@ -34,13 +35,7 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     await lab.writeFile('node1', '/usr/local/bin/kubectl', await fs.readFile(path.join(repoRoot, 'test/stand-ins/kubectl'), 'utf8'), 0o755);
     await lab.exec('node1', ['mkdir', '-p', '/etc/kubernetes']);
     await lab.writeFile('node1', '/etc/kubernetes/admin.conf', 'apiVersion: v1\nkind: Config\n');
-    const addr = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
-    await fs.mkdir(path.join(dir, 'inv/group_vars'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'inv/hosts.yml'), [
-      'all:', '  vars:', `    key: ${lab.keyPath}`, `    known_hosts: ${lab.knownHostsPath}`, '  children:',
-      '    kube_nodes:', '      hosts:', ...NODES.map((h) => `        ${h}: { address: ${addr(h)} }`),
-      '    kube_master:', '      hosts:', '        node1: {}', '',
-    ].join('\n'));
+    await writeLabInventory(dir, lab, { kube_nodes: { hosts: Object.fromEntries(NODES.map((h) => [h, {}])) }, kube_master: { hosts: { node1: {} } } });
     await fs.copyFile(path.join(repoRoot, 'inventory/statefulsets-on-ceph/group_vars/all.yml'), path.join(dir, 'inv/group_vars/all.yml'));
     await fs.writeFile(path.join(dir, 'secrets.yml'), `ceph_admin_key: "${ADMIN_KEY}"\nceph_user_key: "${USER_KEY}"\n`);
   });
@@ -50,8 +45,7 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
   });
 
   const site = path.join(repoRoot, 'playbooks/statefulsets-on-ceph/site.yml');
-  const play = (...args: string[]) => runCli(['play', site, '-i', 'inv', '-e', '@secrets.yml', '--format', 'json', '--diff', ...args], { cwd: dir, timeoutMs: 200_000 });
-  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts as Record<string, Record<string, number>>;
+  const { play, recap } = playbookRunner(site, () => dir, ['-e', '@secrets.yml', '--diff'], 200_000);
   const obj = async (rel: string) => JSON.parse((await lab.readFile('node1', `/var/lib/runbook-standin/kube/${rel}.json`))!);
   const noKeys = (out: string) => {
     for (const k of [ADMIN_KEY, USER_KEY]) expect(out).to.not.contain(k).and.to.not.contain(Buffer.from(k).toString('base64'));
