@@ -4,7 +4,7 @@
 // drift, drift is reported with diffs, a repair run fixes it, and rollback restores the starting state.
 
 import { expect } from 'chai';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
@@ -96,8 +96,10 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
       expect(await sh(h, 'systemctl is-active kubelet; systemctl is-enabled kubelet')).to.equal('active\nenabled');
       expect(await sh(h, 'firewall-cmd --zone=public --list-ports; firewall-cmd --permanent --zone=public --list-ports; firewall-cmd --zone=public --query-service=nfs')).to.equal('24007-24008/tcp 49152-49251/tcp\n24007-24008/tcp 49152-49251/tcp\nyes');
     }
-    // node3 was not targeted.
+    // node3 was not targeted, and packages installed on node1/node2 exist on neither node3 nor this machine.
     expect(await sh('node3', 'cat /proc/sys/net/ipv4/ip_forward')).to.equal('0');
+    expect(await sh('node3', 'dpkg-query -W kubelet 2>/dev/null; echo .')).to.equal('.');
+    expect(existsSync('/usr/bin/kubelet'), 'kubelet on the machine itself').to.equal(false);
   });
 
   it('changes nothing on the second run, and --check finds no drift', async () => {
@@ -144,6 +146,23 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
     const fix = await play('-l', 'node1');
     expect(fix.code).to.equal(0);
     expect(await sh('node1', 'cat /var/lib/runbook-standin/sys-module/dm_thin_pool/parameters/no_space_timeout')).to.equal('120');
+  });
+
+  it('edits the permanent firewall config with firewall-offline-cmd when firewalld is not running (offline: true)', async () => {
+    // node3 runs no firewalld (a machine being prepared before first boot of the daemon).
+    expect(await sh('node3', 'firewall-cmd --state >/dev/null 2>&1 && echo running || echo stopped')).to.equal('stopped');
+    await fs.writeFile(path.join(dir, 'offline.yml'), '- hosts: node3\n  gather_facts: false\n  tasks:\n    - name: ports offline\n      firewalld: { port: [2222/tcp, 24007-24008/tcp], offline: true }\n');
+    const off = (...args: string[]) => runCli(['play', 'offline.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir });
+    const first = await off();
+    expect(first.code, first.stdout).to.equal(0);
+    expect(jsonEvents(first.stdout).find((e) => e.event === 'task')!.status).to.equal('changed');
+    expect(await sh('node3', 'firewall-offline-cmd --zone=public --list-ports')).to.equal('2222/tcp 24007-24008/tcp');
+    const again = await off();
+    expect(jsonEvents(again.stdout).find((e) => e.event === 'task')!.status).to.equal('ok');
+    const run = jsonEvents(first.stdout).find((e) => e.event === 'run_start')!.run as string;
+    const rb = await runCli(['rollback', run], { cwd: dir });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    expect(await sh('node3', 'firewall-offline-cmd --zone=public --list-ports')).to.equal('');
   });
 
   it('`runbook rollback` of the first run restores the starting state', async () => {
