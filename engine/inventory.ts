@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InventoryError, PlaybookError, type SourceLocation } from './errors.js';
+import { parseJumpHost } from './connection/jump-host.js';
 import type { Inventory } from './playbook-types.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 
@@ -28,7 +29,7 @@ const CONNECTION_VARS: Record<string, (v: unknown) => string | undefined> = {
   known_hosts: (v) => (typeof v === 'string' ? undefined : 'must be the path of a known_hosts file (a string)'),
   connection: (v) => (v === 'ssh' || v === 'local' ? undefined : "must be 'ssh' or 'local'"),
   become: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
-  jump_host: (v) => (typeof v === 'string' && /^(?:[^@\s]+@)?[^:@\s]+(?::\d+)?$/.test(v) ? undefined : 'must be [user@]address[:port], as ssh -J takes it'),
+  jump_host: (v) => (typeof v === 'string' && parseJumpHost(v) ? undefined : 'must be [user@]address[:port], as ssh -J takes it'),
 };
 
 function checkConnectionVars(vars: Record<string, unknown>, src: SourceFile, at: YamlPath, owner: string): void {

@@ -15,6 +15,10 @@ const FACT_KEYS = new Set(Object.keys(emptyFacts('x')));
 
 type Node = hbs.AST.Node & Record<string, any>;
 
+/** Handlebars' built-in helpers and runbook's (helperNames() includes both), computed once. */
+let helperSet: Set<string> | undefined;
+const knownHelpers = () => (helperSet ??= new Set(helperNames()));
+
 /** First segments of every variable path a template string uses (helpers and #each bodies excluded). */
 export function templateRoots(text: string, isCondition: boolean): Array<{ root: string; path: string; unknownHelper?: boolean }> {
   const source = !isCondition || text.includes("{{") ? text : `{{${text}}}`;
@@ -25,7 +29,7 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
     return []; // syntax errors are reported by the template checker with their position
   }
   const out: Array<{ root: string; path: string; unknownHelper?: boolean }> = [];
-  const helpers = new Set([...Object.keys(Handlebars.helpers), ...helperNames()]);
+  const helpers = knownHelpers();
   const visitPath = (p: Node, asHelper: boolean) => {
     if (p.type !== 'PathExpression' || p.data || p.this || p.depth > 0 || p.parts.length === 0) return;
     if (asHelper && p.parts.length === 1 && !helpers.has(p.parts[0])) out.push({ root: p.parts[0], path: p.parts[0], unknownHelper: true });
@@ -99,18 +103,17 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   for (const play of pb.plays) {
     walkTasks(allTasks(play), (t, scope) => {
       const local = new Set([...scope, t.loop_var]);
-      const check = (value: unknown, isCondition: boolean) => {
+      /** Every template in value (or in the rendered file `file`) must use known variables, facts and helpers. */
+      const check = (value: unknown, isCondition: boolean, file?: string) => {
+        const where = file ? `in ${file}, rendered by task '${t.name}'` : `in task '${t.name}'`;
+        const fail = (message: string) => problems.push(new TemplateError(message, { location: t.location, task: t.name }));
         for (const text of strings(value)) {
-          for (const { root, path, unknownHelper } of templateRoots(text, isCondition)) {
-            if (unknownHelper) {
-              problems.push(new TemplateError(`unknown helper '${root}' in task '${t.name}' (helpers: ${[...helperNames()].sort().join(', ')})`, { location: t.location, task: t.name }));
-            } else if (root === 'facts' && path.split('.')[1] && !FACT_KEYS.has(path.split('.')[1])) {
-              problems.push(new TemplateError(`unknown fact '${path}' in task '${t.name}' (facts: ${[...FACT_KEYS].join(', ')})`, { location: t.location, task: t.name }));
-            } else if (!known.has(root) && !local.has(root)) {
-              problems.push(new TemplateError(
-                `undefined variable '${root}' in task '${t.name}': not defined in the inventory, play vars, vars_files, extra vars (-e), a task's vars, or registered by any task`,
-                { location: t.location, task: t.name },
-              ));
+          for (const { root, path: varPath, unknownHelper } of templateRoots(text, isCondition)) {
+            const fact = root === 'facts' ? varPath.split('.')[1] : undefined;
+            if (unknownHelper) fail(`unknown helper '${root}' ${where} (helpers: ${[...helperNames()].sort().join(', ')})`);
+            else if (fact && !FACT_KEYS.has(fact)) fail(`unknown fact '${varPath}' ${where} (facts: ${[...FACT_KEYS].join(', ')})`);
+            else if (!known.has(root) && !local.has(root)) {
+              fail(`undefined variable '${root}' ${where}: not defined in the inventory, play vars, vars_files, extra vars (-e), a task's vars, or registered by any task`);
             }
           }
         }
@@ -120,15 +123,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
       const src = (t.args as Record<string, unknown> | undefined)?.src;
       if (typeof src === 'string' && !src.includes('{{') && (t.module === 'template' || src.endsWith('.hbs'))) {
         const text = readTemplateFile(path.resolve(play.dir, src));
-        if (text !== undefined) {
-          for (const { root, unknownHelper } of templateRoots(text, false)) {
-            if (unknownHelper) {
-              problems.push(new TemplateError(`unknown helper '${root}' in ${src}, rendered by task '${t.name}'`, { location: t.location, task: t.name }));
-            } else if (!known.has(root) && !local.has(root)) {
-              problems.push(new TemplateError(`undefined variable '${root}' in ${src}, rendered by task '${t.name}': not defined in the inventory, play vars, vars_files or extra vars (-e)`, { location: t.location, task: t.name }));
-            }
-          }
-        }
+        if (text !== undefined) check(text, false, src);
       }
       check(t.loop, false);
       check(t.delegate_to, false);

@@ -22,7 +22,8 @@ export function isTruthyText(s: string): boolean {
   return !FALSY.has(s.trim().toLowerCase());
 }
 
-const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0
+/** How a value reads as a condition: empty lists and maps, "false"/"no"/"0" text and null are false. */
+export const truthy = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0
   : typeof v === 'string' ? isTruthyText(v)
   : v !== null && typeof v === 'object' ? Object.keys(v).length > 0 : Boolean(v));
 

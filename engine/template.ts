@@ -3,7 +3,7 @@
 
 import Handlebars from 'handlebars';
 import { TemplateError, formatLocation, type SourceLocation } from './errors.js';
-import { isTruthyText, registerHelpers } from './template-helpers.js';
+import { isTruthyText, registerHelpers, truthy } from './template-helpers.js';
 import { quoteArg } from './shell-quote.js';
 
 export interface TemplateWhere {
@@ -162,11 +162,7 @@ export function evaluateCondition(expr: unknown, ctx: Record<string, unknown>, w
   const text = expr.trim();
   if (text.includes('{{')) return isTruthyText(renderString(text, ctx, where));
   const single = renderSingle(`{{${text}}}`, ctx, where);
-  const v = single?.value;
-  if (typeof v === 'string') return isTruthyText(v);
-  if (Array.isArray(v)) return v.length > 0;
-  if (v !== null && typeof v === 'object') return Object.keys(v).length > 0; // {} is "nothing set", as in Jinja
-  return Boolean(v);
+  return truthy(single?.value); // the same reading as the and/or/not helpers
 }
 
 /** Syntax-only check of every template string in a value: errors, never throws. */

@@ -10,6 +10,7 @@ import { ConnectionError, ModuleError } from '../errors.js';
 import { quoteArg, quoteCommand } from '../shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import type { ConnectionSettings } from './index.js';
+import { parseJumpHost } from './jump-host.js';
 import { addHostKey, checkHostKey, fingerprint, knownHostsName } from './known-hosts.js';
 import { RemoteShell } from './remote-shell.js';
 
@@ -56,15 +57,15 @@ export function sshOptionsFromVars(name: string, vars: Record<string, unknown>, 
 
 /** `jump_host: [user@]address[:port]` (ssh's ProxyJump form); its key is `jump_key`, else the host's own key. */
 function jumpOptions(name: string, spec: string, vars: Record<string, unknown>, s: ConnectionSettings): SshOptions {
-  const m = /^(?:([^@\s]+)@)?([^:@\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?$/.exec(spec.trim());
-  if (!m) throw new ConnectionError(`${name}: jump_host '${spec}' is not [user@]address[:port]`, { host: name });
+  const jump = parseJumpHost(spec);
+  if (!jump) throw new ConnectionError(`${name}: jump_host '${spec}' is not [user@]address[:port]`, { host: name });
   const own = sshOptionsFromVars(name, { ...vars, jump_host: undefined }, s);
   return {
     ...own,
-    name: `${name} (jump host ${m[2]})`,
-    address: m[2].replace(/^\[|\]$/g, ''),
-    port: m[3] ? Number(m[3]) : 22,
-    user: m[1] ?? String(vars.jump_user ?? own.user),
+    name: `${name} (jump host ${jump.address})`,
+    address: jump.address,
+    port: jump.port,
+    user: jump.user ?? String(vars.jump_user ?? own.user),
     keyFile: vars.jump_key ? String(vars.jump_key).replace(/^~(?=\/)/, os.homedir()) : own.keyFile,
     jump: undefined,
   };
