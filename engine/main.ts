@@ -1,6 +1,6 @@
 // Process entry: wires stdio and SIGINT to the CLI and exits with its code.
 
-import { runCli } from './cli.js';
+import { runCli } from './cli/run-cli.js';
 
 const controller = new AbortController();
 let interrupts = 0;

@@ -3,7 +3,7 @@
 // changes nothing on the host; conditions are rendered by the engine like every other argument.
 
 import { ModuleError } from '../engine/errors.js';
-import { isTruthyText } from '../engine/template.js';
+import { isTruthyText } from '../engine/template/render.js';
 import { defineModule } from '../engine/types.js';
 
 type Condition = boolean | string | number | null;

@@ -2,7 +2,7 @@
 // hit ALREADY_ENABLED and both configurations end up the same). Offline mode edits the permanent config only.
 
 import { ModuleError } from '../engine/errors.js';
-import { quoteArgv } from '../engine/shell-quote.js';
+import { quoteArgv } from '../engine/template/shell-quote.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 
 type Kind = 'port' | 'service' | 'source';

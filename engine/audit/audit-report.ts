@@ -1,6 +1,6 @@
 // Audit results: drift per host and task from the event stream, saved as JSON, compared with a baseline.
 
-import type { RunEvent } from '../events.js';
+import type { RunEvent } from '../report/events.js';
 
 type TaskEvent = Extract<RunEvent, { event: 'task' }>;
 

@@ -4,9 +4,9 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { addPlayOptions, executePlay, EXIT, type CliIO, type PlayCliOptions } from '../cli.js';
-import type { RunEvent } from '../events.js';
-import { groupMembers, loadInventory } from '../inventory.js';
+import { addPlayOptions, executePlay, EXIT, type CliIO, type PlayCliOptions } from '../cli/run-cli.js';
+import type { RunEvent } from '../report/events.js';
+import { groupMembers, loadInventory } from '../inventory/load-inventory.js';
 import { UsageError } from '../errors.js';
 import { auditSummary, collectAudit, compareWithBaseline, type AuditResult } from './audit-report.js';
 import { auditHtml } from './html-report.js';

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConnectionError, ModuleError } from '../errors.js';
-import { quoteArg, quoteCommand } from '../shell-quote.js';
+import { quoteArg, quoteCommand } from '../template/shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import type { ConnectionSettings } from './index.js';
 import { parseJumpHost } from './jump-host.js';

@@ -2,7 +2,7 @@
 
 import { Chalk } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { RunEvent } from '../events.js';
+import type { RunEvent } from './events.js';
 import type { Diff } from '../types.js';
 
 export interface HumanOptions {

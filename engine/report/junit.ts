@@ -1,7 +1,7 @@
 // --format junit: one testsuite per host, one testcase per host × task; failed, unreachable (and, in audits,
 // drifted) tasks are failures.
 
-import type { RunEvent } from '../events.js';
+import type { RunEvent } from './events.js';
 
 type TaskEvent = Extract<RunEvent, { event: 'task' }>;
 

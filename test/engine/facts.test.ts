@@ -1,7 +1,7 @@
 // Facts parsing from the one-round-trip script output.
 
 import { expect } from 'chai';
-import { parseFacts } from '../../engine/facts.js';
+import { parseFacts } from '../../engine/run/facts.js';
 
 describe('facts', () => {
   it('parses a CentOS 7 style host', () => {

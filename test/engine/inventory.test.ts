@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { groupMembers, hostVars, loadInventory } from '../../engine/inventory.js';
-import { matchHosts } from '../../engine/host-patterns.js';
+import { groupMembers, hostVars, loadInventory } from '../../engine/inventory/load-inventory.js';
+import { matchHosts } from '../../engine/inventory/host-patterns.js';
 
 describe('inventory', () => {
   let dir: string;

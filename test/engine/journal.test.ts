@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JournalWriter, pendingReverts, readJournal, undoOf, type JournalEntry } from '../../engine/journal.js';
+import { JournalWriter, pendingReverts, readJournal, undoOf, type JournalEntry } from '../../engine/journal/journal.js';
 
 function entry(seq: number, host: string): JournalEntry {
   return { type: 'change', seq, host, task: `t${seq}`, module: 'copy', args: {}, before: { n: seq }, changes: [{ msg: 'm' }], reversible: true, ts: 'now' };

@@ -2,7 +2,7 @@
 
 import { expect } from 'chai';
 import { junitXml } from '../../engine/report/junit.js';
-import type { RunEvent } from '../../engine/events.js';
+import type { RunEvent } from '../../engine/report/events.js';
 
 describe('junit report', () => {
   const events: RunEvent[] = [

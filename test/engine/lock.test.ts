@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireHostLocks } from '../../engine/lock.js';
+import { acquireHostLocks } from '../../engine/run/host-locks.js';
 import { LockError } from '../../engine/errors.js';
 
 describe('lock', () => {

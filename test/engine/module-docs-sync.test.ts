@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { moduleReferenceMarkdown } from '../../engine/module-docs.js';
+import { moduleReferenceMarkdown } from '../../engine/cli/module-docs.js';
 import { loadCorePack } from '../../modules/index.js';
 import { repoRoot } from '../helpers/paths.js';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRegistry, loadRegistry } from '../../engine/packs.js';
+import { createRegistry, loadRegistry } from '../../engine/load/packs.js';
 import type { ModuleDefinition } from '../../engine/types.js';
 
 const fake = (name: string): ModuleDefinition => ({

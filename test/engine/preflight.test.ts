@@ -1,7 +1,7 @@
 // Template variable roots found by the pre-flight check.
 
 import { expect } from 'chai';
-import { templateRoots } from '../../engine/preflight.js';
+import { templateRoots } from '../../engine/load/preflight.js';
 
 describe('preflight templateRoots', () => {
   const roots = (t: string, cond = false) => templateRoots(t, cond).map((r) => r.path);

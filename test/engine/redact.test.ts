@@ -1,7 +1,7 @@
 // Redaction of secret values in any output.
 
 import { expect } from 'chai';
-import { collectSecrets, isSecretName, Redactor, REDACTED } from '../../engine/redact.js';
+import { collectSecrets, isSecretName, Redactor, REDACTED } from '../../engine/report/redact.js';
 
 describe('redact', () => {
   it('recognises secret-like names but not the ssh key path var', () => {

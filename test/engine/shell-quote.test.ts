@@ -2,7 +2,7 @@
 
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { quoteArg, quoteArgv, quoteCommand } from '../../engine/shell-quote.js';
+import { quoteArg, quoteArgv, quoteCommand } from '../../engine/template/shell-quote.js';
 
 const HOSTILE = ['; rm -rf /', '$(touch /tmp/runbook-pwned)', '`id`', "it's", '"double"', 'new\nline', 'ünïcødé ✓', '', '-n', '*', '$HOME', 'a b\tc', '\\', "'"];
 

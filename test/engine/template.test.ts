@@ -1,7 +1,7 @@
 // Templating: strict lookups, no HTML escaping, raw single expressions, conditions, helpers, shell quoting.
 
 import { expect } from 'chai';
-import { checkTemplates, evaluateCondition, renderShellString, renderString, renderValue } from '../../engine/template.js';
+import { checkTemplates, evaluateCondition, renderShellString, renderString, renderValue } from '../../engine/template/render.js';
 import { TemplateError } from '../../engine/errors.js';
 
 const ctx = {

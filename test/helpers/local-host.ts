@@ -1,8 +1,8 @@
 // A Host on the local connection with real facts, for module tests that run against this machine's files.
 
 import { LocalConnection } from '../../engine/connection/local.js';
-import { gatherFacts } from '../../engine/facts.js';
-import { createHost } from '../../engine/host.js';
+import { gatherFacts } from '../../engine/run/facts.js';
+import { createHost } from '../../engine/run/host.js';
 import type { Facts, Host, ModuleContext } from '../../engine/types.js';
 import os from 'node:os';
 

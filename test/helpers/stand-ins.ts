@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { quoteArgv } from '../../engine/shell-quote.js';
+import { quoteArgv } from '../../engine/template/shell-quote.js';
 import { repoRoot } from './paths.js';
 import type { TestLab } from './lab.js';
 

@@ -3,8 +3,8 @@
 
 import { expect } from 'chai';
 import { loadCorePack } from '../../modules/index.js';
-import { compileSchema } from '../../engine/validate.js';
-import { describeModuleText, moduleReferenceMarkdown } from '../../engine/module-docs.js';
+import { compileSchema } from '../../engine/load/validate-args.js';
+import { describeModuleText, moduleReferenceMarkdown } from '../../engine/cli/module-docs.js';
 
 describe('module contract (every core module)', () => {
   it('holds for each module', async () => {

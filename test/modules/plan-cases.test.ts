@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadCorePack } from '../../modules/index.js';
-import { validateModuleArgs } from '../../engine/validate.js';
+import { validateModuleArgs } from '../../engine/load/validate-args.js';
 import type { ModuleDefinition } from '../../engine/types.js';
 import { moduleContext } from '../helpers/local-host.js';
 import { fixturesDir } from '../helpers/paths.js';

@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunbookError } from '../../engine/errors.js';
-import { loadInventory } from '../../engine/inventory.js';
-import { preflightVariables } from '../../engine/preflight.js';
-import { loadPlaybookWithPacks } from '../../engine/run-playbook.js';
+import { loadInventory } from '../../engine/inventory/load-inventory.js';
+import { preflightVariables } from '../../engine/load/preflight.js';
+import { loadPlaybookWithPacks } from '../../engine/run/run-playbook.js';
 import { repoRoot } from '../helpers/paths.js';
 
 /** mulberry32: small, fast, reproducible. */

@@ -2,7 +2,7 @@
 
 import { promises as fs, openSync, closeSync, write, fdatasync } from 'node:fs';
 import path from 'node:path';
-import type { Change } from './types.js';
+import type { Change } from '../types.js';
 
 /** Written before apply: everything revert needs. */
 export interface JournalEntry {

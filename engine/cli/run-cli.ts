@@ -4,22 +4,22 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { defaultConnectionSettings, type ConnectionSettings } from './connection/index.js';
-import { isInputError, LockError, RunbookError, UsageError } from './errors.js';
-import { describeFailure } from './describe.js';
-import type { EventSink, RunEvent } from './events.js';
-import { loadVarsFile } from './load.js';
-import { humanReporter } from './report/human.js';
-import { jsonReporter } from './report/json.js';
-import { junitReporter } from './report/junit.js';
-import { loadPlaybookWithPacks, runPlaybook } from './run-playbook.js';
-import type { RunSettings } from './run-state.js';
-import { preflightVariables } from './preflight.js';
-import { loadRegistry } from './packs.js';
-import { playbookSchema } from './playbook-schema.js';
-import { checkTemplates } from './template.js';
-import { inventoryCommand, factsCommand } from './cli-inventory.js';
-import { rollbackCommand, runsCommand } from './cli-runs.js';
+import { defaultConnectionSettings, type ConnectionSettings } from '../connection/index.js';
+import { isInputError, LockError, RunbookError, UsageError } from '../errors.js';
+import { describeFailure } from '../report/describe.js';
+import type { EventSink, RunEvent } from '../report/events.js';
+import { loadVarsFile } from '../load/load-playbook.js';
+import { humanReporter } from '../report/human.js';
+import { jsonReporter } from '../report/json.js';
+import { junitReporter } from '../report/junit.js';
+import { loadPlaybookWithPacks, runPlaybook } from '../run/run-playbook.js';
+import type { RunSettings } from '../run/run-state.js';
+import { preflightVariables } from '../load/preflight.js';
+import { loadRegistry } from '../load/packs.js';
+import { playbookSchema } from '../load/playbook-schema.js';
+import { checkTemplates } from '../template/render.js';
+import { inventoryCommand, factsCommand } from './inventory-command.js';
+import { rollbackCommand, runsCommand } from './runs-command.js';
 
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, failed: 1, input: 2, drift: 4, interrupted: 130 } as const;
@@ -159,7 +159,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
         }),
       ]);
       if (o.inventory.length > 0) {
-        const { loadInventory } = await import('./inventory.js');
+        const { loadInventory } = await import('../inventory/load-inventory.js');
         const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
         // The same pre-flight as `play`: an undefined variable is found here, with its task and host, not mid-run.
         if (problems.length === 0) preflightVariables(pb, inv, await parseExtraVars(o.extraVars, io.cwd));

@@ -5,9 +5,9 @@
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RunbookError, TemplateError, ValidationError } from './errors.js';
-import { emptyFacts } from './facts.js';
-import { helperNames } from './template.js';
+import { RunbookError, TemplateError, ValidationError } from '../errors.js';
+import { emptyFacts } from '../run/facts.js';
+import { helperNames } from '../template/render.js';
 import type { Inventory, Playbook, Task } from './playbook-types.js';
 
 const BUILTINS = ['facts', 'hostvars', 'groups', 'inventory_hostname', 'group_names', 'play_hosts', 'runbook_check_mode', 'result', 'this'];

@@ -1,10 +1,10 @@
 // Rollback: replays a host's journal entries backwards through each module's revert (idempotent).
 
 import path from 'node:path';
-import { describeFailure } from './describe.js';
+import { describeFailure } from '../report/describe.js';
 import { type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
-import { unseal } from './journal-seal.js';
-import type { Host, ModuleContext, ModuleRegistry } from './types.js';
+import { unseal } from './seal.js';
+import type { Host, ModuleContext, ModuleRegistry } from '../types.js';
 
 export interface RollbackStep {
   task: string;

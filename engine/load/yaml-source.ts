@@ -2,7 +2,7 @@
 
 import { promises as fs } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { PlaybookError, type SourceLocation } from './errors.js';
+import { PlaybookError, type SourceLocation } from '../errors.js';
 
 /** Files larger than this are refused before parsing (a playbook is text a person writes). */
 export const MAX_YAML_BYTES = 2 * 1024 * 1024;

@@ -1,11 +1,11 @@
 // The state one run carries: per-host connection, facts, registered results, recap; shared by the run stages.
 
-import type { ConnectionSettings } from './connection/index.js';
-import type { EventSink, HostRecap } from './events.js';
-import type { JournalWriter } from './journal.js';
-import type { Inventory, Playbook } from './playbook-types.js';
-import type { Redactor } from './redact.js';
-import type { Connection, Facts, ModuleRegistry } from './types.js';
+import type { ConnectionSettings } from '../connection/index.js';
+import type { EventSink, HostRecap } from '../report/events.js';
+import type { JournalWriter } from '../journal/journal.js';
+import type { Inventory, Playbook } from '../load/playbook-types.js';
+import type { Redactor } from '../report/redact.js';
+import type { Connection, Facts, ModuleRegistry } from '../types.js';
 
 export interface RunSettings {
   inventoryPaths: string[];

@@ -2,7 +2,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { LockError } from './errors.js';
+import { LockError } from '../errors.js';
 
 interface LockInfo { pid: number; run: string; since: string }
 

@@ -2,8 +2,8 @@
 // an error naming the variable, the task and the host — never an empty string.
 
 import Handlebars from 'handlebars';
-import { TemplateError, formatLocation, type SourceLocation } from './errors.js';
-import { isTruthyText, registerHelpers, truthy } from './template-helpers.js';
+import { TemplateError, formatLocation, type SourceLocation } from '../errors.js';
+import { isTruthyText, registerHelpers, truthy } from './helpers.js';
 import { quoteArg } from './shell-quote.js';
 
 export interface TemplateWhere {

@@ -2,14 +2,14 @@
 
 import path from 'node:path';
 import PQueue from 'p-queue';
-import type { CliIO } from './cli.js';
-import { openConnection, type ConnectionSettings } from './connection/index.js';
-import { describeFailure } from './describe.js';
-import { gatherFacts } from './facts.js';
-import { matchHosts } from './host-patterns.js';
-import { groupMembers, hostVars, loadInventory } from './inventory.js';
-import { Redactor, collectSecrets } from './redact.js';
-import type { Inventory } from './playbook-types.js';
+import type { CliIO } from './run-cli.js';
+import { openConnection, type ConnectionSettings } from '../connection/index.js';
+import { describeFailure } from '../report/describe.js';
+import { gatherFacts } from '../run/facts.js';
+import { matchHosts } from '../inventory/host-patterns.js';
+import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
+import { Redactor, collectSecrets } from '../report/redact.js';
+import type { Inventory } from '../load/playbook-types.js';
 
 function graph(inv: Inventory, group: string, depth: number, seen: Set<string>): string[] {
   const g = inv.groups[group];
@@ -32,7 +32,7 @@ export async function inventoryCommand(o: { inventory: string[]; graph?: boolean
   }
   if (o.host) {
     const vars = hostVars(inv, o.host);
-    if (!(o.host in inv.hosts)) throw new (await import('./errors.js')).InventoryError(`host '${o.host}' is not in the inventory`);
+    if (!(o.host in inv.hosts)) throw new (await import('../errors.js')).InventoryError(`host '${o.host}' is not in the inventory`);
     redactor.add(collectSecrets(vars));
     io.out(`${JSON.stringify(redactor.value(vars), null, 2)}\n`);
     return;

@@ -1,6 +1,6 @@
 // The shapes a loaded playbook and inventory take once parsed and validated (output of load/inventory).
 
-import type { SourceLocation } from './errors.js';
+import type { SourceLocation } from '../errors.js';
 
 /** A task after loading: the module key split from the task keywords; args still untemplated. */
 export interface Task {

@@ -1,9 +1,9 @@
 // Connecting hosts and gathering their facts, once per host per run, shared by every task that needs them.
 
-import { openConnection } from './connection/index.js';
+import { openConnection } from '../connection/index.js';
 import { emptyFacts, gatherFacts } from './facts.js';
 import type { HostState, RunContext } from './run-state.js';
-import type { Connection, Facts } from './types.js';
+import type { Connection, Facts } from '../types.js';
 
 /** The host's one connection for this run (opened on first use; concurrent callers share the attempt). */
 export async function ensureConnected(rc: RunContext, hs: HostState): Promise<Connection> {

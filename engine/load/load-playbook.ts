@@ -2,13 +2,13 @@
 // collected and reported at once, each at file:line:col.
 
 import path from 'node:path';
-import { PlaybookError, RunbookError, ValidationError, type SourceLocation } from './errors.js';
+import { PlaybookError, RunbookError, ValidationError, type SourceLocation } from '../errors.js';
 import type { Play, Playbook, Task } from './playbook-types.js';
 import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
-import type { ModuleRegistry } from './types.js';
-import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate.js';
+import type { ModuleRegistry } from '../types.js';
+import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate-args.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
-import { checkTemplates } from './template.js';
+import { checkTemplates } from '../template/render.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;

@@ -1,7 +1,7 @@
 // Facts: gathered in one round trip per host by one POSIX sh script, parsed into a Facts object.
 
-import type { Connection, Facts } from './types.js';
-import { ConnectionError } from './errors.js';
+import type { Connection, Facts } from '../types.js';
+import { ConnectionError } from '../errors.js';
 
 // Each section is introduced by a marker line so one command returns everything.
 const FACTS_SCRIPT = String.raw`

@@ -1,7 +1,7 @@
 // Module reference generated from each module's schema: text for `runbook modules NAME`, markdown for docs/modules.md.
 
 import { stringify as toYaml } from 'yaml';
-import type { ModuleDefinition } from './types.js';
+import type { ModuleDefinition } from '../types.js';
 
 interface Arg { name: string; type: string; required: boolean; default?: unknown; choices?: unknown[]; description: string }
 

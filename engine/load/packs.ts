@@ -3,9 +3,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadCorePack } from '../modules/index.js';
-import { PlaybookError, UsageError } from './errors.js';
-import type { ModuleDefinition, ModulePack, ModuleRegistry } from './types.js';
+import { loadCorePack } from '../../modules/index.js';
+import { PlaybookError, UsageError } from '../errors.js';
+import type { ModuleDefinition, ModulePack, ModuleRegistry } from '../types.js';
 
 /** Build a registry; a plain name found in two packs is ambiguous and must be qualified (`pack.module`). */
 export function createRegistry(packs: ModulePack[]): ModuleRegistry {

@@ -1,8 +1,8 @@
 // Host patterns, Ansible-style: all, *, group, host, globs (web*), a:b / a,b (union), a:!b (except), a:&b (and).
 
-import { InventoryError } from './errors.js';
-import { groupMembers } from './inventory.js';
-import type { Inventory } from './playbook-types.js';
+import { InventoryError } from '../errors.js';
+import { groupMembers } from './load-inventory.js';
+import type { Inventory } from '../load/playbook-types.js';
 
 function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);

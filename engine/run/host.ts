@@ -1,6 +1,6 @@
 // The Host handle given to modules: a connection plus the task's privileges (become) and the host's facts/vars.
 
-import type { Connection, ExecResult, Facts, FileStat, Host, RunOptions, WriteFileOptions } from './types.js';
+import type { Connection, ExecResult, Facts, FileStat, Host, RunOptions, WriteFileOptions } from '../types.js';
 
 export interface BecomeSettings {
   become: boolean;

@@ -1,19 +1,19 @@
 // Runs one task on one host: tags → when → loop → render → inspect → plan → (check: report | journal + apply)
 // → changed_when/failed_when/until → register → notify. Failures come back as outcomes, never as exceptions.
 
-import { ConnectionError, ModuleError, formatLocation } from './errors.js';
-import { describeFailure } from './describe.js';
-import type { RunEvent } from './events.js';
+import { ConnectionError, ModuleError, formatLocation } from '../errors.js';
+import { describeFailure } from '../report/describe.js';
+import type { RunEvent } from '../report/events.js';
 import { createHost } from './host.js';
-import { loginUserOf } from './connection/index.js';
-import { ensureConnected, ensureFacts } from './run-connect.js';
+import { loginUserOf } from '../connection/index.js';
+import { ensureConnected, ensureFacts } from './connect.js';
 import type { HostState, RunContext } from './run-state.js';
-import type { Play, Task } from './playbook-types.js';
-import { evaluateCondition, renderShellString, renderString, renderValue, type TemplateWhere } from './template.js';
-import { validateModuleArgs } from './validate.js';
-import type { Change, Diff, ModuleContext, ModuleDefinition, TaskStatus } from './types.js';
-import { REDACTED } from './redact.js';
-import { sealIfSensitive } from './journal-seal.js';
+import type { Play, Task } from '../load/playbook-types.js';
+import { evaluateCondition, renderShellString, renderString, renderValue, type TemplateWhere } from '../template/render.js';
+import { validateModuleArgs } from '../load/validate-args.js';
+import type { Change, Diff, ModuleContext, ModuleDefinition, TaskStatus } from '../types.js';
+import { REDACTED } from '../report/redact.js';
+import { sealIfSensitive } from '../journal/seal.js';
 
 export type TaskOutcome = TaskStatus;
 

@@ -1,9 +1,9 @@
 // Schema validation with ajv, with errors in a user's words: what is wrong, where (file:line:col), what was expected.
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { RunbookError, ValidationError, type SourceLocation } from './errors.js';
-import type { ModuleDefinition } from './types.js';
-import type { TemplateWhere } from './template.js';
+import { RunbookError, ValidationError, type SourceLocation } from '../errors.js';
+import type { ModuleDefinition } from '../types.js';
+import type { TemplateWhere } from '../template/render.js';
 
 export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
 

@@ -2,20 +2,20 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CliIO, Format } from './cli.js';
-import { makeReporter } from './cli.js';
-import { openConnection, loginUserOf, type ConnectionSettings } from './connection/index.js';
-import { describeFailure } from './describe.js';
-import { UsageError } from './errors.js';
-import { emptyFacts } from './facts.js';
-import { createHost } from './host.js';
-import { matchHosts } from './host-patterns.js';
-import { groupMembers, hostVars, loadInventory } from './inventory.js';
-import { JournalWriter, pendingReverts, readJournal, runsDir } from './journal.js';
-import { acquireHostLocks } from './lock.js';
-import { loadRegistry } from './packs.js';
-import { journalFile, revertHost } from './rollback.js';
-import type { RunMeta } from './run-playbook.js';
+import type { CliIO, Format } from './run-cli.js';
+import { makeReporter } from './run-cli.js';
+import { openConnection, loginUserOf, type ConnectionSettings } from '../connection/index.js';
+import { describeFailure } from '../report/describe.js';
+import { UsageError } from '../errors.js';
+import { emptyFacts } from '../run/facts.js';
+import { createHost } from '../run/host.js';
+import { matchHosts } from '../inventory/host-patterns.js';
+import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
+import { JournalWriter, pendingReverts, readJournal, runsDir } from '../journal/journal.js';
+import { acquireHostLocks } from '../run/host-locks.js';
+import { loadRegistry } from '../load/packs.js';
+import { journalFile, revertHost } from '../journal/rollback.js';
+import type { RunMeta } from '../run/run-playbook.js';
 
 export async function readRunMeta(projectDir: string, run: string): Promise<{ dir: string; meta: RunMeta }> {
   if (!/^[\w.-]+$/.test(run)) throw new UsageError(`invalid run id '${run}'`);

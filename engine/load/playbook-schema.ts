@@ -1,7 +1,7 @@
 // The JSON Schema of the playbook DSL: plays and task keywords (used by the loader), and the full schema with every
 // module's args wired in (printed by `runbook schema` for editors).
 
-import type { ModuleRegistry } from './types.js';
+import type { ModuleRegistry } from '../types.js';
 
 const condition = { description: 'A condition: boolean, an expression like `eq facts.os_family "Debian"`, or a list (all must hold).', anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'string' }] } }] };
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };

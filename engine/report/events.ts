@@ -1,6 +1,6 @@
 // The event stream: the one source every output format (human, json, junit, audit report) is built from.
 
-import type { Diff, TaskStatus } from './types.js';
+import type { Diff, TaskStatus } from '../types.js';
 
 export interface HostRecap {
   ok: number;

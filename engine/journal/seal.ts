@@ -4,8 +4,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JournalEntry } from './journal.js';
-import { REDACTED } from './redact.js';
-import type { RunContext } from './run-state.js';
+import { REDACTED } from '../report/redact.js';
+import type { RunContext } from '../run/run-state.js';
 
 export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'>, entry: JournalEntry, noLog: boolean): Promise<JournalEntry> {
   const visible = { args: entry.args, before: entry.before, changes: entry.changes };

@@ -2,10 +2,10 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InventoryError, PlaybookError, type SourceLocation } from './errors.js';
-import { parseJumpHost } from './connection/jump-host.js';
-import type { Inventory } from './playbook-types.js';
-import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
+import { InventoryError, PlaybookError, type SourceLocation } from '../errors.js';
+import { parseJumpHost } from '../connection/jump-host.js';
+import type { Inventory } from '../load/playbook-types.js';
+import { readYaml, type SourceFile, type YamlPath } from '../load/yaml-source.js';
 
 type Group = Inventory['groups'][string];
 
