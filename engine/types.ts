@@ -150,8 +150,6 @@ export interface ModuleContext {
   groups: Readonly<Record<string, string[]>>;
   /** Directory of the playbook file (relative `src` paths resolve from here). */
   playbookDir: string;
-  /** True while planning for --check (modules never need it: plan is pure; informational only). */
-  check: boolean;
   /** The task's full template context (host vars, facts, registered results, loop item). */
   vars: Readonly<Record<string, unknown>>;
   /** Render a Handlebars template with the task's context (noEscape, strict); `file` names it in errors. */

@@ -26,7 +26,8 @@ interface TopologyArgs {
 
 interface LiveNode { id: string; zone: number; manage: string[]; storage: string[]; devices: Array<{ id: string; name: string }> }
 interface LiveCluster { id: string; nodes: LiveNode[] }
-interface TopologyState { desired: Topology; live: LiveCluster[] }
+/** topologyFile: the write_topology file's content on the controller (null when absent or not asked for). */
+interface TopologyState { desired: Topology; live: LiveCluster[]; topologyFile: string | null }
 
 const devName = (d: DeviceSpec) => (typeof d === 'string' ? d : d.name);
 
@@ -98,11 +99,8 @@ export default defineModule<TopologyArgs, TopologyState>({
   async inspect(_host, args, ctx) {
     if ((args.topology === undefined) === (args.group === undefined)) throw new ModuleError('heketi_topology needs exactly one of topology and group');
     const desired = args.topology ?? topologyFromInventory(args.group!, ctx);
-    if (args.write_topology) {
-      // A controller-side artefact, like a rendered report: written even in check mode would be wrong, so only here.
-      if (!ctx.check) await fs.writeFile(path.resolve(ctx.playbookDir, args.write_topology), `${JSON.stringify(desired, null, 2)}\n`);
-    }
-    return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)) };
+    const topologyFile = args.write_topology ? await fs.readFile(path.resolve(ctx.playbookDir, args.write_topology), 'utf8').catch(() => null) : null;
+    return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };
   },
   plan(s, args): Change[] {
     const changes: Change[] = [];
@@ -142,9 +140,9 @@ export default defineModule<TopologyArgs, TopologyState>({
       const listed = new Set(wanted.map(({ n }) => n.node.hostnames.manage[0]));
       for (const c of s.live) for (const n of c.nodes) if (!n.manage.some((m) => listed.has(m))) changes.push({ msg: `delete node ${n.manage[0]} and its ${n.devices.length} device(s) (prune)`, data: { deleteNode: n.id, cluster: c.id } });
     }
-    return changes;
+    return [...changes, ...planTopologyFile(s, args)];
   },
-  async apply(_host, args, changes, s) {
+  async apply(_host, args, changes, s, ctx) {
     const api = heketiClient(args.url, args.user, args.key);
     const drift = changes.find((c) => (c.data as { drift?: string }).drift);
     if (drift) throw new ModuleError(drift.msg);
@@ -155,7 +153,9 @@ export default defineModule<TopologyArgs, TopologyState>({
     }
     for (const c of changes) {
       const d = c.data as Record<string, any>;
-      if (d.createCluster !== undefined) {
+      if (d.writeTopology !== undefined) {
+        await fs.writeFile(path.resolve(ctx.playbookDir, args.write_topology!), d.writeTopology);
+      } else if (d.createCluster !== undefined) {
         const created = await api.call<{ id: string }>('POST', '/clusters', { file: true, block: true });
         clusterIds.set(d.createCluster, created!.id);
       } else if (d.addNode) {
@@ -176,8 +176,8 @@ export default defineModule<TopologyArgs, TopologyState>({
     }
     return { secrets: [args.key] };
   },
-  /** Delete what exists now and did not before: devices, then nodes, then clusters. */
-  async revert(_host, { args, before }) {
+  /** Delete what exists now and did not before: devices, then nodes, then clusters; put the topology file back. */
+  async revert(_host, { args, before }, ctx) {
     const api = heketiClient(args.url, args.user, args.key);
     const now = await readLive(api);
     const beforeDevices = new Set(before.live.flatMap((c) => c.nodes.flatMap((n) => n.devices.map((d) => d.id))));
@@ -186,5 +186,19 @@ export default defineModule<TopologyArgs, TopologyState>({
     for (const c of now) for (const n of c.nodes) for (const d of n.devices) if (!beforeDevices.has(d.id)) await api.call('DELETE', `/devices/${d.id}`);
     for (const c of now) for (const n of c.nodes) if (!beforeNodes.has(n.id)) await api.call('DELETE', `/nodes/${n.id}`);
     for (const c of now) if (!beforeClusters.has(c.id)) await api.call('DELETE', `/clusters/${c.id}`);
+    // Journals from before the file was a planned change have no topologyFile: leave the file alone then.
+    if (args.write_topology && before.topologyFile !== undefined) {
+      const file = path.resolve(ctx.playbookDir, args.write_topology);
+      if (before.topologyFile === null) await fs.rm(file, { force: true });
+      else await fs.writeFile(file, before.topologyFile);
+    }
   },
 });
+
+/** The topology file for heketi-cli users, written on the controller: a planned change, so check mode shows it. */
+function planTopologyFile(s: TopologyState, args: TopologyArgs): Change[] {
+  if (!args.write_topology) return [];
+  const text = `${JSON.stringify(s.desired, null, 2)}\n`;
+  if (s.topologyFile === text) return [];
+  return [{ msg: `write the topology to ${args.write_topology}`, diff: { path: args.write_topology, before: s.topologyFile ?? '', after: text }, data: { writeTopology: text } }];
+}

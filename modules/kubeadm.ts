@@ -144,8 +144,12 @@ export default defineModule<KubeadmArgs, KubeadmState>({
         if (s.kubeletConf) return [];
         const problems = preflightProblems(s, args);
         if (problems.length) throw new ModuleError(`kubeadm join would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
-        const parts = ctx.check && args.from && !ctx.hostvars[args.from]?.[args.from_var] ? { endpoint: `(from ${args.from})` } : joinParts(args, ctx.hostvars);
-        return [{ msg: `kubeadm join ${parts.endpoint} --token <redacted>`, data: { join: true } }];
+        // The join command registered on `from` exists only once that host has run (not in check mode): until then
+        // the endpoint is unknown and only running tells.
+        if (args.from && !ctx.hostvars[args.from]?.[args.from_var]) {
+          return [{ msg: `kubeadm join with the join command registered on ${args.from} (${args.from_var})`, data: { join: true }, uncertain: true }];
+        }
+        return [{ msg: `kubeadm join ${joinParts(args, ctx.hostvars).endpoint} --token <redacted>`, data: { join: true } }];
       }
       case 'join_command':
         if (!s.adminConf) throw new ModuleError('join_command needs an initialised control plane on this host (no /etc/kubernetes/admin.conf)');

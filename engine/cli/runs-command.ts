@@ -71,7 +71,7 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
           });
           const steps = await revertHost({
             runDir: dir, registry, host, journal,
-            context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook), check: false },
+            context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook) },
           });
           if (steps.some((s) => s.status === 'failed')) ok = false;
           reporter.onEvent({ event: 'rollback', host: name, steps });

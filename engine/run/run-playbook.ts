@@ -235,7 +235,7 @@ export async function rollbackHost(rc: RunContext, hs: HostState): Promise<void>
   });
   const steps = await revertHost({
     runDir: rc.runDir, registry: rc.registry, host, journal: rc.journal, only: hs.applied,
-    context: { hostvars: rc.hostvars, groups: rc.groups, playbookDir: rc.playbook.dir, check: false },
+    context: { hostvars: rc.hostvars, groups: rc.groups, playbookDir: rc.playbook.dir },
   });
   hs.recap.rolled_back += steps.filter((s) => s.status === 'reverted').length;
   rc.emit(rc.redactor.value({ event: 'rollback', host: hs.name, steps }));

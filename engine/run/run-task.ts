@@ -221,7 +221,6 @@ async function runItem(
       hostvars: rc.hostvars,
       groups: rc.groups,
       playbookDir: play.dir,
-      check: rc.settings.check,
       vars: ictx,
       render: (text: string, file?: string) => renderString(text, ictx, { ...where, file }),
     };

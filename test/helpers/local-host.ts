@@ -28,7 +28,6 @@ export function moduleContext(overrides: Partial<ModuleContext> = {}): ModuleCon
     hostvars: {},
     groups: {},
     playbookDir: process.cwd(),
-    check: false,
     vars: {},
     render: (t: string) => t,
     ...overrides,

@@ -47,7 +47,7 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
   it('adds the cluster, nodes and devices, then changes nothing; writes topology.json; never prints the key', async () => {
     const res = await play();
     expect(res.code, res.stdout + res.stderr).to.equal(0);
-    expect(ev(res.stdout).msg).to.equal('create cluster #1 (2 node(s)); add node gluster1 (zone 1, storage 10.0.0.11) with devices /dev/vdb1; add node gluster2 (zone 2, storage 10.0.0.12) with devices /dev/vdb1');
+    expect(ev(res.stdout).msg).to.equal('create cluster #1 (2 node(s)); add node gluster1 (zone 1, storage 10.0.0.11) with devices /dev/vdb1; add node gluster2 (zone 2, storage 10.0.0.12) with devices /dev/vdb1; write the topology to topology.json');
     const st = heketi.state();
     expect(Object.keys(st.clusters)).to.have.length(1);
     expect(nodes().map((n) => `${n.hostnames.manage[0]}/${n.zone}/${n.hostnames.storage[0]}`).sort()).to.deep.equal(['gluster1/1/10.0.0.11', 'gluster2/2/10.0.0.12']);
@@ -63,10 +63,13 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
     await play();
     await fs.writeFile(path.join(dir, 'inventory.yml'), (await fs.readFile(path.join(dir, 'inventory.yml'), 'utf8')).replace('heketi_zone: 2, heketi_devices: [/dev/vdb1]', 'heketi_zone: 2, heketi_devices: [/dev/vdb1, /dev/vdc]'));
     const before = JSON.stringify(heketi.state());
+    const fileBefore = await fs.readFile(path.join(dir, 'topology.json'), 'utf8');
     const res = await play('', ['--check', '--detect-drift']);
     expect(res.code).to.equal(4);
-    expect(ev(res.stdout).msg).to.equal('would add device /dev/vdc to gluster2');
+    // The topology file is a planned change like the device: shown, not written.
+    expect(ev(res.stdout).msg).to.equal('would add device /dev/vdc to gluster2; write the topology to topology.json');
     expect(JSON.stringify(heketi.state())).to.equal(before);
+    expect(await fs.readFile(path.join(dir, 'topology.json'), 'utf8')).to.equal(fileBefore);
   });
 
   it('reports a node whose zone differs as drift with the fix, and does not pretend to change it', async () => {
