@@ -95,11 +95,45 @@ export async function listLabs(): Promise<LabState[]> {
   return out;
 }
 
-/** A /24 index no other lab on this machine uses. */
-async function freeIndex(): Promise<number> {
+const CLAIMS_DIR = path.join(LAB_STATE_ROOT, '.claims');
+const STALE_CLAIM_MS = 120_000;
+
+/** A claim is stale when its lab never got (or no longer has) a state file and the claim is old. */
+async function claimIsStale(dir: string): Promise<boolean> {
+  const owner = (await fs.readFile(path.join(dir, 'owner'), 'utf8').catch(() => '')).trim();
+  if (owner && (await readLabState(owner))) return false;
+  const st = await fs.stat(dir).catch(() => undefined);
+  return !!st && Date.now() - st.mtimeMs > STALE_CLAIM_MS;
+}
+
+/**
+ * Claims a /24 index no other lab on this machine uses. Labs start concurrently (several test processes at once):
+ * the claim is a mkdir, which only one process can win, so two labs never share a subnet or a bridge name.
+ */
+export async function claimLabIndex(name: string): Promise<number> {
+  await fs.mkdir(CLAIMS_DIR, { recursive: true, mode: 0o700 });
+  // Labs made before claims existed hold their index only in their state file.
   const used = new Set((await listLabs()).map((l) => l.index));
-  for (let i = 1; i < 250; i++) if (!used.has(i)) return i;
+  for (let i = 1; i < 250; i++) {
+    if (used.has(i)) continue;
+    const dir = path.join(CLAIMS_DIR, String(i));
+    try {
+      await fs.mkdir(dir);
+    } catch {
+      if (!(await claimIsStale(dir))) continue;
+      await fs.rm(dir, { recursive: true, force: true });
+      try { await fs.mkdir(dir); } catch { continue; }
+    }
+    await fs.writeFile(path.join(dir, 'owner'), `${name}\n`);
+    return i;
+  }
   throw new LabError('no free lab subnet (250 labs exist?)');
+}
+
+export async function releaseLabIndex(index: number, name: string): Promise<void> {
+  const dir = path.join(CLAIMS_DIR, String(index));
+  const owner = (await fs.readFile(path.join(dir, 'owner'), 'utf8').catch(() => '')).trim();
+  if (owner === name) await fs.rm(dir, { recursive: true, force: true });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -229,9 +263,9 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   }
   let s = await readLabState(o.name);
   if (!s) {
-    const index = await freeIndex();
     const dir = stateDir(o.name);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const index = await claimLabIndex(o.name);
     s = {
       name: o.name, index, bridge: `rbbr${index}`, dir,
       keyPath: path.join(dir, 'lab_key'), knownHostsPath: path.join(dir, 'known_hosts'), inventoryPath: path.join(dir, 'inventory.yml'),
@@ -356,6 +390,7 @@ export async function labDown(name: string): Promise<void> {
   await sh(['ip', 'link', 'del', s.bridge]).catch(() => undefined);
   await sh(['umount', '-l', path.join(s.dir, 'fs')]).catch(() => undefined);
   await fs.rm(s.dir, { recursive: true, force: true });
+  await releaseLabIndex(s.index, s.name);
 }
 
 /** What is still running or present for a lab, for `runbook lab status` and leak tests. */
