@@ -245,7 +245,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 /** Commands that live in their own folders (lab, audit) register themselves when present. */
 async function registerOptionalCommands(program: Command, io: CliIO, setExit: (code: number) => void): Promise<void> {
-  for (const spec of ['./lab/cli-lab.js', './audit/cli-audit.js']) {
+  for (const spec of ['../lab/cli-lab.js', '../audit/cli-audit.js']) {
     const here = path.dirname(new URL(import.meta.url).pathname);
     if (!(await fs.stat(path.join(here, spec)).catch(() => null))) continue;
     const mod = await import(spec);
