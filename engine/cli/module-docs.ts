@@ -2,6 +2,7 @@
 
 import { stringify as toYaml } from 'yaml';
 import type { ModuleDefinition } from '../types.js';
+import { describeRules } from '../load/schema-conditions.js';
 
 interface Arg { name: string; type: string; required: boolean; default?: unknown; choices?: unknown[]; description: string }
 
@@ -29,6 +30,8 @@ export function describeModuleText(def: ModuleDefinition): string {
     const extra = [a.required ? 'required' : undefined, a.default !== undefined ? `default ${JSON.stringify(a.default)}` : undefined, a.choices ? `one of ${a.choices.map((c) => JSON.stringify(c)).join(', ')}` : undefined].filter(Boolean).join('; ');
     lines.push(`  ${a.name} (${a.type}${extra ? `; ${extra}` : ''})`, `      ${a.description}`);
   }
+  const rules = describeRules(def.schema);
+  if (rules.length > 0) lines.push('', 'Rules:', ...rules.map((r) => `  ${r.replace(/`/g, '')}`));
   if (def.examples.length > 0) {
     lines.push('', 'Examples:');
     for (const ex of def.examples) lines.push(`  - name: ${ex.name}`, ...toYaml({ [def.name]: ex.args }).trimEnd().split('\n').map((l) => `    ${l}`));
@@ -48,6 +51,8 @@ export function moduleReferenceMarkdown(defs: ModuleDefinition[]): string {
       const type = a.choices ? a.choices.map((c) => `\`${String(c)}\``).join(', ') : a.type;
       out.push(`| \`${a.name}\` | ${type} | ${a.required ? 'yes' : ''} | ${a.default !== undefined ? `\`${JSON.stringify(a.default)}\`` : ''} | ${a.description.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
     }
+    const rules = describeRules(d.schema);
+    if (rules.length > 0) out.push('', ...rules.map((r) => `- ${r}`));
     if (d.examples.length > 0) {
       out.push('', '```yaml');
       for (const ex of d.examples) out.push(`- name: ${ex.name}`, ...toYaml({ [d.name]: ex.args }).trimEnd().split('\n').map((l) => `  ${l}`));

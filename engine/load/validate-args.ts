@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RunbookError, ValidationError, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../types.js';
 import type { TemplateWhere } from '../template/render.js';
+import { describeCombination } from './schema-conditions.js';
 
 export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
 
@@ -79,7 +80,10 @@ export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): Run
     if (c.lenientTemplates && typeof value === 'string' && value.includes('{{') && e.keyword !== 'additionalProperties' && e.keyword !== 'required') continue;
     let msg: string;
     let location = c.locate(e.instancePath);
-    switch (e.keyword) {
+    const combination = describeCombination(e, c.schema, fieldName(e.instancePath));
+    if (combination === null) continue;
+    if (combination !== undefined) msg = combination;
+    else switch (e.keyword) {
       case 'additionalProperties': {
         const extra = String((e.params as { additionalProperty: string }).additionalProperty);
         const hint = suggest(extra, propertiesAt(c.schema, e.instancePath));

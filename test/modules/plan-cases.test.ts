@@ -1,5 +1,6 @@
 // Table-driven plan tests: every file in test/fixtures/modules/<module>.yml is a list of cases (args + current state
-// → the changes in words, an exact diff, or an error). One generated test per case; no host involved.
+// → the changes in words, an exact diff, or an error; with `after`, the state the changes lead to, planned again to
+// prove there is then nothing left to do). One generated test per case; no host involved.
 
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ interface Case {
   error?: string;
   inspectError?: string;
   uncertain?: boolean;
+  /** The state once the changes are made: planning again on it must find nothing to do (idempotence). */
+  after?: unknown;
 }
 
 const dir = path.join(fixturesDir, 'modules');
@@ -54,6 +57,7 @@ describe('module plans (table-driven from test/fixtures/modules)', () => {
           expect(changes.map((ch) => ch.msg)).to.deep.equal(c.changes);
           if (c.diff) expect(changes.find((ch) => ch.diff)?.diff).to.deep.equal(c.diff);
           if (c.uncertain !== undefined) expect(changes.every((ch) => ch.uncertain === true)).to.equal(c.uncertain);
+          if (c.after !== undefined) expect(mod!.plan(c.after, args, moduleContext()).map((ch) => ch.msg), 'second plan on the after-state').to.deep.equal([]);
         });
       }
     });

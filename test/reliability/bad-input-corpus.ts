@@ -86,4 +86,8 @@ export const BAD_INPUT: BadInputCase[] = [
   // Arguments
   { name: '--forks 0', files: site(play('    - command: id\n')), args: ['--forks', '0'], expect: /forks/ },
   { name: '--format xml', files: site(play('    - command: id\n')), args: ['--format', 'xml'], expect: /format/ },
+  // Module argument combinations and values passed to programs
+  { name: 'systemd masked and enabled', files: site(play('    - systemd: { name: ntp, masked: true, enabled: true }\n')), expect: /site\.yml:6:\d+: .*'enabled' must be false with masked: true/ },
+  { name: 'systemd state without a unit', files: site(play('    - systemd: { state: started }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'name' \(needed with state\)/ },
+  { name: 'systemd unit name that is an option', files: site(play('    - systemd: { name: --global, state: started }\n')), expect: /site\.yml:6:\d+: .*'name' must be a unit name/ },
 ];
