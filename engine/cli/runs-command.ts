@@ -11,7 +11,7 @@ import { emptyFacts } from '../run/facts.js';
 import { createHost } from '../run/host.js';
 import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
-import { JournalWriter, pendingReverts, readJournal, runsDir } from '../journal/journal.js';
+import { JournalDamagedError, JournalWriter, pendingReverts, readJournal, runsDir } from '../journal/journal.js';
 import { acquireHostLocks } from '../run/host-locks.js';
 import { loadRegistry } from '../load/packs.js';
 import { journalFile, revertHost } from '../journal/rollback.js';
@@ -34,10 +34,15 @@ export async function runsCommand(last: number, io: CliIO): Promise<void> {
   for (const id of ids) {
     const { meta, dir } = await readRunMeta(io.cwd, id).catch(() => ({ meta: undefined, dir: '' }));
     if (!meta) continue;
-    const lines = await readJournal(path.join(dir, 'journal.jsonl')).catch(() => []);
-    const pending = pendingReverts(lines).filter((e) => e.reversible).length;
+    let changes: string;
+    try {
+      const lines = await readJournal(path.join(dir, 'journal.jsonl')).catch((e) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+      changes = `changes=${pendingReverts(lines).filter((e) => e.reversible).length}`;
+    } catch (e) {
+      changes = e instanceof JournalDamagedError ? `journal damaged at line ${e.line}` : `journal unreadable (${describeFailure(e)})`;
+    }
     const status = meta.status === 'running' ? 'running or crashed' : meta.status;
-    io.out(`${id}  ${status.padEnd(18)} ${meta.check ? 'check ' : ''}${path.relative(io.cwd, meta.playbook) || meta.playbook}  hosts=${meta.hosts.length} changes=${pending}\n`);
+    io.out(`${id}  ${status.padEnd(18)} ${meta.check ? 'check ' : ''}${path.relative(io.cwd, meta.playbook) || meta.playbook}  hosts=${meta.hosts.length} ${changes}\n`);
   }
 }
 

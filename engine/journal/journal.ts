@@ -1,7 +1,8 @@
 // The rollback journal: .runbook/runs/<run>/journal.jsonl, one line per change, fsynced BEFORE the change is made.
 
-import { promises as fs, openSync, closeSync, write, fdatasync } from 'node:fs';
+import { promises as fs, openSync, closeSync, write, fdatasync, fstatSync, readSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
+import { RollbackError } from '../errors.js';
 import type { Change } from '../types.js';
 
 /** Written before apply: everything revert needs. */
@@ -44,7 +45,8 @@ export class JournalWriter {
   private flushing?: Promise<void>;
 
   constructor(readonly file: string, startSeq = 0) {
-    this.fd = openSync(file, 'a', 0o600);
+    this.fd = openSync(file, 'a+', 0o600);
+    dropTornTail(this.fd);
     this.seq = startSeq;
   }
 
@@ -89,17 +91,67 @@ const writeP = (fd: number, buf: Buffer, off: number, len: number) =>
   new Promise<number>((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n))));
 const datasyncP = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
-/** Read a journal, skipping a torn last line (crash mid-write). */
+/**
+ * A torn tail (bytes after the last newline: a write a crash interrupted) is cut before appending, so it can never
+ * become a middle line glued to the next one. Its change was never started: apply waits for the line's fsync.
+ */
+function dropTornTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const n = readSync(fd, chunk, 0, end - start, start);
+    const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (nl >= 0) {
+      if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
+      return;
+    }
+    end = start;
+  }
+  ftruncateSync(fd, 0);
+}
+
+/** Thrown for a journal line that is neither well formed nor the torn last line of a crash. */
+export class JournalDamagedError extends RollbackError {
+  constructor(readonly file: string, readonly line: number, detail: string) {
+    super(`${file}:${line}: damaged journal line (${detail}); nothing was rolled back: repair or remove the line by hand, knowing its change will then not be undone`);
+  }
+}
+
+function wellFormed(v: unknown): v is JournalLine {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const l = v as Record<string, unknown>;
+  return typeof l.type === 'string' && typeof l.seq === 'number' && typeof l.host === 'string';
+}
+
+/**
+ * Read a journal. Only a torn last line (no newline after it: a crash mid-write) is skipped; any other damage
+ * throws JournalDamagedError with the line number, since skipping it would silently leave a change un-reverted.
+ */
 export async function readJournal(file: string): Promise<JournalLine[]> {
   const text = await fs.readFile(file, 'utf8');
+  const rows = text.split('\n');
   const out: JournalLine[] = [];
-  for (const raw of text.split('\n')) {
-    if (!raw.trim()) continue;
-    try {
-      out.push(JSON.parse(raw) as JournalLine);
-    } catch {
-      // torn line from an interrupted write: the change it describes was never applied
+  for (const [i, raw] of rows.entries()) {
+    const torn = i === rows.length - 1; // after the last newline
+    if (!raw.trim()) {
+      if (!torn && raw.length > 0) throw new JournalDamagedError(file, i + 1, 'blank line');
+      continue;
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      if (torn) continue; // the change it describes was never applied
+      throw new JournalDamagedError(file, i + 1, (e as Error).message);
+    }
+    if (!wellFormed(parsed)) {
+      if (torn) continue;
+      throw new JournalDamagedError(file, i + 1, 'not a journal record');
+    }
+    out.push(parsed);
   }
   return out;
 }
