@@ -1,5 +1,6 @@
 // lineinfile: one line present (replacing the last line matching regexp) or absent, Ansible's semantics.
 
+import { safeRegex, type SafeRegex } from '../engine/safe-regex.js';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { formatMode, parseMode, readFileState, restoreFile, type FileState } from './lib/file-state.js';
@@ -22,7 +23,7 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function lastIndex(lines: string[], re: RegExp): number {
+function lastIndex(lines: string[], re: SafeRegex): number {
   for (let i = lines.length - 1; i >= 0; i--) if (re.test(lines[i])) return i;
   return -1;
 }
@@ -30,7 +31,7 @@ function lastIndex(lines: string[], re: RegExp): number {
 /** The new file text (pure): exported for table-driven tests. */
 export function editLines(text: string, args: LineArgs): string {
   const lines = splitLines(text);
-  const re = args.regexp !== undefined ? new RegExp(args.regexp) : undefined;
+  const re = args.regexp !== undefined ? safeRegex(args.regexp) : undefined;
   if (args.state === 'absent') {
     const kept = lines.filter((l) => !(re ? re.test(l) : l === args.line));
     return kept.length === lines.length ? text : kept.map((l) => `${l}\n`).join('');
@@ -45,10 +46,10 @@ export function editLines(text: string, args: LineArgs): string {
     if (lines.includes(line)) return text;
     let at = lines.length;
     if (args.insertbefore !== undefined) {
-      at = args.insertbefore === 'BOF' ? 0 : lastIndex(lines, new RegExp(args.insertbefore));
+      at = args.insertbefore === 'BOF' ? 0 : lastIndex(lines, safeRegex(args.insertbefore));
       if (at < 0) at = lines.length;
     } else if (args.insertafter !== undefined && args.insertafter !== 'EOF') {
-      const i = lastIndex(lines, new RegExp(args.insertafter));
+      const i = lastIndex(lines, safeRegex(args.insertafter));
       at = i < 0 ? lines.length : i + 1;
     }
     lines.splice(at, 0, line);

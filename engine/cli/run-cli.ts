@@ -70,11 +70,19 @@ export async function parseExtraVars(specs: string[], cwd: string): Promise<Reco
   return vars;
 }
 
+/** A CLI number that must be a positive decimal (seconds) or, with `integer`, a positive whole number. */
+export function positiveOption(name: string, value: string, integer = false): number {
+  const n = Number(value);
+  const ok = (integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(value.trim()) && Number.isFinite(n) && n > 0;
+  if (!ok) throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number of seconds'}, got '${value}'`);
+  return n;
+}
+
 function connectionSettings(o: { acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string }): ConnectionSettings {
   return {
     acceptNewHostKeys: Boolean(o.acceptNewHostKeys),
-    connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : defaultConnectionSettings.connectTimeoutMs,
-    commandTimeoutMs: o.commandTimeout ? Number(o.commandTimeout) * 1000 : defaultConnectionSettings.commandTimeoutMs,
+    connectTimeoutMs: o.timeout !== undefined ? positiveOption('--timeout', o.timeout) * 1000 : defaultConnectionSettings.connectTimeoutMs,
+    commandTimeoutMs: o.commandTimeout !== undefined ? positiveOption('--command-timeout', o.commandTimeout) * 1000 : defaultConnectionSettings.commandTimeoutMs,
   };
 }
 
@@ -86,8 +94,7 @@ export interface PlayCliOptions {
 
 /** Run a playbook with the given options and reporter; returns the exit code. Shared by play and audit. */
 export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = []): Promise<number> {
-  const forks = Number(o.forks);
-  if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks must be a positive integer, got '${o.forks}'`);
+  const forks = positiveOption('--forks', o.forks, true);
   const settings: RunSettings = {
     inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
     limit: o.limit,
@@ -199,7 +206,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('runs')
     .description('recent runs and their status')
     .option('-n, --last <n>', 'how many', '20')
-    .action(async (o: { last: string }) => runsCommand(Number(o.last), io));
+    .action(async (o: { last: string }) => runsCommand(positiveOption('--last', o.last, true), io));
 
   program.command('modules [name]')
     .description('every module with its arguments (from its schema), or one in detail')

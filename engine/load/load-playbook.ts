@@ -19,6 +19,20 @@ interface Loader {
   problems: RunbookError[];
   files: string[];
   packs: string[];
+  /** Plays and tasks read so far, imports expanded: bounded so an import bomb stops early. */
+  expanded: number;
+}
+
+/** The most plays + tasks one playbook may expand to (imports included); docs/dsl.md states it. */
+export const MAX_EXPANDED_TASKS = 10_000;
+
+/** Count one more play or task; false (with one problem reported at `location`) once the bound is passed. */
+function withinBound(l: Loader, location: SourceLocation): boolean {
+  l.expanded++;
+  if (l.expanded === MAX_EXPANDED_TASKS + 1) {
+    l.problems.push(new RunbookError('VALIDATION', `the playbook expands to more than ${MAX_EXPANDED_TASKS} tasks (imports of imports?): refused`, { location }));
+  }
+  return l.expanded <= MAX_EXPANDED_TASKS;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -38,7 +52,7 @@ export async function loadVarsFile(file: string, from?: SourceLocation): Promise
 /** Parse + validate + normalize a playbook file and everything it imports. */
 export async function loadPlaybook(file: string, opts: LoadOptions): Promise<Playbook> {
   const abs = path.resolve(file);
-  const l: Loader = { registry: opts.registry, problems: [], files: [], packs: [] };
+  const l: Loader = { registry: opts.registry, problems: [], files: [], packs: [], expanded: 0 };
   const plays = await loadPlays(l, abs, []);
   if (l.problems.length > 0) throw new ValidationError(l.problems);
   return { file: abs, dir: path.dirname(abs), plays, packs: [...new Set(l.packs)], files: [...new Set(l.files)] };
@@ -56,6 +70,7 @@ async function loadPlays(l: Loader, file: string, stack: string[], from?: Source
   }
   const plays: Play[] = [];
   for (const [i, raw] of src.value.entries()) {
+    if (!withinBound(l, src.loc([i]))) break;
     if (isObject(raw) && 'import_playbook' in raw) {
       const extra = Object.keys(raw).filter((k) => k !== 'import_playbook' && k !== 'name');
       if (extra.length) l.problems.push(new RunbookError('VALIDATION', `unknown key '${extra[0]}' beside import_playbook`, { location: src.loc([i, extra[0]], true) }));
@@ -152,6 +167,7 @@ function shortArgs(args: Record<string, unknown>): string {
 
 async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, stack: string[]): Promise<Task | undefined> {
   const location = src.loc(at);
+  if (!withinBound(l, location)) return undefined;
   if (!isObject(raw)) {
     l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location }));
     return undefined;

@@ -1,6 +1,6 @@
 // YAML files with source positions: parse once, then map any path in the value back to file:line:col.
 
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { PlaybookError, type SourceLocation } from '../errors.js';
 
@@ -87,13 +87,37 @@ export function parseYaml(file: string, text: string): SourceFile {
   return new SourceFile(file, doc, lc, value);
 }
 
+/**
+ * Read a file runbook parses (playbook, task file, vars, inventory): a regular file of at most MAX_YAML_BYTES. Opened
+ * non-blocking and checked on the open descriptor, so a FIFO cannot hang the read and /dev/zero cannot fill memory.
+ */
+export async function readBoundedFile(file: string, what: string, from?: SourceLocation): Promise<Buffer> {
+  const where = from ?? { file, line: 1, col: 1 };
+  const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw new PlaybookError(`${what} ${file} is not a regular file`, { location: where });
+    if (st.size > MAX_YAML_BYTES) throw new PlaybookError(`${what} ${file} is too large (${st.size} bytes; the limit is ${MAX_YAML_BYTES})`, { location: where });
+    // Read at most one byte past the limit: a file growing while read is still bounded.
+    const buffer = Buffer.alloc(MAX_YAML_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length;) {
+      ({ bytesRead: n } = await handle.read(buffer, length, buffer.length - length, length));
+      length += n;
+    }
+    if (length > MAX_YAML_BYTES) throw new PlaybookError(`${what} ${file} is too large (more than ${MAX_YAML_BYTES} bytes)`, { location: where });
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Read and parse a YAML file; a missing or unreadable file is a PlaybookError naming it. */
 export async function readYaml(file: string, what = 'file', from?: SourceLocation): Promise<SourceFile> {
   let text: string;
   try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_YAML_BYTES) throw new PlaybookError(`${what} ${file} is too large (${st.size} bytes; the limit is ${MAX_YAML_BYTES})`, { location: from ?? { file, line: 1, col: 1 } });
-    const bytes = await fs.readFile(file);
+    const bytes = await readBoundedFile(file, what, from);
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {

@@ -2,6 +2,7 @@
 
 import type Handlebars from 'handlebars';
 import { stringify as toYaml } from 'yaml';
+import { safeRegex } from './safe-regex.js';
 
 type HB = typeof Handlebars;
 
@@ -57,7 +58,7 @@ export function registerHelpers(hb: HB): void {
   h('contains', (...a) => { const [list, x] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
   h('in', (...a) => { const [x, list] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
   h('length', (...a) => { const [v] = args(a); return Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0; });
-  h('regex_match', (...a) => { const [s, re] = args(a); return new RegExp(String(re)).test(String(s ?? '')); });
+  h('regex_match', (...a) => { const [s, re] = args(a); return safeRegex(String(re)).test(String(s ?? '')); });
   h('concat', (...a) => args(a).map((x) => String(x ?? '')).join(''));
   h('first', (...a) => { const [v] = args(a); return Array.isArray(v) ? v[0] : undefined; });
   /** `hosts_of "gluster"` → the group's host names (children included). */
