@@ -1,6 +1,6 @@
 // lineinfile: one line present (replacing the last line matching regexp) or absent, Ansible's semantics.
 
-import { safeRegex, type SafeRegex } from '../engine/safe-regex.js';
+import { safeRegex, type SafeRegex } from '../engine/template/safe-regex.js';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { formatMode, parseMode, readFileState, restoreFile, type FileState } from './lib/file-state.js';
