@@ -1,0 +1,103 @@
+// The differential conformance suite: every case in cases/ runs as an Ansible playbook and as its runbook twin on
+// fresh lab hosts, and must end with the same exit class, per-task statuses, host state and step order (README.md).
+
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isRoot } from '../helpers/lab.js';
+import type { TestLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+import { readCases, type ConformanceCase } from './case-file.js';
+import { deliberateProblems, differences, type Observed } from './compare.js';
+import { conformanceLabDown, conformanceLabUp } from './conformance-lab.js';
+import { caseDir, orderLog, orderSignature, resetHost, snapshot } from './host-state.js';
+import { ansibleConfig, labHostOf, prepareTool, runAnsible, runRunbook, type Tool } from './tool-runs.js';
+
+const sourceDir = path.join(repoRoot, 'test', 'conformance');
+const knownFile = path.join(sourceDir, 'known-differences.json');
+const only = process.env.CONF_CASE ? new RegExp(process.env.CONF_CASE) : undefined;
+const jobs = Number(process.env.CONF_JOBS ?? 4);
+
+async function observe(lab: TestLab, c: ConformanceCase, tool: Tool, root: string, config: string): Promise<Observed> {
+  const dir = await prepareTool(lab, c, tool, root);
+  const run = tool === 'ansible' ? await runAnsible(dir, config, c.args) : await runRunbook(dir, c.args);
+  const state: Record<string, string> = {};
+  const records = [];
+  for (let i = 1; i <= c.hosts; i++) {
+    const host = labHostOf(lab, tool, i).name;
+    state[`h${i}`] = await snapshot(lab, host, [caseDir(c.id), ...c.compare]);
+    if (c.order) records.push(...(await orderLog(lab, host, `h${i}`, c.id)));
+  }
+  return { run, state, order: c.order ? orderSignature(records) : undefined };
+}
+
+async function runCase(lab: TestLab, c: ConformanceCase, root: string, config: string): Promise<string[]> {
+  const resets = [];
+  for (let i = 1; i <= c.hosts; i++) for (const tool of ['ansible', 'runbook'] as const) resets.push(resetHost(lab, labHostOf(lab, tool, i).name, c.id, c.setup));
+  await Promise.all(resets);
+  const [a, b] = await Promise.all([observe(lab, c, 'ansible', root, config), observe(lab, c, 'runbook', root, config)]);
+  const problems = c.deliberate ? deliberateProblems(c, a, b) : differences(c, a, b);
+  return problems.length === 0 ? [] : [...problems, `--- ansible notes:\n${a.run.notes.join('\n')}`, `--- runbook notes:\n${b.run.notes.join('\n')}`];
+}
+
+describe('conformance: runbook against Ansible, the oracle', function () {
+  this.timeout(900_000);
+  const cases = readCases(path.join(sourceDir, 'cases')).filter((c) => !only || only.test(c.id));
+  const known = JSON.parse(readFileSync(knownFile, 'utf8')) as Record<string, string>;
+  const results = new Map<string, string[] | Error>();
+  let root = '';
+
+  before(async function () {
+    if (!isRoot()) {
+      // eslint-disable-next-line no-console
+      console.warn('\n  *** SKIPPED: the conformance suite needs root on Linux (lab hosts); CI runs as root ***\n');
+      this.skip();
+    }
+    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' });
+    const maxHosts = Math.max(1, ...cases.map((c) => c.hosts));
+    const lab = await conformanceLabUp(maxHosts);
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-conformance-'));
+    const config = path.join(root, 'ansible.cfg');
+    await fs.mkdir(path.join(root, 'cp'));
+    await fs.writeFile(config, ansibleConfig(lab, path.join(root, 'cp')));
+    const queue = [...cases];
+    await Promise.all(Array.from({ length: jobs }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        results.set(c.id, await runCase(lab, c, root, config).catch((e: Error) => e));
+      }
+    }));
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (!isRoot()) return;
+    if (!process.env.RUNBOOK_KEEP_LAB) await conformanceLabDown();
+    if (root && !process.env.RUNBOOK_KEEP_LAB) await fs.rm(root, { recursive: true, force: true });
+  });
+
+  for (const c of cases) {
+    it(`${c.id}: ${c.description}`, function () {
+      const r = results.get(c.id);
+      if (r instanceof Error) throw r;
+      expect(r, 'the case did not run').to.not.equal(undefined);
+      if (known[c.id]) {
+        // eslint-disable-next-line no-console
+        if (r!.length > 0) console.log(`      known difference (${known[c.id]}):\n        ${r![0].split('\n').join('\n        ')}`);
+        return;
+      }
+      if (r!.length > 0) expect.fail(`${c.file} differs from Ansible:\n${r!.join('\n')}`);
+    });
+  }
+
+  it('known-differences.json lists only cases that still differ', function () {
+    for (const id of Object.keys(known)) {
+      if (only && !only.test(id)) continue;
+      expect(cases.some((c) => c.id === id), `known-differences.json names '${id}', which is not a case in cases/`).to.equal(true);
+      const r = results.get(id);
+      if (r instanceof Error) continue;
+      expect(r!.length, `case ${id} now conforms: remove it from known-differences.json`).to.be.greaterThan(0);
+    }
+  });
+});
