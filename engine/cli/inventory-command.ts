@@ -1,5 +1,6 @@
 // `runbook inventory` and `runbook facts`: look at the fleet without changing it.
 
+import { plainMap, plainMapOf } from '../plain-map.js';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import type { CliIO } from './run-cli.js';
@@ -37,10 +38,10 @@ export async function inventoryCommand(o: { inventory: string[]; graph?: boolean
     io.out(`${JSON.stringify(redactor.value(vars), null, 2)}\n`);
     return;
   }
-  const hostvars = Object.fromEntries(Object.keys(inv.hosts).map((h) => {
+  const hostvars = plainMapOf(Object.keys(inv.hosts).map((h) => {
     const v = hostVars(inv, h);
     redactor.add(collectSecrets(v));
-    return [h, v];
+    return [h, v] as const;
   }));
   io.out(`${JSON.stringify(redactor.value({ groups: groupMembers(inv), hostvars }), null, 2)}\n`);
 }
@@ -49,7 +50,7 @@ export async function inventoryCommand(o: { inventory: string[]; graph?: boolean
 export async function factsCommand(pattern: string, inventories: string[], settings: ConnectionSettings, io: CliIO): Promise<number> {
   const inv = await loadInventory(inventories.map((p) => path.resolve(io.cwd, p)));
   const hosts = matchHosts(inv, pattern);
-  const out: Record<string, unknown> = {};
+  const out = plainMap<unknown>();
   let failed = false;
   const queue = new PQueue({ concurrency: 50 });
   await Promise.all(hosts.map((h) => queue.add(async () => {
@@ -66,7 +67,7 @@ export async function factsCommand(pattern: string, inventories: string[], setti
       out[h] = { unreachable: true, msg: describeFailure(e) };
     }
   })));
-  const ordered = Object.fromEntries(hosts.map((h) => [h, out[h]]));
+  const ordered = plainMapOf(hosts.map((h) => [h, out[h]] as const));
   io.out(`${JSON.stringify(ordered, null, 2)}\n`);
   return failed ? 1 : 0;
 }

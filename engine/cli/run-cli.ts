@@ -1,6 +1,7 @@
 // The command line: parses arguments, wires reporters, maps outcomes to exit codes. The only place that prints
 // or exits (through main.ts).
 
+import { mergedMap, plainMap } from '../plain-map.js';
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -50,12 +51,13 @@ const splitList = (v: string, prev: string[]) => [...prev, ...v.split(',').map((
 
 /** -e k=v, -e '{"json": 1}', -e @vars.yml — later ones win. */
 export async function parseExtraVars(specs: string[], cwd: string): Promise<Record<string, unknown>> {
-  let vars: Record<string, unknown> = {};
+  // No prototype: `-e __proto__=x` is a variable like any other.
+  let vars = plainMap<unknown>();
   for (const spec of specs) {
-    if (spec.startsWith('@')) vars = { ...vars, ...(await loadVarsFile(path.resolve(cwd, spec.slice(1)))) };
+    if (spec.startsWith('@')) vars = mergedMap(vars, await loadVarsFile(path.resolve(cwd, spec.slice(1))));
     else if (spec.trim().startsWith('{')) {
       try {
-        vars = { ...vars, ...JSON.parse(spec) };
+        vars = mergedMap(vars, JSON.parse(spec));
       } catch (e) {
         throw new UsageError(`-e ${spec}: invalid JSON (${(e as Error).message})`);
       }
@@ -151,7 +153,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(async (playbook: string, o: PlayCliOptions) => setExit(await executePlay(playbook, o, io)));
 
   program.command('validate <playbook>')
-    .description('parse, check the schema and template syntax; runs nothing')
+    .description('parse, check the schema and template syntax; runs nothing on any host (module packs are loaded: their code runs here)')
     .option('-i, --inventory <path>', 'also load this inventory and check that every variable the tasks use is defined for each host', collect, [])
     .option('-e, --extra-vars <vars>', 'k=v, JSON, or @vars.yml (repeatable), as for play', collect, [])
     .action(async (playbook: string, o: { inventory: string[]; extraVars: string[] }) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { InventoryError, PlaybookError, type SourceLocation } from '../errors.js';
 import { parseJumpHost } from '../connection/jump-host.js';
 import type { Inventory } from '../load/playbook-types.js';
+import { mergedMap, plainMap, plainMapOf } from '../plain-map.js';
 import { readYaml, type SourceFile, type YamlPath } from '../load/yaml-source.js';
 
 type Group = Inventory['groups'][string];
@@ -14,7 +15,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function ensureGroup(inv: Inventory, name: string): Group {
-  return (inv.groups[name] ??= { hosts: [], children: [], vars: {} });
+  return (inv.groups[name] ??= { hosts: [], children: [], vars: plainMap() });
 }
 
 /** Where each parent → child edge was written, so a group cycle can point at the line that closes it. */
@@ -53,14 +54,14 @@ function readGroup(inv: Inventory, src: SourceFile, name: string, def: unknown, 
   if (def.vars !== undefined) {
     if (!isObject(def.vars)) throw new InventoryError(`vars of group '${name}' must be a mapping`, { location: src.loc([...at, 'vars']) });
     checkConnectionVars(def.vars, src, [...at, 'vars'], `group '${name}'`);
-    Object.assign(g.vars, def.vars);
+    g.vars = mergedMap(g.vars, def.vars);
   }
   if (def.hosts !== undefined) {
     if (!isObject(def.hosts)) throw new InventoryError(`hosts of group '${name}' must be a mapping of host names`, { location: src.loc([...at, 'hosts']) });
     for (const [host, vars] of Object.entries(def.hosts)) {
       if (vars !== null && !isObject(vars)) throw new InventoryError(`vars of host '${host}' must be a mapping`, { location: src.loc([...at, 'hosts', host]) });
       if (vars) checkConnectionVars(vars as Record<string, unknown>, src, [...at, 'hosts', host], `host '${host}'`);
-      inv.hosts[host] = { ...(inv.hosts[host] ?? {}), ...((vars as Record<string, unknown>) ?? {}) };
+      inv.hosts[host] = mergedMap(inv.hosts[host], vars as Record<string, unknown> | null);
       if (!g.hosts.includes(host)) g.hosts.push(host);
     }
   }
@@ -89,18 +90,19 @@ async function readInventoryFile(inv: Inventory, file: string): Promise<void> {
 }
 
 async function readVarsDir(dir: string): Promise<Record<string, Record<string, unknown>>> {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = plainMap<Record<string, unknown>>();
   for (const entry of (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       for (const f of (await fs.readdir(full)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
         const v = (await readYaml(path.join(full, f), 'vars file')).value;
-        out[entry.name] = { ...(out[entry.name] ?? {}), ...(isObject(v) ? v : {}) };
+        out[entry.name] = mergedMap(out[entry.name], isObject(v) ? v : null);
       }
     } else if (/\.ya?ml$/.test(entry.name)) {
       const v = (await readYaml(full, 'vars file')).value;
       if (v !== null && !isObject(v)) throw new InventoryError(`${full} must be a mapping of variables`, { location: { file: full, line: 1, col: 1 } });
-      out[entry.name.replace(/\.ya?ml$/, '')] = { ...(out[entry.name.replace(/\.ya?ml$/, '')] ?? {}), ...((v as Record<string, unknown>) ?? {}) };
+      const name = entry.name.replace(/\.ya?ml$/, '');
+      out[name] = mergedMap(out[name], v as Record<string, unknown> | null);
     }
   }
   return out;
@@ -108,7 +110,9 @@ async function readVarsDir(dir: string): Promise<Record<string, Record<string, u
 
 /** Load inventory files/folders; no paths → the implicit inventory: localhost over the local connection. */
 export async function loadInventory(paths: string[]): Promise<Inventory> {
-  const inv: Inventory = { hosts: {}, groups: { all: { hosts: [], children: ['ungrouped'], vars: {} }, ungrouped: { hosts: [], children: [], vars: {} } }, sources: [] };
+  const inv: Inventory = { hosts: plainMap(), groups: plainMap(), sources: [] };
+  inv.groups.all = { hosts: [], children: ['ungrouped'], vars: plainMap() };
+  inv.groups.ungrouped = { hosts: [], children: [], vars: plainMap() };
   const varDirs: string[] = [];
   for (const p of paths) {
     const st = await fs.stat(p).catch(() => null);
@@ -123,9 +127,12 @@ export async function loadInventory(paths: string[]): Promise<Inventory> {
     }
   }
   for (const dir of [...new Set(varDirs)]) {
-    for (const [group, vars] of Object.entries(await readVarsDir(path.join(dir, 'group_vars')))) Object.assign(ensureGroup(inv, group).vars, vars);
+    for (const [group, vars] of Object.entries(await readVarsDir(path.join(dir, 'group_vars')))) {
+      const g = ensureGroup(inv, group);
+      g.vars = mergedMap(g.vars, vars);
+    }
     for (const [host, vars] of Object.entries(await readVarsDir(path.join(dir, 'host_vars')))) {
-      if (inv.hosts[host]) Object.assign(inv.hosts[host], vars);
+      if (inv.hosts[host]) inv.hosts[host] = mergedMap(inv.hosts[host], vars);
     }
   }
   // Hosts in no group but all are `ungrouped`.
@@ -168,9 +175,7 @@ function groupsOfHost(inv: Inventory, host: string): Array<{ name: string; depth
 /** Merged vars of one host: group vars all → parent → child, then the host's own. */
 export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
   const groups = groupsOfHost(inv, host);
-  const merged: Record<string, unknown> = {};
-  for (const g of groups) Object.assign(merged, inv.groups[g.name]?.vars ?? {});
-  Object.assign(merged, inv.hosts[host] ?? {});
+  const merged = mergedMap(...groups.map((g) => inv.groups[g.name]?.vars), inv.hosts[host]);
   merged.inventory_hostname = host;
   merged.group_names = groups.map((g) => g.name).filter((g) => g !== 'all' && g !== 'ungrouped');
   return merged;
@@ -188,5 +193,5 @@ export function groupMembers(inv: Inventory): Record<string, string[]> {
     memo.set(g, list);
     return list;
   };
-  return Object.fromEntries(Object.keys(inv.groups).map((g) => [g, members(g, new Set())]));
+  return plainMapOf(Object.keys(inv.groups).map((g) => [g, members(g, new Set())] as const));
 }

@@ -1,6 +1,7 @@
 // `runbook play`: load → inventory → lock → per play (batches, connect, facts, tasks, handlers) → recap.
 // Reads like the pipeline in docs/architecture.md; each step lives in its own file.
 
+import { plainMap } from '../plain-map.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -122,7 +123,7 @@ function createRunContext(
   const redactor = new Redactor();
   redactor.add(collectSecrets(settings.extraVars));
   const hosts = new Map<string, HostState>();
-  const hostvars: Record<string, Record<string, unknown>> = {};
+  const hostvars = plainMap<Record<string, unknown>>();
   for (const name of Object.keys(inventory.hosts)) {
     const vars = hostVars(inventory, name);
     redactor.add(collectSecrets(vars));
