@@ -160,8 +160,10 @@ async function loadTasks(l: Loader, src: SourceFile, at: YamlPath, list: unknown
   return tasks;
 }
 
-function shortArgs(args: Record<string, unknown>): string {
-  const text = Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ').replace(/\s+/g, ' ');
+/** The args as a task's default name; secrets (writeOnly in the module's schema) are never part of it. */
+function shortArgs(args: Record<string, unknown>, schema: Record<string, unknown>): string {
+  const props = (schema.properties ?? {}) as Record<string, { writeOnly?: boolean }>;
+  const text = Object.entries(args).map(([k, v]) => `${k}=${props[k]?.writeOnly ? '********' : typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ').replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -259,7 +261,7 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
     push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
     return undefined;
   }
-  const name = label ?? `${module.name} ${shortArgs(args)}`.trim();
+  const name = label ?? `${module.name} ${shortArgs(args, module.schema)}`.trim();
   // Validate now (lenient with values only known after rendering); the engine validates again after rendering.
   for (const p of validateModuleArgs(module, args, { task: name, location }, true)) {
     const m = /'([A-Za-z0-9_]+)/.exec(p.message.split(': ').slice(1).join(': '));

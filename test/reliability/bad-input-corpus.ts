@@ -90,4 +90,8 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'systemd masked and enabled', files: site(play('    - systemd: { name: ntp, masked: true, enabled: true }\n')), expect: /site\.yml:6:\d+: .*'enabled' must be false with masked: true/ },
   { name: 'systemd state without a unit', files: site(play('    - systemd: { state: started }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'name' \(needed with state\)/ },
   { name: 'systemd unit name that is an option', files: site(play('    - systemd: { name: --global, state: started }\n')), expect: /site\.yml:6:\d+: .*'name' must be a unit name/ },
+  { name: 'user absent with a password', files: site(play('    - user: { name: olduser, state: absent, password: "$6$salt$hash" }\n')), expect: /site\.yml:6:\d+: .*'password' cannot be used with state: absent/ },
+  { name: 'user password in clear text', files: site(play('    - user: { name: ops, password: hunter2 }\n')), expect: /site\.yml:6:\d+: .*'password' must be a crypt\(3\) hash/ },
+  { name: 'user name that is an option', files: site(play('    - user: { name: --help }\n')), expect: /site\.yml:6:\d+: .*'name' must be an account name/ },
+  { name: 'group absent with a gid', files: site(play('    - group: { name: ops, state: absent, gid: 1000 }\n')), expect: /site\.yml:6:\d+: .*'gid' cannot be used with state: absent/ },
 ];
