@@ -1,36 +1,32 @@
 // `runbook audit PLAYBOOK -i INV`: check mode with diffs across the fleet, read-only, for cron or CI.
 // Exit 0 no drift, 4 drift, 1 unreachable/errors. Human summary, --format json|junit, --report page, --save/--baseline.
 
-import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { addPlayOptions, executePlay, EXIT, type CliIO, type PlayCliOptions } from '../cli/run-cli.js';
+import { EXIT } from '../cli/exit-codes.js';
+import type { CliIO } from '../cli/io.js';
+import type { PlayCliOptions } from '../cli/options.js';
+import { executePlay } from '../cli/play-command.js';
 import type { RunEvent } from '../report/events.js';
 import { groupMembers, loadInventory } from '../inventory/load-inventory.js';
 import { UsageError } from '../errors.js';
 import { auditSummary, collectAudit, compareWithBaseline, type AuditResult } from './audit-report.js';
 import { auditHtml } from './html-report.js';
 
-export function registerAuditCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  addPlayOptions(program.command('audit <playbook>').description('report drift across the fleet without changing anything (exit 0 none, 4 drift, 1 errors)'))
-    .option('--report <file>', 'write a self-contained HTML report')
-    .option('--save <file>', 'save this audit as JSON (for a later --baseline)')
-    .option('--baseline <file>', 'compare with a saved audit: what drifted since')
-    .action(async (playbook: string, o: PlayCliOptions & { report?: string; save?: string; baseline?: string }) => {
-      const events: RunEvent[] = [];
-      let baseline: AuditResult | undefined;
-      if (o.baseline) {
-        const text = await fs.readFile(path.resolve(io.cwd, o.baseline), 'utf8').catch(() => { throw new UsageError(`baseline ${o.baseline} not found`); });
-        baseline = JSON.parse(text) as AuditResult;
-      }
-      const code = await executePlay(playbook, { ...o, check: true, diff: true, detectDrift: true, rollback: false }, io, [(ev) => void events.push(ev)]);
-      const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
-      const audit = collectAudit(events, groupMembers(inv));
-      const cmp = baseline ? compareWithBaseline(audit, baseline) : undefined;
-      if (o.format === 'human') io.out(auditSummary(audit, cmp));
-      else if (o.format === 'json' && cmp) io.out(`${JSON.stringify({ event: 'baseline', ...cmp })}\n`);
-      if (o.report) await fs.writeFile(path.resolve(io.cwd, o.report), auditHtml(audit));
-      if (o.save) await fs.writeFile(path.resolve(io.cwd, o.save), `${JSON.stringify(audit, null, 2)}\n`);
-      setExit(code === EXIT.drift || code === EXIT.ok || code === EXIT.failed || code === EXIT.interrupted ? code : EXIT.failed);
-    });
+export async function auditCommand(playbook: string, o: PlayCliOptions & { report?: string; save?: string; baseline?: string }, io: CliIO): Promise<number> {
+  const events: RunEvent[] = [];
+  let baseline: AuditResult | undefined;
+  if (o.baseline) {
+    const text = await fs.readFile(path.resolve(io.cwd, o.baseline), 'utf8').catch(() => { throw new UsageError(`baseline ${o.baseline} not found`); });
+    baseline = JSON.parse(text) as AuditResult;
+  }
+  const code = await executePlay(playbook, { ...o, check: true, diff: true, detectDrift: true, rollback: false }, io, [(ev) => void events.push(ev)]);
+  const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+  const audit = collectAudit(events, groupMembers(inv));
+  const cmp = baseline ? compareWithBaseline(audit, baseline) : undefined;
+  if (o.format === 'human') io.out(auditSummary(audit, cmp));
+  else if (o.format === 'json' && cmp) io.out(`${JSON.stringify({ event: 'baseline', ...cmp })}\n`);
+  if (o.report) await fs.writeFile(path.resolve(io.cwd, o.report), auditHtml(audit));
+  if (o.save) await fs.writeFile(path.resolve(io.cwd, o.save), `${JSON.stringify(audit, null, 2)}\n`);
+  return code === EXIT.drift || code === EXIT.ok || code === EXIT.failed || code === EXIT.interrupted ? code : EXIT.failed;
 }

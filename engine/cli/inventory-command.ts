@@ -3,7 +3,7 @@
 import { plainMap, plainMapOf } from '../plain-map.js';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import type { CliIO } from './run-cli.js';
+import type { CliIO } from './io.js';
 import { openConnection, type ConnectionSettings } from '../connection/index.js';
 import { describeFailure } from '../report/describe.js';
 import { gatherFacts } from '../run/facts.js';

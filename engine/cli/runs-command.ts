@@ -1,32 +1,23 @@
 // `runbook runs` and `runbook rollback RUN`: the journal of past runs, and undoing one later.
 
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CliIO, Format } from './run-cli.js';
-import { makeReporter } from './run-cli.js';
+import type { CliIO, Format } from './io.js';
+import { makeReporter } from './reporter.js';
+import { EXIT } from './exit-codes.js';
 import { openConnection, loginUserOf, type ConnectionSettings } from '../connection/index.js';
 import { describeFailure } from '../report/describe.js';
-import { UsageError } from '../errors.js';
 import { emptyFacts } from '../run/facts.js';
 import { createHost } from '../run/host.js';
 import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
-import { JournalDamagedError, JournalWriter, pendingReverts, readJournal, runsDir } from '../journal/journal.js';
+import { JournalDamagedError, JournalWriter, pendingReverts, readJournal } from '../journal/journal.js';
+import { journalFile, listRunIds, readRunMeta } from '../journal/run-record.js';
 import { acquireHostLocks } from '../run/host-locks.js';
 import { loadRegistry } from '../load/packs.js';
-import { journalFile, revertHost } from '../journal/rollback.js';
-import type { RunMeta } from '../run/run-playbook.js';
-
-export async function readRunMeta(projectDir: string, run: string): Promise<{ dir: string; meta: RunMeta }> {
-  if (!/^[\w.-]+$/.test(run)) throw new UsageError(`invalid run id '${run}'`);
-  const dir = path.join(runsDir(projectDir), run);
-  const text = await fs.readFile(path.join(dir, 'run.json'), 'utf8').catch(() => null);
-  if (text === null) throw new UsageError(`no run '${run}' in ${runsDir(projectDir)} (see \`runbook runs\`)`);
-  return { dir, meta: JSON.parse(text) as RunMeta };
-}
+import { revertHost } from '../journal/rollback.js';
 
 export async function runsCommand(last: number, io: CliIO): Promise<void> {
-  const ids = (await fs.readdir(runsDir(io.cwd)).catch(() => [] as string[])).sort().reverse().slice(0, last);
+  const ids = (await listRunIds(io.cwd)).slice(0, last);
   if (ids.length === 0) {
     io.out('no runs yet\n');
     return;
@@ -36,7 +27,7 @@ export async function runsCommand(last: number, io: CliIO): Promise<void> {
     if (!meta) continue;
     let changes: string;
     try {
-      const lines = await readJournal(path.join(dir, 'journal.jsonl')).catch((e) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+      const lines = await readJournal(journalFile(dir)).catch((e) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
       changes = `changes=${pendingReverts(lines).filter((e) => e.reversible).length}`;
     } catch (e) {
       changes = e instanceof JournalDamagedError ? `journal damaged at line ${e.line}` : `journal unreadable (${describeFailure(e)})`;
@@ -59,7 +50,7 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
   const reporter = makeReporter(o.format, io, { driftIsFailure: false });
   if (hosts.length === 0) {
     io.out(o.format === 'json' ? `${JSON.stringify({ event: 'rollback_done', run, hosts: {} })}\n` : `run ${run}: nothing to roll back\n`);
-    return 0;
+    return EXIT.ok;
   }
   const release = await acquireHostLocks(io.cwd, hosts, `rollback-${run}`);
   const journal = new JournalWriter(journalFile(dir));
@@ -93,5 +84,5 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
     await release();
   }
   reporter.finish();
-  return ok ? 0 : 1;
+  return ok ? EXIT.ok : EXIT.failed;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ConnectionError, ModuleError } from '../errors.js';
 import { quoteArg, quoteCommand } from '../template/shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
-import type { ConnectionSettings } from './index.js';
+import type { ConnectionSettings } from './settings.js';
 import { parseJumpHost } from './jump-host.js';
 import { addHostKey, checkHostKey, fingerprint, knownHostsName } from './known-hosts.js';
 import { RemoteShell } from './remote-shell.js';
@@ -91,6 +91,15 @@ const SFTP_NO_SUCH_FILE = 2;
 /** SSH_FX_FAILURE: what sftp-server answers for ENOSPC among others. */
 const SFTP_FAILURE = 4;
 
+/** ~/.ssh/id_ed25519 or id_rsa, as ssh would try them, when no key, password or agent is given. */
+async function defaultPrivateKey(): Promise<Buffer | string | undefined> {
+  for (const name of ['id_ed25519', 'id_rsa']) {
+    const file = path.join(os.homedir(), '.ssh', name);
+    if (await fs.stat(file).then(() => true, () => false)) return readPrivateKey(file);
+  }
+  return undefined;
+}
+
 export class SshConnection implements Connection {
   readonly kind = 'ssh' as const;
   private client = new ssh2.Client();
@@ -118,7 +127,7 @@ export class SshConnection implements Connection {
 
   async connect(): Promise<void> {
     const o = this.o;
-    let hostKeyProblem: string | undefined;
+    const hostKey: { problem?: string } = {};
     const config: ConnectConfig = {
       host: o.address,
       port: o.port,
@@ -129,21 +138,7 @@ export class SshConnection implements Connection {
       agent: o.keyFile || o.password ? undefined : o.agent,
       password: o.password,
       passphrase: o.passphrase,
-      hostVerifier: ((key: Buffer, verify: (ok: boolean) => void) => {
-        checkHostKey(o.knownHostsFiles, o.address, o.port, key).then(async (verdict) => {
-          if (verdict === 'known') return verify(true);
-          if (verdict === 'changed') {
-            hostKeyProblem = `HOST KEY CHANGED for ${knownHostsName(o.address, o.port)} (host ${o.name}): the server offered ${fingerprint(key)}, which is not the key in ${o.knownHostsFiles.join(' or ')}. This may be an attack (or a reinstalled host). runbook never accepts a changed key: verify it, then remove the old line (ssh-keygen -R '${knownHostsName(o.address, o.port)}')`;
-            return verify(false);
-          }
-          if (o.acceptNewHostKeys) {
-            await addHostKey(o.knownHostsFiles[0], o.address, o.port, key);
-            return verify(true);
-          }
-          hostKeyProblem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then run with --accept-new-host-keys (or add it: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]})`;
-          verify(false);
-        }, () => verify(false));
-      }) as unknown as ConnectConfig['hostVerifier'],
+      hostVerifier: this.hostVerifier(hostKey) as unknown as ConnectConfig['hostVerifier'],
     };
     if (o.keyFile) config.privateKey = await readPrivateKey(o.keyFile);
     if (o.jump) {
@@ -156,31 +151,45 @@ export class SshConnection implements Connection {
         throw new ConnectionError(`${o.name}: the jump host ${o.jump!.address} cannot reach ${o.address}:${o.port}: ${e.message}`, { host: o.name, cause: e });
       });
     }
-    if (!o.keyFile && !o.password && !o.agent) {
-      const fallback = ['id_ed25519', 'id_rsa'].map((k) => path.join(os.homedir(), '.ssh', k));
-      for (const f of fallback) {
-        if (await fs.stat(f).then(() => true, () => false)) {
-          config.privateKey = await readPrivateKey(f);
-          break;
+    if (!o.keyFile && !o.password && !o.agent) config.privateKey = await defaultPrivateKey();
+    await this.handshake(config, hostKey);
+    // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
+    this.client.setNoDelay(true);
+    this.client.on('error', (err) => { this.lostReason = err.message; });
+    this.client.on('close', () => {
+      if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
+      this.closed = true;
+      void this.jumpConn?.close();
+    });
+  }
+
+  /** Verifies the server's key against known_hosts; a refusal leaves its reason in `hostKey.problem`. */
+  private hostVerifier(hostKey: { problem?: string }) {
+    const o = this.o;
+    return (key: Buffer, verify: (ok: boolean) => void) => {
+      checkHostKey(o.knownHostsFiles, o.address, o.port, key).then(async (verdict) => {
+        if (verdict === 'known') return verify(true);
+        if (verdict === 'changed') {
+          hostKey.problem = `HOST KEY CHANGED for ${knownHostsName(o.address, o.port)} (host ${o.name}): the server offered ${fingerprint(key)}, which is not the key in ${o.knownHostsFiles.join(' or ')}. This may be an attack (or a reinstalled host). runbook never accepts a changed key: verify it, then remove the old line (ssh-keygen -R '${knownHostsName(o.address, o.port)}')`;
+          return verify(false);
         }
-      }
-    }
-    await new Promise<void>((resolve, reject) => {
+        if (o.acceptNewHostKeys) {
+          await addHostKey(o.knownHostsFiles[0], o.address, o.port, key);
+          return verify(true);
+        }
+        hostKey.problem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then run with --accept-new-host-keys (or add it: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]})`;
+        verify(false);
+      }, () => verify(false));
+    };
+  }
+
+  /** Connect and authenticate; every failure becomes a ConnectionError that says what to do. */
+  private handshake(config: ConnectConfig, hostKey: { problem?: string }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const onError = (err: Error & { level?: string; code?: string }) => {
         cleanup();
         void this.jumpConn?.close();
-        let cause = err.message;
-        if (hostKeyProblem) cause = hostKeyProblem;
-        else if (err.level === 'client-authentication') cause = `authentication failed for ${this.where()} (${o.keyFile ? `key ${o.keyFile}` : o.password ? 'password' : 'agent/default keys'})`;
-        else if (err.code === 'ECONNREFUSED') cause = `connection refused by ${o.address}:${o.port}`;
-        else if (/Timed out/i.test(err.message)) cause = `timed out after ${o.connectTimeoutMs / 1000} s connecting to ${o.address}:${o.port}`;
-        else if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') cause = `no route to ${o.address}:${o.port}`;
-        else if (/Cannot parse privateKey: (Failed to generate information to decrypt|Encrypted|.*passphrase)/i.test(err.message)) {
-          cause = o.passphrase
-            ? `cannot decrypt private key ${o.keyFile}: wrong passphrase in RUNBOOK_SSH_PASSPHRASE`
-            : `cannot decrypt private key ${o.keyFile}: set RUNBOOK_SSH_PASSPHRASE`;
-        }
-        reject(new ConnectionError(`${o.name}: ${cause}`, { host: o.name, cause: err }));
+        reject(new ConnectionError(`${this.o.name}: ${hostKey.problem ?? this.explainConnectError(err)}`, { host: this.o.name, cause: err }));
       };
       const onReady = () => {
         cleanup();
@@ -198,14 +207,20 @@ export class SshConnection implements Connection {
         onError(e as Error);
       }
     });
-    // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
-    this.client.setNoDelay(true);
-    this.client.on('error', (err) => { this.lostReason = err.message; });
-    this.client.on('close', () => {
-      if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
-      this.closed = true;
-      void this.jumpConn?.close();
-    });
+  }
+
+  private explainConnectError(err: Error & { level?: string; code?: string }): string {
+    const o = this.o;
+    if (err.level === 'client-authentication') return `authentication failed for ${this.where()} (${o.keyFile ? `key ${o.keyFile}` : o.password ? 'password' : 'agent/default keys'})`;
+    if (err.code === 'ECONNREFUSED') return `connection refused by ${o.address}:${o.port}`;
+    if (/Timed out/i.test(err.message)) return `timed out after ${o.connectTimeoutMs / 1000} s connecting to ${o.address}:${o.port}`;
+    if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return `no route to ${o.address}:${o.port}`;
+    if (/Cannot parse privateKey: (Failed to generate information to decrypt|Encrypted|.*passphrase)/i.test(err.message)) {
+      return o.passphrase
+        ? `cannot decrypt private key ${o.keyFile}: wrong passphrase in RUNBOOK_SSH_PASSPHRASE`
+        : `cannot decrypt private key ${o.keyFile}: set RUNBOOK_SSH_PASSPHRASE`;
+    }
+    return err.message;
   }
 
   private lost(extra = ''): ConnectionError {

@@ -28,10 +28,6 @@ export type JournalLine =
   | { type: 'revert_skipped'; seq: number; host: string; ts: string }
   | { type: 'revert_failed'; seq: number; host: string; msg: string; ts: string };
 
-export function runsDir(projectDir: string): string {
-  return path.join(projectDir, '.runbook', 'runs');
-}
-
 /**
  * Appends lines durably. append() resolves once the line is on disk (write + fdatasync). Lines appended while a
  * flush is in progress share the next one (group commit), so 50 hosts changing at once cost one sync, not 50,

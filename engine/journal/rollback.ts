@@ -1,6 +1,6 @@
 // Rollback: replays a host's journal entries backwards through each module's revert (idempotent).
 
-import path from 'node:path';
+import { journalFile } from './run-record.js';
 import { describeFailure } from '../report/describe.js';
 import { type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
 import { unseal } from './seal.js';
@@ -21,10 +21,6 @@ export interface RevertOptions {
   /** Only these sequence numbers (this run's changes on the host); all pending ones when omitted. */
   only?: number[];
   context: Omit<ModuleContext, 'task' | 'vars' | 'render'>;
-}
-
-export function journalFile(runDir: string): string {
-  return path.join(runDir, 'journal.jsonl');
 }
 
 /** Revert a host's pending journal entries, newest first. Each step is reported; one failure does not stop the rest. */

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JournalEntry } from './journal.js';
+import { sealedDir } from './run-record.js';
 import { REDACTED } from '../report/redact.js';
 import type { RunContext } from '../run/run-state.js';
 
@@ -11,7 +12,7 @@ export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'
   const visible = { args: entry.args, before: entry.before, changes: entry.changes };
   const redacted = rc.redactor.value(visible);
   if (!noLog && JSON.stringify(redacted) === JSON.stringify(visible)) return entry;
-  const dir = path.join(rc.runDir, 'sealed');
+  const dir = sealedDir(rc.runDir);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(path.join(dir, `${entry.host}-${entry.seq}.json`), JSON.stringify(visible), { mode: 0o600 });
   return { ...entry, args: REDACTED, before: REDACTED, changes: entry.changes.map((c) => ({ msg: noLog ? REDACTED : rc.redactor.text(c.msg) })), sealed: true } as JournalEntry;
@@ -20,6 +21,6 @@ export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'
 /** The full entry for revert: sealed data read back from its side file. */
 export async function unseal(runDir: string, entry: JournalEntry): Promise<JournalEntry> {
   if (!(entry as JournalEntry & { sealed?: boolean }).sealed) return entry;
-  const data = JSON.parse(await fs.readFile(path.join(runDir, 'sealed', `${entry.host}-${entry.seq}.json`), 'utf8'));
+  const data = JSON.parse(await fs.readFile(path.join(sealedDir(runDir), `${entry.host}-${entry.seq}.json`), 'utf8'));
   return { ...entry, ...data };
 }

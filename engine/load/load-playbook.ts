@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PlaybookError, RunbookError, ValidationError, type SourceLocation } from '../errors.js';
 import type { Play, Playbook, Task } from './playbook-types.js';
 import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
-import type { ModuleRegistry } from '../types.js';
+import type { ModuleDefinition, ModuleRegistry } from '../types.js';
 import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate-args.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 import { checkTemplates } from '../template/render.js';
@@ -167,65 +167,93 @@ function shortArgs(args: Record<string, unknown>, schema: Record<string, unknown
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+type PushProblem = (msg: string, p?: YamlPath, key?: boolean) => void;
+
+/** What loading one task needs to know about where it is. */
+interface TaskSite {
+  l: Loader;
+  src: SourceFile;
+  at: YamlPath;
+  raw: Record<string, unknown>;
+  stack: string[];
+  label?: string;
+  push: PushProblem;
+  problemsBefore: number;
+}
+
 async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, stack: string[]): Promise<Task | undefined> {
-  const location = src.loc(at);
-  if (!withinBound(l, location)) return undefined;
+  if (!withinBound(l, src.loc(at))) return undefined;
   if (!isObject(raw)) {
-    l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location }));
+    l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location: src.loc(at) }));
     return undefined;
   }
   const label = typeof raw.name === 'string' ? raw.name : undefined;
-  const problemsBefore = l.problems.length;
-  const push = (msg: string, p: YamlPath = at, key = false) => l.problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: ${msg}`, { location: src.loc(p, key), task: label }));
-
+  const push: PushProblem = (msg, p = at, key = false) => l.problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: ${msg}`, { location: src.loc(p, key), task: label }));
+  const site: TaskSite = { l, src, at, raw, stack, label, push, problemsBefore: l.problems.length };
+  checkKeywords(site);
   // Keywords are checked against their own small schemas; anything else must be the one module key.
   const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS));
+  if (raw.import_tasks !== undefined || raw.include_tasks !== undefined || raw.block !== undefined) return loadBlockOrImport(site, candidates);
+  if (raw.rescue !== undefined || raw.always !== undefined) push('rescue/always need a block');
+  return loadModuleTask(site, candidates);
+}
+
+function checkKeywords({ raw, at, push }: TaskSite): void {
   for (const k of Object.keys(raw).filter((k) => k in TASK_KEYWORDS)) {
     const validate = compileSchema(TASK_KEYWORDS[k]);
-    const holder = { v: raw[k] };
-    if (!validate(holder.v)) {
+    if (!validate(raw[k])) {
       const e = validate.errors?.[0];
       push(`'${k}' ${e?.keyword === 'type' ? `must be ${String((e.params as { type: string }).type).replace(',', ' or ')}` : e?.keyword === 'anyOf' ? 'has the wrong type' : (e?.message ?? 'is invalid')}`, [...at, k]);
     }
   }
+}
+
+/** A block (with rescue/always) or an imported task file: both become a task with a `block`. */
+async function loadBlockOrImport(site: TaskSite, candidates: string[]): Promise<Task | undefined> {
+  const { l, src, at, raw, stack, label, push } = site;
   const imported = raw.import_tasks ?? raw.include_tasks;
   const isBlock = raw.block !== undefined;
-  if (imported !== undefined || isBlock) {
-    if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
-    if (l.problems.length > problemsBefore) return undefined;
-    let block: Task[];
-    if (isBlock) block = await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack);
-    else {
-      const file = path.resolve(path.dirname(src.file), String(imported));
-      if (stack.includes(file)) {
-        push(`circular import_tasks: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, [...at, raw.import_tasks !== undefined ? 'import_tasks' : 'include_tasks']);
-        return undefined;
-      }
-      let isrc: SourceFile;
-      try {
-        isrc = await readYaml(file, 'task file', src.loc([...at, raw.import_tasks !== undefined ? 'import_tasks' : 'include_tasks']));
-      } catch (e) {
-        if (e instanceof RunbookError) { l.problems.push(e); return undefined; }
-        throw e;
-      }
-      l.files.push(file);
-      if (!Array.isArray(isrc.value)) {
-        l.problems.push(new RunbookError('VALIDATION', 'a task file must be a list of tasks', { location: isrc.loc([]) }));
-        return undefined;
-      }
-      block = await loadTasks(l, isrc, [], isrc.value, [...stack, file]);
-    }
-    return {
-      ...keywords(raw),
-      name: label ?? (isBlock ? 'block' : `import ${String(imported)}`),
-      args: {},
-      block,
-      rescue: raw.rescue ? await loadTasks(l, src, [...at, 'rescue'], raw.rescue as unknown[], stack) : undefined,
-      always: raw.always ? await loadTasks(l, src, [...at, 'always'], raw.always as unknown[], stack) : undefined,
-      location,
-    };
+  if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
+  if (l.problems.length > site.problemsBefore) return undefined;
+  const block = isBlock ? await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack) : await loadImportedTasks(site);
+  if (!block) return undefined;
+  return {
+    ...keywords(raw),
+    name: label ?? (isBlock ? 'block' : `import ${String(imported)}`),
+    args: {},
+    block,
+    rescue: raw.rescue ? await loadTasks(l, src, [...at, 'rescue'], raw.rescue as unknown[], stack) : undefined,
+    always: raw.always ? await loadTasks(l, src, [...at, 'always'], raw.always as unknown[], stack) : undefined,
+    location: src.loc(at),
+  };
+}
+
+async function loadImportedTasks({ l, src, at, raw, stack, push }: TaskSite): Promise<Task[] | undefined> {
+  const key = raw.import_tasks !== undefined ? 'import_tasks' : 'include_tasks';
+  const file = path.resolve(path.dirname(src.file), String(raw[key]));
+  if (stack.includes(file)) {
+    push(`circular import_tasks: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, [...at, key]);
+    return undefined;
   }
-  if (raw.rescue !== undefined || raw.always !== undefined) push('rescue/always need a block');
+  let imported: SourceFile;
+  try {
+    imported = await readYaml(file, 'task file', src.loc([...at, key]));
+  } catch (e) {
+    if (e instanceof RunbookError) { l.problems.push(e); return undefined; }
+    throw e;
+  }
+  l.files.push(file);
+  if (!Array.isArray(imported.value)) {
+    l.problems.push(new RunbookError('VALIDATION', 'a task file must be a list of tasks', { location: imported.loc([]) }));
+    return undefined;
+  }
+  return loadTasks(l, imported, [], imported.value, [...stack, file]);
+}
+
+/** A task that runs one module: the module resolved, its args read (free-form or mapping) and validated. */
+async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Task | undefined> {
+  const { l, src, at, raw, label, push } = site;
+  const location = src.loc(at);
   if (candidates.length === 0) {
     push('no module: a task needs one module key (e.g. `copy:`, `command:`); see `runbook modules`');
     return undefined;
@@ -235,32 +263,11 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
     return undefined;
   }
   const moduleName = candidates[0];
-  let module;
-  try {
-    module = l.registry.resolve(moduleName);
-  } catch (e) {
-    push((e as Error).message, [...at, moduleName], true);
-    return undefined;
-  }
-  if (!module) {
-    const hint = suggest(moduleName, l.registry.list().map((e) => e.module.name));
-    push(`unknown module '${moduleName}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`runbook modules\``, [...at, moduleName], true);
-    return undefined;
-  }
-  let args: Record<string, unknown>;
+  const module = resolveModule(site, moduleName);
+  if (!module) return undefined;
   const rawArgs = raw[moduleName];
-  if (rawArgs === null || rawArgs === undefined) args = {};
-  else if (typeof rawArgs === 'string' || typeof rawArgs === 'number') {
-    if (!module.freeForm) {
-      push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
-      return undefined;
-    }
-    args = { [module.freeForm]: String(rawArgs) };
-  } else if (isObject(rawArgs)) args = { ...rawArgs };
-  else {
-    push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
-    return undefined;
-  }
+  const args = moduleArgs(site, module, moduleName, rawArgs);
+  if (!args) return undefined;
   const name = label ?? `${module.name} ${shortArgs(args, module.schema)}`.trim();
   // Validate now (lenient with values only known after rendering); the engine validates again after rendering.
   for (const p of validateModuleArgs(module, args, { task: name, location }, true)) {
@@ -271,8 +278,38 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
   // Template syntax is checked up front: a typo in a template must not surface after other tasks ran.
   const kw = keywords(raw);
   l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
-  if (l.problems.length > problemsBefore) return undefined;
+  if (l.problems.length > site.problemsBefore) return undefined;
   return { ...kw, name, module: moduleName, args, location };
+}
+
+function resolveModule({ l, at, push }: TaskSite, moduleName: string): ModuleDefinition | undefined {
+  let module;
+  try {
+    module = l.registry.resolve(moduleName);
+  } catch (e) {
+    push((e as Error).message, [...at, moduleName], true);
+    return undefined;
+  }
+  if (!module) {
+    const hint = suggest(moduleName, l.registry.list().map((e) => e.module.name));
+    push(`unknown module '${moduleName}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`runbook modules\``, [...at, moduleName], true);
+  }
+  return module;
+}
+
+/** Args as a mapping, or a free-form string for modules that take one (`command: ls -l`). */
+function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName: string, rawArgs: unknown): Record<string, unknown> | undefined {
+  if (rawArgs === null || rawArgs === undefined) return {};
+  if (typeof rawArgs === 'string' || typeof rawArgs === 'number') {
+    if (!module.freeForm) {
+      push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
+      return undefined;
+    }
+    return { [module.freeForm]: String(rawArgs) };
+  }
+  if (isObject(rawArgs)) return { ...rawArgs };
+  push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
+  return undefined;
 }
 
 /** The task keywords, normalized (defaults applied). */

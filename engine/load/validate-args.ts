@@ -1,7 +1,7 @@
 // Schema validation with ajv, with errors in a user's words: what is wrong, where (file:line:col), what was expected.
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { RunbookError, ValidationError, type SourceLocation } from '../errors.js';
+import { RunbookError, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../types.js';
 import type { TemplateWhere } from '../template/render.js';
 import { describeCombination } from './schema-conditions.js';
@@ -131,8 +131,4 @@ export function validateModuleArgs(module: ModuleDefinition, args: Record<string
     task: where.task,
     lenientTemplates,
   });
-}
-
-export function throwIfProblems(problems: RunbookError[]): void {
-  if (problems.length > 0) throw new ValidationError(problems);
 }

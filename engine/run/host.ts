@@ -47,3 +47,11 @@ export function createHost(o: HostHandleOptions): Host {
     stat: (p: string): Promise<FileStat | null> => connection.stat(p),
   };
 }
+
+/** The handle rollback uses: the host's own connection vars, root by default (changes were made as root). */
+export function createRollbackHost(name: string, connection: Connection, facts: Facts, vars: Record<string, unknown>, loginUser: string): Host {
+  return createHost({
+    name, connection, facts, vars, loginUser,
+    become: { become: Boolean(vars.become ?? true), becomeUser: 'root', becomePassword: vars.become_password as string | undefined },
+  });
+}

@@ -2,7 +2,7 @@
 // an error naming the variable, the task and the host — never an empty string.
 
 import Handlebars from 'handlebars';
-import { TemplateError, formatLocation, type SourceLocation } from '../errors.js';
+import { TemplateError, type SourceLocation } from '../errors.js';
 import { isTruthyText, registerHelpers, truthy } from './helpers.js';
 import { quoteArg } from './shell-quote.js';
 
@@ -58,7 +58,6 @@ function compile(template: string, w?: TemplateWhere): HandlebarsTemplateDelegat
   } catch (e) {
     throw fail(`template syntax error: ${(e as Error).message.split('\n')[0]}`, w, e);
   }
-  if (cache.size > 5000) cache.clear();
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string); // oldest first
   cache.set(template, fn);
   return fn;
@@ -180,10 +179,4 @@ export function checkTemplates(value: unknown, where: TemplateWhere): TemplateEr
   };
   visit(value);
   return errors;
-}
-
-/** "file:line:col: message" for a template error (used by validate output). */
-export function describeTemplateError(e: TemplateError): string {
-  const where = formatLocation(e.location);
-  return where ? `${where}: ${e.message}` : e.message;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { RunbookError } from '../../engine/errors.js';
 import { loadInventory } from '../../engine/inventory/load-inventory.js';
 import { preflightVariables } from '../../engine/load/preflight.js';
-import { loadPlaybookWithPacks } from '../../engine/run/run-playbook.js';
+import { loadPlaybookWithPacks } from '../../engine/load/load-with-packs.js';
 import { repoRoot } from '../helpers/paths.js';
 
 /** mulberry32: small, fast, reproducible. */

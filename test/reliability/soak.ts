@@ -8,7 +8,8 @@ import { existsSync, promises as fs, readdirSync, readFileSync, readlinkSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executePlay, type CliIO } from '../../engine/cli/run-cli.js';
+import { executePlay } from '../../engine/cli/play-command.js';
+import type { CliIO } from '../../engine/cli/io.js';
 import { labDown, labUp } from '../../engine/lab/lab.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,0 +1,16 @@
+// Registers `runbook audit` (flags only); the audit itself (cli-audit.ts) is imported when the command runs.
+
+import type { Command } from 'commander';
+import type { CliIO } from '../cli/io.js';
+import { addPlayOptions, type PlayCliOptions } from '../cli/options.js';
+
+export function registerAuditCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  addPlayOptions(program.command('audit <playbook>').description('report drift across the fleet without changing anything (exit 0 none, 4 drift, 1 errors)'))
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--save <file>', 'save this audit as JSON (for a later --baseline)')
+    .option('--baseline <file>', 'compare with a saved audit: what drifted since')
+    .action(async (playbook: string, o: PlayCliOptions & { report?: string; save?: string; baseline?: string }) => {
+      const { auditCommand } = await import('./cli-audit.js');
+      setExit(await auditCommand(playbook, o, io));
+    });
+}

@@ -1,0 +1,73 @@
+// Options shared by several commands: play's flags (also audit's), -e parsing, connection settings.
+
+import { Option, type Command } from 'commander';
+import path from 'node:path';
+import { defaultConnectionSettings, type ConnectionSettings } from '../connection/settings.js';
+import { UsageError } from '../errors.js';
+import { mergedMap, plainMap } from '../plain-map.js';
+import type { Format } from './io.js';
+
+export const collect = (v: string, prev: string[]) => [...prev, v];
+export const splitList = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** -e k=v, -e '{"json": 1}', -e @vars.yml — later ones win. */
+export async function parseExtraVars(specs: string[], cwd: string): Promise<Record<string, unknown>> {
+  // No prototype: `-e __proto__=x` is a variable like any other.
+  let vars = plainMap<unknown>();
+  for (const spec of specs) {
+    if (spec.startsWith('@')) {
+      const { loadVarsFile } = await import('../load/load-playbook.js');
+      vars = mergedMap(vars, await loadVarsFile(path.resolve(cwd, spec.slice(1))));
+    } else if (spec.trim().startsWith('{')) {
+      try {
+        vars = mergedMap(vars, JSON.parse(spec));
+      } catch (e) {
+        throw new UsageError(`-e ${spec}: invalid JSON (${(e as Error).message})`);
+      }
+    } else {
+      for (const pair of spec.split(/\s+(?=[A-Za-z_][\w]*=)/)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new UsageError(`-e ${spec}: expected key=value, @file or JSON`);
+        vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    }
+  }
+  return vars;
+}
+
+/** A CLI number that must be a positive decimal (seconds) or, with `integer`, a positive whole number. */
+export function positiveOption(name: string, value: string, integer = false): number {
+  const n = Number(value);
+  const ok = (integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(value.trim()) && Number.isFinite(n) && n > 0;
+  if (!ok) throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number of seconds'}, got '${value}'`);
+  return n;
+}
+
+export function connectionSettings(o: { acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string }): ConnectionSettings {
+  return {
+    acceptNewHostKeys: Boolean(o.acceptNewHostKeys),
+    connectTimeoutMs: o.timeout !== undefined ? positiveOption('--timeout', o.timeout) * 1000 : defaultConnectionSettings.connectTimeoutMs,
+    commandTimeoutMs: o.commandTimeout !== undefined ? positiveOption('--command-timeout', o.commandTimeout) * 1000 : defaultConnectionSettings.commandTimeoutMs,
+  };
+}
+
+export interface PlayCliOptions {
+  inventory: string[]; limit?: string; tags: string[]; skipTags: string[]; extraVars: string[];
+  check?: boolean; diff?: boolean; forks: string; format: Format; rollback: boolean; detectDrift?: boolean;
+  acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
+}
+
+export function addPlayOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable); default: localhost', collect, [])
+    .option('-l, --limit <pattern>', 'only hosts matching this pattern')
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma list, repeatable)', splitList, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', splitList, [])
+    .option('-e, --extra-vars <vars>', 'k=v, JSON, or @vars.yml (repeatable; highest precedence)', collect, [])
+    .option('-f, --forks <n>', 'hosts worked on at once', '50')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'junit']).default('human'))
+    .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
+    .option('--timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--command-timeout <seconds>', 'timeout of each remote command', '600')
+    .option('-v, --verbose', 'show messages of ok tasks too');
+}

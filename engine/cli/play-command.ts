@@ -1,0 +1,38 @@
+// `runbook play`: settings from the flags → runPlaybook → exit code. Shared by `audit`.
+
+import path from 'node:path';
+import type { EventSink } from '../report/events.js';
+import { runPlaybook } from '../run/run-playbook.js';
+import type { RunSettings } from '../run/run-state.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { connectionSettings, parseExtraVars, positiveOption, type PlayCliOptions } from './options.js';
+import { makeReporter } from './reporter.js';
+
+/** Run a playbook with the given options and reporter; returns the exit code. */
+export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = []): Promise<number> {
+  const forks = positiveOption('--forks', o.forks, true);
+  const settings: RunSettings = {
+    inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
+    limit: o.limit,
+    tags: o.tags,
+    skipTags: o.skipTags,
+    extraVars: await parseExtraVars(o.extraVars, io.cwd),
+    check: Boolean(o.check),
+    diff: Boolean(o.diff),
+    forks,
+    rollback: o.rollback,
+    connection: connectionSettings(o),
+    projectDir: io.cwd,
+  };
+  const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });
+  const result = await runPlaybook(path.resolve(io.cwd, playbook), settings, (ev) => {
+    reporter.onEvent(ev);
+    for (const s of extraSinks) s(ev);
+  }, io.abort);
+  reporter.finish();
+  if (result.status === 'interrupted') return EXIT.interrupted;
+  if (result.status === 'failed') return EXIT.failed;
+  if (settings.check && o.detectDrift && result.changed) return EXIT.drift;
+  return EXIT.ok;
+}

@@ -1,0 +1,16 @@
+// A playbook loaded with the module registry its `packs:` ask for (loaded twice only when it names packs).
+
+import { loadPlaybook } from './load-playbook.js';
+import { loadRegistry } from './packs.js';
+import type { Playbook } from './playbook-types.js';
+import type { ModuleRegistry } from '../types.js';
+
+export async function loadPlaybookWithPacks(file: string, projectDir: string): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
+  let registry = await loadRegistry(projectDir);
+  let playbook = await loadPlaybook(file, { registry });
+  if (playbook.packs.length > 0) {
+    registry = await loadRegistry(projectDir, playbook.packs, playbook.dir);
+    playbook = await loadPlaybook(file, { registry });
+  }
+  return { playbook, registry };
+}

@@ -1,0 +1,33 @@
+// Journal first (fsynced, sealed when sensitive), then module.apply; the journal records how it ended.
+
+import { sealIfSensitive } from '../journal/seal.js';
+import { describeFailure } from '../report/describe.js';
+import type { Change } from '../types.js';
+import type { Invocation, Outcome, TaskRun } from './task-run.js';
+
+export async function applyChanges(run: TaskRun, invocation: Invocation, current: unknown, changes: Change[]): Promise<Outcome> {
+  const { runContext, task } = run;
+  const { module, host, args, target, moduleContext } = invocation;
+  const seq = runContext.journal.nextSeq();
+  const entry = {
+    type: 'change' as const, seq, host: target.name, task: task.name, module: task.module!, args, before: current,
+    changes, reversible: module.reversible, ts: new Date().toISOString(),
+  };
+  await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));
+  target.applied.push(seq);
+  try {
+    const applied = await module.apply(host, args, changes, current, moduleContext);
+    if (applied?.secrets) runContext.redactor.add(applied.secrets);
+    await runContext.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
+    const status = applied?.changed === false ? 'ok' : 'changed';
+    const described = changes.map((c) => c.msg).join('; ');
+    return {
+      status,
+      msg: status === 'ok' ? `${described}: nothing changed` : described,
+      result: { changed: status === 'changed', ...(applied?.result ?? {}) },
+    };
+  } catch (e) {
+    await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: runContext.redactor.text(describeFailure(e)), ts: new Date().toISOString() });
+    throw e;
+  }
+}

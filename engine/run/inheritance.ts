@@ -1,0 +1,20 @@
+// What a task inherits from its play and enclosing blocks, and the outcome a task reports to the scheduler.
+
+import type { Play } from '../load/playbook-types.js';
+import type { TaskStatus } from '../types.js';
+
+export type TaskOutcome = TaskStatus;
+
+export interface Inherited {
+  tags: string[];
+  become?: boolean;
+  become_user?: string;
+  /** Conditions of enclosing blocks, all of which must hold. */
+  when: unknown[];
+  /** vars of enclosing blocks, outermost first. */
+  vars: Record<string, unknown>;
+}
+
+export function playInheritance(play: Play): Inherited {
+  return { tags: play.tags, become: play.become, become_user: play.become_user, when: [], vars: {} };
+}

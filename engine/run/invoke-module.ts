@@ -1,0 +1,40 @@
+// inspect → plan → nothing to do | check mode: report | journal, then apply (apply-change.ts) → changed_when /
+// failed_when (result-conditions.ts).
+
+import { REDACTED } from '../report/redact.js';
+import type { Change } from '../types.js';
+import { applyChanges } from './apply-change.js';
+import { applyResultConditions } from './result-conditions.js';
+import type { Invocation, ItemResult, Outcome, TaskRun } from './task-run.js';
+
+export async function invokeModule(run: TaskRun, invocation: Invocation, variables: Record<string, unknown>): Promise<ItemResult> {
+  const { runContext, task } = run;
+  const { module, host, args, moduleContext } = invocation;
+  const current = await module.inspect(host, args, moduleContext);
+  const changes: Change[] = module.plan(current, args, moduleContext);
+  const planned = {
+    diffs: changes.flatMap((c) => (c.diff ? [c.diff] : [])),
+    changes: changes.map((c) => c.msg),
+    irreversible: changes.length > 0 && !module.reversible,
+  };
+  const runsInCheck = task.check_mode === false;
+  const checking = runContext.settings.check && !runsInCheck;
+  let outcome: Outcome;
+  if (changes.length === 0) outcome = { status: 'ok', msg: 'already in the desired state', result: { changed: false } };
+  else if (checking) outcome = checkModeOutcome(run, changes);
+  else outcome = await applyChanges(run, invocation, current, changes);
+  if (!checking) outcome = applyResultConditions(run, outcome, variables);
+  const result = task.no_log ? { ...outcome.result, stdout: REDACTED, stderr: REDACTED } : outcome.result;
+  return { ...planned, status: outcome.status, msg: outcome.msg, result };
+}
+
+/** Check mode: what would change. A change that cannot be predicted (uncertain) is reported as skipped. */
+function checkModeOutcome(run: TaskRun, changes: Change[]): Outcome {
+  const uncertain = changes.every((c) => c.uncertain);
+  const reportsNoChange = run.task.changed_when === false || run.task.changed_when === 'false';
+  const status = uncertain ? 'skipped' : reportsNoChange ? 'ok' : 'changed';
+  const msg = uncertain
+    ? `check mode: would ${changes.map((c) => c.msg).join('; ')} (not run; set check_mode: false for read-only commands)`
+    : `would ${changes.map((c) => c.msg).join('; ')}`;
+  return { status, msg, result: { changed: status === 'changed', skipped: uncertain, check_mode: true } };
+}

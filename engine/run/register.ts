@@ -1,0 +1,8 @@
+// register: a task's result becomes a variable of the host, for later tasks and for other hosts' hostvars.
+
+import type { HostState, RunContext } from './run-state.js';
+
+export function registerResult(runContext: RunContext, hostState: HostState, name: string, value: Record<string, unknown>): void {
+  hostState.registered[name] = value;
+  runContext.hostvars[hostState.name] = { ...runContext.hostvars[hostState.name], [name]: value };
+}

@@ -1,0 +1,54 @@
+// The state of one run: host states, hostvars, the journal, the redactor and the recap-counting event sink.
+
+import { plainMap } from '../plain-map.js';
+import { emptyRecap, type EventSink, type RunEvent } from '../report/events.js';
+import { groupMembers, hostVars } from '../inventory/load-inventory.js';
+import { JournalWriter } from '../journal/journal.js';
+import { collectSecrets, Redactor } from '../report/redact.js';
+import type { Inventory, Playbook } from '../load/playbook-types.js';
+import type { ModuleRegistry } from '../types.js';
+import type { HostState, RunContext, RunSettings } from './run-state.js';
+
+export function newHostState(name: string, vars: Record<string, unknown>): HostState {
+  return { name, vars, registered: {}, status: 'active', notified: new Set(), recap: emptyRecap(), applied: [] };
+}
+
+export interface RunContextInput {
+  runId: string;
+  runDir: string;
+  journalPath: string;
+  playbook: Playbook;
+  inventory: Inventory;
+  registry: ModuleRegistry;
+  settings: RunSettings;
+  targeted: string[];
+  sink: EventSink;
+  abort: AbortSignal;
+}
+
+export function createRunContext(input: RunContextInput): RunContext {
+  const { inventory, settings, targeted, playbook } = input;
+  const redactor = new Redactor();
+  redactor.add(collectSecrets(settings.extraVars));
+  const hosts = new Map<string, HostState>();
+  const hostvars = plainMap<Record<string, unknown>>();
+  for (const name of Object.keys(inventory.hosts)) {
+    const vars = hostVars(inventory, name);
+    redactor.add(collectSecrets(vars));
+    hostvars[name] = { ...vars };
+    if (targeted.includes(name)) hosts.set(name, newHostState(name, vars));
+  }
+  for (const play of playbook.plays) redactor.add(collectSecrets({ ...play.vars, ...play.varsFromFiles }));
+  // Every task event feeds the recap; the recap is never computed twice.
+  const emit: EventSink = (event: RunEvent) => {
+    if (event.event === 'task') {
+      const hostState = hosts.get(event.host);
+      if (hostState) hostState.recap[(event as { ignored?: boolean }).ignored ? 'ok' : event.status]++;
+    }
+    input.sink(event);
+  };
+  return {
+    runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars,
+    groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(),
+  };
+}

@@ -1,0 +1,75 @@
+// A module task on one host: block conditions → loop items (each through run-item.ts) → one aggregate outcome →
+// register → notify → the task event.
+
+import { ModuleError } from '../errors.js';
+import { describeFailure } from '../report/describe.js';
+import { evaluateCondition, renderValue } from '../template/render.js';
+import type { TaskOutcome } from './inheritance.js';
+import { registerResult } from './register.js';
+import { runItem } from './run-item.js';
+import type { ItemResult, TaskRun } from './task-run.js';
+import { taskVariables } from './task-variables.js';
+
+export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
+  const { runContext, hostState, task, emit } = run;
+  let variables: Record<string, unknown>;
+  let items: unknown[] | undefined;
+  try {
+    variables = taskVariables(runContext, run.play, hostState, run.inherited, task);
+    if (!blockConditionsHold(run, variables)) {
+      emit({ status: 'skipped', msg: 'skipped: block condition is false' });
+      return 'skipped';
+    }
+    items = loopItems(run, variables);
+  } catch (e) {
+    emit({ status: 'failed', msg: describeFailure(e) });
+    return 'failed';
+  }
+
+  const results: ItemResult[] = [];
+  for (const item of items ?? [undefined]) {
+    const itemVariables = items ? { ...variables, [task.loop_var]: item } : variables;
+    const result = await runItem(run, itemVariables);
+    results.push(result);
+    if (result.status === 'unreachable') break;
+  }
+
+  const status = aggregateStatus(results);
+  const registered: Record<string, unknown> = items
+    ? { changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped', results: results.map((r, i) => ({ ...r.result, item: items![i] })), msg: results.map((r) => r.msg).join('; ') }
+    : results[0].result;
+  if (task.register) registerResult(runContext, hostState, task.register, registered);
+  run.share?.(registered);
+
+  if (status === 'changed') for (const handler of task.notify) hostState.notified.add(handler);
+
+  const ignored = status === 'failed' && task.ignore_errors;
+  emit({
+    status,
+    msg: (items ? results.map((r, i) => `[${JSON.stringify(items![i])}] ${r.msg}`).join('\n') : results[0].msg) + (ignored ? ' (ignored)' : ''),
+    diff: runContext.settings.diff ? results.flatMap((r) => r.diffs) : undefined,
+    changes: results.flatMap((r) => r.changes),
+    irreversible: results.some((r) => r.irreversible) || undefined,
+  });
+  return ignored ? 'ok' : status;
+}
+
+function blockConditionsHold(run: TaskRun, variables: Record<string, unknown>): boolean {
+  return run.inherited.when.every((condition) => evaluateCondition(condition, variables, run.where));
+}
+
+function loopItems(run: TaskRun, variables: Record<string, unknown>): unknown[] | undefined {
+  if (run.task.loop === undefined) return undefined;
+  const rendered = renderValue(run.task.loop, variables, run.where);
+  if (!Array.isArray(rendered)) throw new ModuleError(`loop must be a list, got ${typeof rendered}`, { location: run.task.location, task: run.task.name });
+  return rendered;
+}
+
+/** unreachable > failed > changed > all skipped > ok. */
+function aggregateStatus(results: ItemResult[]): TaskOutcome {
+  const statuses = results.map((r) => r.status);
+  if (statuses.includes('unreachable')) return 'unreachable';
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.includes('changed')) return 'changed';
+  return statuses.length > 0 && statuses.every((s) => s === 'skipped') ? 'skipped' : 'ok';
+}
