@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labDown, labUp, type LabState } from '../engine/lab/lab.js';
+import { measureStartup } from './startup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
   }
   await fs.mkdir(path.join(work, 'engine'), { recursive: true });
   const engine = await engineOnly(o.engineHosts, path.join(work, 'engine'));
+  const startup = measureStartup(cli, o.smoke ? 3 : 20);
 
   const stat = (f: Figure) => ({ median: median(f.samples.map((s) => s.seconds)), min: Math.min(...f.samples.map((s) => s.seconds)), max: Math.max(...f.samples.map((s) => s.seconds)), peakRssMb: Math.max(...f.samples.map((s) => s.peakRssMb)) });
   const rows: string[] = ['| hosts | scenario | runbook s (min–max) | ansible s | floor s | runbook ÷ ansible | runbook ÷ floor | runbook peak RSS MB |', '|---|---|---|---|---|---|---|---|'];
@@ -215,10 +217,12 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, reps: o.reps, smoke: o.smoke, results,
     engine_only: engine,
+    startup,
   };
   await fs.mkdir(path.join(benchDir, 'results'), { recursive: true });
   await fs.writeFile(path.join(benchDir, 'results', o.smoke ? 'smoke.json' : 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  process.stdout.write(`${rows.join('\n')}\n\nEngine only: ${engine.hosts} local pseudo-hosts × ${engine.tasks} tasks (no-op re-run): ${engine.cpuMsPerHostTask.toFixed(3)} ms CPU per host-task, ${fmt(engine.seconds)} s, peak ${engine.peakRssMb.toFixed(0)} MB\n`);
+  process.stdout.write(`${rows.join('\n')}\n\nEngine only: ${engine.hosts} local pseudo-hosts × ${engine.tasks} tasks (no-op re-run): ${engine.cpuMsPerHostTask.toFixed(3)} ms CPU per host-task, ${fmt(engine.seconds)} s, peak ${engine.peakRssMb.toFixed(0)} MB\n`
+    + `Start-up (${startup.runs} runs each, min / median): runbook --version ${startup.versionMin.toFixed(3)} / ${startup.versionMedian.toFixed(3)} s, node -e 0 ${startup.nodeMin.toFixed(3)} / ${startup.nodeMedian.toFixed(3)} s: ${startup.ratioOfMin.toFixed(2)}× (min ÷ min)\n`);
   await fs.rm(work, { recursive: true, force: true });
 }
 

@@ -26,4 +26,5 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
 fi
 rm -rf dist
 npx tsc -p tsconfig.json
+node scripts/precompile-schemas.mjs
 exec npx mocha --config .mocharc.json 'dist/test/**/*.test.js' "$@"

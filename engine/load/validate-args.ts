@@ -5,15 +5,18 @@ import { RunbookError, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../types.js';
 import type { TemplateWhere } from '../template/render.js';
 import { describeCombination } from './schema-conditions.js';
+import { precompiledValidator } from './schema-cache.js';
 
-export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+/** The options of every validator, also those generated at build time (scripts/precompile-schemas.mjs). */
+export const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true } as const;
+export const ajv = new Ajv(AJV_OPTIONS);
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
   const hit = compiled.get(schema);
   if (hit) return hit;
-  const fn = ajv.compile(schema);
+  const fn = precompiledValidator(schema) ?? ajv.compile(schema);
   compiled.set(schema, fn);
   return fn;
 }
