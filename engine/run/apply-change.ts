@@ -1,5 +1,6 @@
 // Journal first (fsynced, sealed when sensitive), then module.apply; the journal records how it ended.
 
+import { ModuleError } from '../errors.js';
 import { sealIfSensitive } from '../journal/seal.js';
 import { describeFailure } from '../report/describe.js';
 import type { Change } from '../types.js';
@@ -28,6 +29,9 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
     };
   } catch (e) {
     await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: runContext.redactor.text(describeFailure(e)), ts: new Date().toISOString() });
-    throw e;
+    if (!(e instanceof ModuleError) || !e.result) throw e;
+    // A failed command: its result (rc, stdout, stderr) goes on to failed_when/changed_when/until and register.
+    const msg = describeFailure(e);
+    return { status: 'failed', msg, result: { ...e.result, changed: true, failed: true, msg } };
   }
 }
