@@ -21,7 +21,7 @@ export function collectAudit(events: RunEvent[], groups: Record<string, string[]
   const cells: AuditResult['cells'] = {};
   for (const e of events) {
     if (e.event !== 'task') continue;
-    (cells[e.host] ??= {})[e.task] = { status: e.status, msg: e.msg, module: e.module, diff: e.diff };
+    (cells[e.host] ??= {})[e.task] = { status: e.ignored ? 'ignored' : e.status, msg: e.msg, module: e.module, diff: e.diff };
   }
   return { run: start?.run ?? '', playbook: start?.playbook ?? '', date: start?.started ?? new Date().toISOString(), hosts: start?.hosts ?? Object.keys(cells), cells, groups };
 }
@@ -44,9 +44,12 @@ export function auditSummary(a: AuditResult, cmp?: { added: string[]; resolved: 
     const tasks = a.cells[h] ?? {};
     const drift = Object.entries(tasks).filter(([, c]) => c.status === 'changed');
     const bad = Object.entries(tasks).filter(([, c]) => c.status === 'failed' || c.status === 'unreachable');
-    lines.push(`${h}: ${drift.length === 0 && bad.length === 0 ? 'no drift' : `${drift.length} drifted${bad.length ? `, ${bad.length} error(s)` : ''}`}`);
+    const ignored = Object.entries(tasks).filter(([, c]) => c.status === 'ignored');
+    const counts = [`${drift.length} drifted`, ...(bad.length ? [`${bad.length} error(s)`] : []), ...(ignored.length ? [`${ignored.length} ignored`] : [])];
+    lines.push(`${h}: ${drift.length === 0 && bad.length === 0 && ignored.length === 0 ? 'no drift' : counts.join(', ')}`);
     for (const [t, c] of drift) lines.push(`  drift  ${t}: ${c.msg}`);
     for (const [t, c] of bad) lines.push(`  ${c.status}  ${t}: ${c.msg}`);
+    for (const [t, c] of ignored) lines.push(`  ignored  ${t}: ${c.msg}`);
   }
   if (cmp) {
     lines.push('', `since the baseline: ${cmp.added.length} new drift, ${cmp.resolved.length} resolved`);

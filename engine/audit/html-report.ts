@@ -26,7 +26,7 @@ export function auditHtml(a: AuditResult): string {
 body{font:14px system-ui,sans-serif;margin:1.5rem;color:#222}
 table{border-collapse:collapse;margin-top:1rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}
 thead th{writing-mode:vertical-rl;transform:rotate(180deg);max-height:14rem;font-weight:normal}
-td.ok{background:#dff5df}td.drift{background:#ffe8a8}td.failed,td.unreachable{background:#ffc9c9}td.skipped{background:#e8eef7}td.none{color:#aaa}
+td.ok{background:#dff5df}td.drift{background:#ffe8a8}td.failed,td.unreachable{background:#ffc9c9}td.skipped{background:#e8eef7}td.ignored{background:#f0e0ff}td.none{color:#aaa}
 summary{cursor:pointer}pre.diff{background:#fafafa;padding:.4rem;max-width:40rem;overflow:auto}.add{color:#116611}.del{color:#aa1111}
 .meta dt{font-weight:bold}.meta dd{margin:0 0 .3rem 0}#filters label{margin-right:1rem}
 </style></head><body>
@@ -36,7 +36,7 @@ summary{cursor:pointer}pre.diff{background:#fafafa;padding:.4rem;max-width:40rem
 <div id="filters">
 <label>host <input id="f-host" placeholder="name contains"></label>
 <label>group <select id="f-group"><option value="">all</option>${groups.map((g) => `<option>${esc(g)}</option>`).join('')}</select></label>
-<label>status <select id="f-status"><option value="">any</option><option>drift</option><option>failed</option><option>unreachable</option><option>ok</option><option>skipped</option></select></label>
+<label>status <select id="f-status"><option value="">any</option><option>drift</option><option>failed</option><option>unreachable</option><option>ok</option><option>skipped</option><option>ignored</option></select></label>
 </div>
 <table id="matrix"><thead><tr><th>host</th>${tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead>
 <tbody>

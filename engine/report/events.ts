@@ -9,6 +9,10 @@ export interface HostRecap {
   skipped: number;
   unreachable: number;
   rolled_back: number;
+  /** Failures under ignore_errors (also counted as ok, as Ansible does). */
+  ignored: number;
+  /** Rollback steps that failed: the host is not back where it was. */
+  rollback_failed: number;
 }
 
 export type RunEvent =
@@ -29,6 +33,8 @@ export type RunEvent =
       irreversible?: boolean;
       item?: unknown;
       location?: string;
+      /** A failure that ignore_errors lets pass. */
+      ignored?: boolean;
     }
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }
@@ -40,5 +46,5 @@ export type RunStatus = 'ok' | 'failed' | 'interrupted';
 export type EventSink = (ev: RunEvent) => void;
 
 export function emptyRecap(): HostRecap {
-  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rolled_back: 0 };
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rolled_back: 0, ignored: 0, rollback_failed: 0 };
 }

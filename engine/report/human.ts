@@ -43,7 +43,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         break;
       case 'task': {
         done++;
-        const label = check && ev.status === 'changed' ? 'would change' : ev.status;
+        const label = ev.ignored ? 'ignored' : check && ev.status === 'changed' ? 'would change' : ev.status;
         const msg = ev.status === 'ok' && !opts.verbose ? '' : ` ${ev.msg}`;
         write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible && ev.status === 'changed' ? c.dim(' [irreversible]') : ''}\n`);
         for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
@@ -63,8 +63,8 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         write(`\n${c.bold('RECAP')} run ${ev.run} (${(ev.duration_ms / 1000).toFixed(1)} s) ${ev.status === 'ok' ? c.green(ev.status) : c.red(ev.status)}\n`);
         const width = Math.max(4, ...Object.keys(ev.hosts).map((h) => h.length));
         for (const [host, r] of Object.entries(ev.hosts)) {
-          const bad = r.failed > 0 || r.unreachable > 0;
-          write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} rolled_back=${r.rolled_back}\n`);
+          const bad = r.failed > 0 || r.unreachable > 0 || r.rollback_failed > 0;
+          write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} ignored=${r.ignored} rolled_back=${r.rolled_back}${r.rollback_failed ? ` rollback_failed=${r.rollback_failed}` : ''}\n`);
         }
         break;
       }

@@ -16,7 +16,7 @@ export function junitXml(events: RunEvent[], opts: { driftIsFailure: boolean }):
   const run = events.find((e) => e.event === 'run_start') as Extract<RunEvent, { event: 'run_start' }> | undefined;
   const byHost = new Map<string, TaskEvent[]>();
   for (const t of tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
-  const failing = (t: TaskEvent) => t.status === 'failed' || t.status === 'unreachable' || (opts.driftIsFailure && t.status === 'changed');
+  const failing = (t: TaskEvent) => (t.status === 'failed' && !t.ignored) || t.status === 'unreachable' || (opts.driftIsFailure && t.status === 'changed');
   const suites = [...byHost.entries()].map(([host, list]) => {
     const cases = list.map((t) => {
       const body = failing(t)

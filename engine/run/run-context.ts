@@ -43,7 +43,7 @@ export function createRunContext(input: RunContextInput): RunContext {
   const emit: EventSink = (event: RunEvent) => {
     if (event.event === 'task') {
       const hostState = hosts.get(event.host);
-      if (hostState) hostState.recap[(event as { ignored?: boolean }).ignored ? 'ok' : event.status]++;
+      if (hostState) countTask(hostState, event);
     }
     input.sink(event);
   };
@@ -51,4 +51,14 @@ export function createRunContext(input: RunContextInput): RunContext {
     runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars,
     groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(),
   };
+}
+
+/** Ansible's counting: an ignored failure is ok and ignored, never failed. */
+function countTask(hostState: HostState, event: Extract<RunEvent, { event: 'task' }>): void {
+  if (!event.ignored) {
+    hostState.recap[event.status]++;
+    return;
+  }
+  hostState.recap.ok++;
+  hostState.recap.ignored++;
 }

@@ -50,6 +50,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     diff: runContext.settings.diff ? results.flatMap((r) => r.diffs) : undefined,
     changes: results.flatMap((r) => r.changes),
     irreversible: results.some((r) => r.irreversible) || undefined,
+    ignored: ignored || undefined,
   });
   return ignored ? 'ok' : status;
 }
