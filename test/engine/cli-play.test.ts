@@ -177,23 +177,52 @@ describe('runbook play (local connection)', () => {
     expect(await fs.readFile(path.join(target, 'handler.log'), 'utf8')).to.equal('ran\n');
   });
 
-  it('block/rescue/always: a rescued failure does not fail the host', async () => {
+  it('block/rescue/always: a rescued failure does not fail the host; tasks after the block run; order as written', async () => {
     await writePlaybook(`
     - name: guarded
       block:
+        - name: before failure
+          copy: { dest: "{{root}}/block-1.txt", content: "yes" }
         - name: fails
           command: { argv: ["false"] }
+        - name: after failure
+          copy: { dest: "{{root}}/never.txt", content: "no" }
       rescue:
         - name: rescue ran
           copy: { dest: "{{root}}/rescued.txt", content: "yes" }
       always:
         - name: always ran
           copy: { dest: "{{root}}/always.txt", content: "yes" }
+    - name: after the block
+      copy: { dest: "{{root}}/after.txt", content: "yes" }
 `);
     const res = await runCli(['play', 'site.yml', '--format', 'json'], { cwd: dir });
     expect(res.code, res.stdout).to.equal(0);
-    expect(await exists(path.join(target, 'rescued.txt'))).to.equal(true);
+    const tasks = jsonEvents(res.stdout).filter((e) => e.event === 'task').map((e) => `${e.task}:${e.status}`);
+    expect(tasks).to.deep.equal(['before failure:changed', 'fails:failed', 'rescue ran:changed', 'always ran:changed', 'after the block:changed']);
+    for (const f of ['block-1.txt', 'rescued.txt', 'always.txt', 'after.txt']) expect(await exists(path.join(target, f)), f).to.equal(true);
+    expect(await exists(path.join(target, 'never.txt')), 'the rest of a failed block is skipped').to.equal(false);
+    expect(jsonEvents(res.stdout).find((e) => e.event === 'recap')!.status).to.equal('ok');
+  });
+
+  it('block/always without rescue: always runs, then the host fails and nothing after the block runs', async () => {
+    await writePlaybook(`
+    - name: unguarded
+      block:
+        - name: fails
+          command: { argv: ["false"] }
+      always:
+        - name: always ran
+          copy: { dest: "{{root}}/always.txt", content: "yes" }
+    - name: after the block
+      copy: { dest: "{{root}}/after.txt", content: "no" }
+`);
+    const res = await runCli(['play', 'site.yml', '--format', 'json', '--no-rollback'], { cwd: dir });
+    expect(res.code, res.stdout).to.equal(1);
+    const tasks = jsonEvents(res.stdout).filter((e) => e.event === 'task').map((e) => `${e.task}:${e.status}`);
+    expect(tasks).to.deep.equal(['fails:failed', 'always ran:changed']);
     expect(await exists(path.join(target, 'always.txt'))).to.equal(true);
+    expect(await exists(path.join(target, 'after.txt'))).to.equal(false);
   });
 
   it('extra vars win over play vars, and secrets never reach the output or the journal', async () => {

@@ -96,8 +96,9 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
 
   it('a device heketi cannot add fails the task and rolls back everything the run added', async () => {
     await fs.writeFile(path.join(dir, 'inventory.yml'), (await fs.readFile(path.join(dir, 'inventory.yml'), 'utf8')).replace('heketi_zone: 2, heketi_devices: [/dev/vdb1]', 'heketi_zone: 2, heketi_devices: [/dev/fail1]'));
+    expect([Object.keys(heketi.state().clusters).length, nodes().length], 'heketi starts empty').to.deep.equal([0, 0]);
     const res = await play();
-    expect(res.code).to.equal(1);
+    expect(res.code, 'the play fails').to.equal(1);
     expect(ev(res.stdout).msg).to.contain('Unable to execute command on gluster2');
     expect(jsonEvents(res.stdout).find((e) => e.event === 'rollback')!.steps[0].status).to.equal('reverted');
     const st = heketi.state();
@@ -106,6 +107,10 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
 
   it('`runbook rollback` deletes devices, then nodes, then the cluster the run added', async () => {
     const res = await play();
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    // The run really added the topology: rollback has something to undo.
+    const added = heketi.state();
+    expect([Object.keys(added.clusters).length, nodes().length, Object.keys(added.devices).length].every((n) => n > 0), JSON.stringify(added)).to.equal(true);
     const run = jsonEvents(res.stdout).find((e) => e.event === 'run_start')!.run as string;
     const rb = await runCli(['rollback', run], { cwd: dir });
     expect(rb.code, rb.stdout + rb.stderr).to.equal(0);

@@ -28,7 +28,12 @@ describe(`bad input: ${BAD_INPUT.length} malformed or hostile inputs, each exit 
       await fs.mkdir(dir);
       const marker = path.join(dir, 'MARKER.out');
       for (const [f, text] of Object.entries(c.files)) {
-        await fs.writeFile(path.join(dir, f), typeof text === 'string' ? text.split('"MARKER"').join(JSON.stringify(marker)) : text);
+        // The marker path goes into text and raw bytes alike (the invalid UTF-8 case is a Buffer).
+        const withMarker = typeof text === 'string'
+          ? text.split('"MARKER"').join(JSON.stringify(marker))
+          : Buffer.from(text.toString('latin1').split('"MARKER"').join(JSON.stringify(marker)), 'latin1');
+        if (String(withMarker).includes('"MARKER"')) throw new Error(`case ${c.name}: marker not substituted in ${f}`);
+        await fs.writeFile(path.join(dir, f), withMarker);
       }
       const res = await runCli(['play', 'site.yml', ...(c.args ?? [])], { cwd: dir, timeoutMs: 30_000 });
       const out = res.stderr + res.stdout;

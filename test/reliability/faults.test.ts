@@ -76,6 +76,12 @@ describe('reliability: faults on the lab, nothing lost', function () {
     await fs.appendFile(journal, '{"type":"change","seq":99,"host":"node1","tas');
     const rb = await runCli(['rollback', id, '--format', 'json'], { cwd: dir });
     expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    // Each host: the command killed between its journal entry and its end cannot be undone (said so), the copy
+    // before it is reverted; newest first.
+    for (const h of ['node1', 'node2']) {
+      const steps = jsonEvents(rb.stdout).find((e) => e.event === 'rollback' && e.host === h)?.steps as Array<{ task: string; status: string }>;
+      expect(steps?.map((x) => `${x.task}:${x.status}`), h).to.deep.equal(['slow:irreversible', 'change:reverted']);
+    }
     for (const h of ['node1', 'node2']) expect(await lab.readFile(h, '/tmp/k1.txt'), h).to.equal('original\n');
     // The killed run's host locks were left behind by a dead process: the next run takes them over.
     const next = await runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json'], { cwd: dir, timeoutMs: 60_000 });

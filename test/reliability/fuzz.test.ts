@@ -95,6 +95,9 @@ describe('fuzz: mutated playbooks and inventories load or fail cleanly', functio
           throw new Error(`iteration ${i} (seed ${seed}) crashed with ${(e as Error).name}: ${(e as Error).stack}\n--- site.yml ---\n${pbText}\n--- hosts.yml ---\n${invText}`);
         }
         expect(e.message.length, 'an empty message').to.be.greaterThan(0);
+        // The claim of this test: a rejection names where. A file at least, and a line for problems inside one.
+        const where = e.describe();
+        expect(where, `iteration ${i} (seed ${seed}): no location in\n${where}`).to.match(/(site\.yml|hosts\.yml|[\\/](pb|inv)[\\/]\S*):\d+:\d+/);
         counts.rejected++;
       }
     }
