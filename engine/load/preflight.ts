@@ -99,6 +99,8 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
     Object.keys(play.varsFromFiles).forEach((k) => known.add(k));
     walkTasks(allTasks(play), (t) => t.register && known.add(t.register));
   }
+  const definitions = variableDefinitions(pb, inv, extraVars);
+  const reported = new Set<string>();
   const problems: RunbookError[] = [];
   for (const play of pb.plays) {
     walkTasks(allTasks(play), (t, scope) => {
@@ -114,6 +116,12 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
             else if (fact && !FACT_KEYS.has(fact)) fail(`unknown fact '${varPath}' ${where} (facts: ${[...FACT_KEYS].join(', ')})`);
             else if (!known.has(root) && !local.has(root)) {
               fail(`undefined variable '${root}' ${where}: not defined in the inventory, play vars, vars_files, extra vars (-e), a task's vars, or registered by any task`);
+            } else {
+              for (const { missing, chain } of undefinedInDerived(root, definitions, (name) => known.has(name) || local.has(name))) {
+                if (reported.has(`${chain[chain.length - 1]}:${missing}`)) continue;
+                reported.add(`${chain[chain.length - 1]}:${missing}`);
+                fail(`undefined variable '${missing}' in the value of variable ${chain.map((c) => `'${c}'`).join(' ← ')}, used ${where}`);
+              }
             }
           }
         }
@@ -133,4 +141,38 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
     });
   }
   if (problems.length > 0) throw new ValidationError(problems);
+}
+
+/** Every template a variable is defined with, at any level (inventory, play vars, vars_files, block/task vars, -e). */
+function variableDefinitions(pb: Playbook, inv: Inventory, extraVars: Record<string, unknown>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (vars: Record<string, unknown> | undefined) => {
+    for (const [name, value] of Object.entries(vars ?? {})) {
+      const templates = strings(value).filter((text) => text.includes('{{'));
+      if (templates.length > 0) out.set(name, [...(out.get(name) ?? []), ...templates]);
+    }
+  };
+  [...Object.values(inv.hosts), ...Object.values(inv.groups).map((g) => g.vars), extraVars].forEach(add);
+  for (const play of pb.plays) {
+    add(play.vars);
+    add(play.varsFromFiles);
+    walkTasks([...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers], (t) => add(t.vars));
+  }
+  return out;
+}
+
+/** Names used (transitively) by the templates that define `name` and defined nowhere, with the chain that leads there. */
+function undefinedInDerived(name: string, definitions: Map<string, string[]>, isKnown: (name: string) => boolean): Array<{ missing: string; chain: string[] }> {
+  const found: Array<{ missing: string; chain: string[] }> = [];
+  const visit = (current: string, chain: string[]) => {
+    for (const text of definitions.get(current) ?? []) {
+      for (const { root, unknownHelper } of templateRoots(text, false)) {
+        if (unknownHelper || chain.includes(root)) continue; // a cycle is reported at run time with its chain
+        if (!isKnown(root)) found.push({ missing: root, chain: [...chain].reverse() });
+        else visit(root, [...chain, root]);
+      }
+    }
+  };
+  visit(name, [name]);
+  return found;
 }

@@ -22,7 +22,6 @@ export async function ensureFacts(rc: RunContext, hs: HostState, gather: boolean
   if (hs.facts) return hs.facts;
   if (!gather) return emptyFacts(hs.name);
   hs.facts = await gatherFacts(await ensureConnected(rc, hs));
-  rc.hostvars[hs.name] = { ...rc.hostvars[hs.name], facts: hs.facts };
   return hs.facts;
 }
 

@@ -2,7 +2,6 @@
 
 import type { HostState, RunContext } from './run-state.js';
 
-export function registerResult(runContext: RunContext, hostState: HostState, name: string, value: Record<string, unknown>): void {
+export function registerResult(_runContext: RunContext, hostState: HostState, name: string, value: Record<string, unknown>): void {
   hostState.registered[name] = value;
-  runContext.hostvars[hostState.name] = { ...runContext.hostvars[hostState.name], [name]: value };
 }

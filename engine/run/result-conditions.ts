@@ -2,12 +2,13 @@
 
 import { evaluateCondition } from '../template/render.js';
 import type { Outcome, TaskRun } from './task-run.js';
+import { extendView } from './variable-view.js';
 
 export function applyResultConditions(run: TaskRun, outcome: Outcome, variables: Record<string, unknown>): Outcome {
   const { task, where } = run;
   let { status, msg, result } = outcome;
   const moduleFailed = status === 'failed';
-  const conditionVariables = { ...variables, ...(task.register ? { [task.register]: result } : {}), result };
+  const conditionVariables = extendView(variables, { ...(task.register ? { [task.register]: result } : {}), result });
   let changed = status === 'changed' || (moduleFailed && result.changed === true);
   if (task.changed_when !== undefined && status !== 'skipped') {
     changed = evaluateCondition(task.changed_when, conditionVariables, where);

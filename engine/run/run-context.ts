@@ -8,9 +8,10 @@ import { collectSecrets, Redactor } from '../report/redact.js';
 import type { Inventory, Playbook } from '../load/playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 import type { HostState, RunContext, RunSettings } from './run-state.js';
+import { hostvarsView } from './task-variables.js';
 
 export function newHostState(name: string, vars: Record<string, unknown>): HostState {
-  return { name, vars, registered: {}, status: 'active', notified: new Set(), recap: emptyRecap(), applied: [] };
+  return { name, vars, registered: plainMap(), included: plainMap(), status: 'active', notified: new Set(), recap: emptyRecap(), applied: [] };
 }
 
 export interface RunContextInput {
@@ -31,11 +32,9 @@ export function createRunContext(input: RunContextInput): RunContext {
   const redactor = new Redactor();
   redactor.add(collectSecrets(settings.extraVars));
   const hosts = new Map<string, HostState>();
-  const hostvars = plainMap<Record<string, unknown>>();
   for (const name of Object.keys(inventory.hosts)) {
     const vars = hostVars(inventory, name);
     redactor.add(collectSecrets(vars));
-    hostvars[name] = { ...vars };
     if (targeted.includes(name)) hosts.set(name, newHostState(name, vars));
   }
   for (const play of playbook.plays) redactor.add(collectSecrets({ ...play.vars, ...play.varsFromFiles }));
@@ -47,10 +46,12 @@ export function createRunContext(input: RunContextInput): RunContext {
     }
     input.sink(event);
   };
-  return {
-    runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars,
+  const runContext: RunContext = {
+    runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars: plainMap(),
     groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(),
   };
+  runContext.hostvars = hostvarsView(runContext);
+  return runContext;
 }
 
 /** Ansible's counting: an ignored failure is ok and ignored, never failed. */

@@ -13,6 +13,7 @@ import { createHost } from './host.js';
 import { invokeModule } from './invoke-module.js';
 import { renderArgs } from './render-args.js';
 import type { Invocation, ItemResult, TaskRun } from './task-run.js';
+import { extendView } from './variable-view.js';
 
 const NOTHING: Omit<ItemResult, 'status' | 'msg'> = { result: {}, diffs: [], changes: [], irreversible: false };
 
@@ -28,7 +29,7 @@ export async function runItem(run: TaskRun, variables: Record<string, unknown>):
     for (let attempt = 1; attempt <= attempts; attempt++) {
       last = await invokeModule(run, invocation, variables);
       if (task.until === undefined || last.status === 'unreachable') break;
-      const untilVariables = { ...variables, ...(task.register ? { [task.register]: last.result } : {}), result: last.result };
+      const untilVariables = extendView(variables, { ...(task.register ? { [task.register]: last.result } : {}), result: last.result });
       if (evaluateCondition(task.until, untilVariables, where)) break;
       if (attempt === attempts) {
         last = { ...last, status: 'failed', msg: `${last.msg}; 'until' condition still false after ${attempts} attempts` };

@@ -30,7 +30,10 @@ export interface HostState {
   /** The connection attempt in flight (so concurrent callers share it). */
   connecting?: Promise<Connection>;
   facts?: Facts;
+  /** Registered results and set_fact variables (one level, as in Ansible): data, never rendered again. */
   registered: Record<string, unknown>;
+  /** include_vars variables: templates, above task vars and below set_fact. */
+  included: Record<string, unknown>;
   status: 'active' | 'failed' | 'unreachable';
   /** Why the host stopped (failed task or unreachable cause). */
   reason?: string;
@@ -38,8 +41,6 @@ export interface HostState {
   recap: HostRecap;
   /** Journal sequence numbers of this run's changes on this host, in order. */
   applied: number[];
-  /** Play vars + vars_files rendered for this host (facts known), per play. */
-  playVars?: WeakMap<object, Record<string, unknown>>;
 }
 
 export interface RunContext {
@@ -50,7 +51,7 @@ export interface RunContext {
   registry: ModuleRegistry;
   settings: RunSettings;
   hosts: Map<string, HostState>;
-  /** `hostvars` seen by templates: inventory vars + facts + registered results, per host. */
+  /** `hostvars` seen by templates: a live view per host (task-variables.ts hostvarsView). */
   hostvars: Record<string, Record<string, unknown>>;
   groups: Record<string, string[]>;
   journal: JournalWriter;

@@ -9,13 +9,14 @@ import { registerResult } from './register.js';
 import { runItem } from './run-item.js';
 import type { ItemResult, TaskRun } from './task-run.js';
 import { taskVariables } from './task-variables.js';
+import { extendView } from './variable-view.js';
 
 export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
   const { runContext, hostState, task, emit } = run;
   let variables: Record<string, unknown>;
   let items: unknown[] | undefined;
   try {
-    variables = taskVariables(runContext, run.play, hostState, run.inherited, task);
+    variables = taskVariables(runContext, run.play, hostState, run.inherited, task, run.where);
     if (!blockConditionsHold(run, variables)) {
       emit({ status: 'skipped', msg: 'skipped: block condition is false' });
       return 'skipped';
@@ -28,7 +29,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
 
   const results: ItemResult[] = [];
   for (const item of items ?? [undefined]) {
-    const itemVariables = items ? { ...variables, [task.loop_var]: item } : variables;
+    const itemVariables = items ? extendView(variables, { [task.loop_var]: item }) : variables;
     const result = await runItem(run, itemVariables);
     results.push(result);
     if (result.status === 'unreachable') break;

@@ -1,38 +1,64 @@
-// The template context of a task on a host. Precedence, lowest first, as documented in docs/dsl.md:
-// inventory (group → host) < facts < play vars < vars_files < registered < block vars < task vars < extra vars.
+// The template context of a task on a host: a lazy view (variable-view.ts) over the levels, lowest first, as in
+// Ansible and docs/dsl.md: inventory (group all → parent → child → host) < facts < play vars < vars_files < block vars
+// < task vars < include_vars < set_fact / registered < extra vars. Every level's values are templates resolved
+// against the final view, so an override at a higher level flows into everything derived from it.
 
 import type { Play, Task } from '../load/playbook-types.js';
-import { renderValue, type TemplateWhere } from '../template/render.js';
+import { hostVars } from '../inventory/load-inventory.js';
+import { plainMap } from '../plain-map.js';
+import type { TemplateWhere } from '../template/render.js';
 import type { Inherited } from './inheritance.js';
 import type { HostState, RunContext } from './run-state.js';
+import { variableView, type VariableLayer } from './variable-view.js';
 
-export function taskVariables(runContext: RunContext, play: Play, hostState: HostState, inherited: Inherited, task?: Task): Record<string, unknown> {
-  const base = {
-    ...hostState.vars,
+export function taskVariables(runContext: RunContext, play: Play, hostState: HostState, inherited: Inherited, task?: Task, where?: TemplateWhere): Record<string, unknown> {
+  const layers: VariableLayer[] = [
+    { values: hostState.vars, templated: true },
+    { values: builtins(runContext, hostState), templated: false },
+    { values: play.vars, templated: true },
+    { values: play.varsFromFiles, templated: true },
+    { values: inherited.vars, templated: true },
+    { values: task?.vars ?? {}, templated: true },
+    { values: hostState.included, templated: true },
+    { values: hostState.registered, templated: false },
+    { values: runContext.settings.extraVars, templated: true },
+    { values: { play_hosts: [...runContext.hosts.values()].filter((h) => h.status === 'active').map((h) => h.name) }, templated: false },
+  ];
+  return variableView(layers, where ?? { host: hostState.name, task: task?.name, location: task?.location ?? play.location });
+}
+
+function builtins(runContext: RunContext, hostState: HostState): Record<string, unknown> {
+  return {
     facts: hostState.facts,
     hostvars: runContext.hostvars,
     groups: runContext.groups,
     inventory_hostname: hostState.name,
     runbook_check_mode: runContext.settings.check,
   };
-  return {
-    ...base,
-    ...playVariables(play, hostState, base),
-    ...hostState.registered,
-    ...inherited.vars,
-    ...(task?.vars ?? {}),
-    ...runContext.settings.extraVars,
-    play_hosts: [...runContext.hosts.values()].filter((h) => h.status === 'active').map((h) => h.name),
-  };
 }
 
-/** Play vars and vars_files depend only on the host's vars and facts: rendered once per host and play. */
-function playVariables(play: Play, hostState: HostState, base: Record<string, unknown>): Record<string, unknown> {
-  const cached = hostState.playVars?.get(play);
-  if (cached) return cached;
-  const where: TemplateWhere = { host: hostState.name, location: play.location };
-  const vars = renderValue(play.vars, base, where);
-  const merged = { ...vars, ...renderValue(play.varsFromFiles, { ...base, ...vars }, where) };
-  (hostState.playVars ??= new WeakMap()).set(play, merged);
-  return merged;
+/**
+ * `hostvars`: every inventory host's variables as seen outside a play (inventory, facts, include_vars, set_fact and
+ * registered results, extra vars), read live, each value resolved lazily against that host's own view.
+ */
+export function hostvarsView(runContext: Pick<RunContext, 'inventory' | 'hosts' | 'settings' | 'groups'> & { hostvars?: unknown }): Record<string, Record<string, unknown>> {
+  const target = plainMap<Record<string, unknown>>();
+  for (const name of Object.keys(runContext.inventory.hosts)) target[name] = plainMap();
+  const viewOf = (name: string): Record<string, unknown> => {
+    const hostState = runContext.hosts.get(name);
+    return variableView([
+      { values: hostState?.vars ?? hostVars(runContext.inventory, name), templated: true },
+      { values: { ...(hostState?.facts ? { facts: hostState.facts } : {}), hostvars: runContext.hostvars, groups: runContext.groups, inventory_hostname: name }, templated: false },
+      { values: hostState?.included ?? {}, templated: true },
+      { values: hostState?.registered ?? {}, templated: false },
+      { values: runContext.settings.extraVars, templated: true },
+    ], { host: name });
+  };
+  return new Proxy(target, {
+    get: (t, key) => (typeof key === 'string' && key in t ? viewOf(key) : undefined),
+    getOwnPropertyDescriptor: (t, key) => (typeof key === 'string' && key in t
+      ? { value: viewOf(key), writable: true, enumerable: true, configurable: true }
+      : Reflect.getOwnPropertyDescriptor(t, key)),
+    set: () => false,
+  });
 }

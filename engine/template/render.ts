@@ -108,7 +108,8 @@ export function renderShellString(template: string, ctx: Record<string, unknown>
   return renderString(quoted, ctx, where);
 }
 
-const SINGLE = /^\s*\{\{\s*([^{}#/!>&^][^{}]*?)\s*\}\}\s*$/;
+// Only spaces may surround the expression: "{{ n }}\n" is text ("5\n"), as in Ansible.
+const SINGLE = /^[ \t]*\{\{\s*([^{}#/!>&^][^{}]*?)\s*\}\}[ \t]*$/;
 
 /** The raw value of "{{ expr }}" (a list stays a list); undefined when the string is not a single expression. */
 function renderSingle(template: string, ctx: Record<string, unknown>, where?: TemplateWhere): { value: unknown } | undefined {
