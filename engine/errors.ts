@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MODULE' // a module failed on a host
   | 'ROLLBACK'
   | 'LOCK'
+  | 'STATE' // controller state (.runbook/, locks) not private: foreign owner, writable by others
   | 'USAGE';
 
 export function formatLocation(loc?: SourceLocation): string {

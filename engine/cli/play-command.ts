@@ -1,5 +1,6 @@
 // `runbook play`: settings from the flags → runPlaybook → exit code. Shared by `audit`.
 
+import { userStateDir } from '../run/host-locks.js';
 import path from 'node:path';
 import type { EventSink } from '../report/events.js';
 import { runPlaybook } from '../run/run-playbook.js';
@@ -24,6 +25,7 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     rollback: o.rollback,
     connection: connectionSettings(o),
     projectDir: io.cwd,
+    stateDir: userStateDir(io.env),
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });
   const result = await runPlaybook(path.resolve(io.cwd, playbook), settings, (ev) => {

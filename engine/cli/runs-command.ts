@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CliIO, Format } from './io.js';
 import { makeReporter } from './reporter.js';
 import { EXIT } from './exit-codes.js';
-import { openConnection, loginUserOf, type ConnectionSettings } from '../connection/index.js';
+import { hostIdentity, openConnection, loginUserOf, type ConnectionSettings } from '../connection/index.js';
 import { describeFailure } from '../report/describe.js';
 import { emptyFacts } from '../run/facts.js';
 import { createHost } from '../run/host.js';
@@ -12,7 +12,8 @@ import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
 import { JournalDamagedError, JournalWriter, pendingReverts, readJournal } from '../journal/journal.js';
 import { journalFile, listRunIds, readRunMeta } from '../journal/run-record.js';
-import { acquireHostLocks } from '../run/host-locks.js';
+import { acquireHostLocks, userStateDir } from '../run/host-locks.js';
+import { StateError } from '../journal/private-state.js';
 import { loadRegistry } from '../load/packs.js';
 import { revertHost } from '../journal/rollback.js';
 
@@ -23,7 +24,8 @@ export async function runsCommand(last: number, io: CliIO): Promise<void> {
     return;
   }
   for (const id of ids) {
-    const { meta, dir } = await readRunMeta(io.cwd, id).catch(() => ({ meta: undefined, dir: '' }));
+    const { meta, dir, refused } = await readRunMeta(io.cwd, id).then((r) => ({ ...r, refused: undefined }), (e) => ({ meta: undefined, dir: '', refused: e instanceof StateError ? e.message : undefined }));
+    if (refused) io.out(`${id}  ${refused}\n`);
     if (!meta) continue;
     let changes: string;
     try {
@@ -52,7 +54,8 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
     io.out(o.format === 'json' ? `${JSON.stringify({ event: 'rollback_done', run, hosts: {} })}\n` : `run ${run}: nothing to roll back\n`);
     return EXIT.ok;
   }
-  const release = await acquireHostLocks(io.cwd, hosts, `rollback-${run}`);
+  const targets = hosts.map((name) => ({ name, identity: hostIdentity(name, name in inventory.hosts ? hostVars(inventory, name) : { connection: 'local' }) }));
+  const release = await acquireHostLocks(userStateDir(io.env), targets, `rollback-${run}`, io.cwd);
   const journal = new JournalWriter(journalFile(dir));
   let ok = true;
   try {

@@ -5,6 +5,7 @@ import type { Connection } from '../types.js';
 import { connectionKindOf, type ConnectionSettings } from './settings.js';
 
 export { connectionKindOf, defaultConnectionSettings, loginUserOf, type ConnectionSettings } from './settings.js';
+export { hostIdentity } from './host-identity.js';
 
 export async function openConnection(name: string, vars: Record<string, unknown>, settings: ConnectionSettings): Promise<Connection> {
   const kind = connectionKindOf(name, vars);
@@ -17,3 +18,4 @@ export async function openConnection(name: string, vars: Record<string, unknown>
   const { openSshConnection } = await import('./ssh.js');
   return openSshConnection(name, vars, settings);
 }
+

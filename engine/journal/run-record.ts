@@ -1,5 +1,6 @@
 // The one owner of .runbook/runs/: run ids, the run folder layout (run.json, journal.jsonl, sealed/) and run.json.
 
+import { checkRunFolder } from './private-state.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +55,8 @@ export async function readRunMeta(projectDir: string, runId: string): Promise<{ 
   const dir = runDirOf(projectDir, runId);
   const text = await fs.readFile(path.join(dir, 'run.json'), 'utf8').catch(() => null);
   if (text === null) throw new UsageError(`no run '${runId}' in ${runsDir(projectDir)} (see \`runbook runs\`)`);
+  // A run folder someone else could have written is never trusted: rollback would carry out what it says.
+  await checkRunFolder(projectDir, dir, ['run.json', 'journal.jsonl']);
   return { dir, meta: JSON.parse(text) as RunMeta };
 }
 

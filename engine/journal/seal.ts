@@ -1,6 +1,7 @@
 // Sensitive journal entries (no_log tasks, or args holding secret values) keep their data in a 0600 side
 // file so the journal itself never shows a secret, while rollback still has everything it needs.
 
+import { checkPrivate } from './private-state.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JournalEntry } from './journal.js';
@@ -21,6 +22,9 @@ export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'
 /** The full entry for revert: sealed data read back from its side file. */
 export async function unseal(runDir: string, entry: JournalEntry): Promise<JournalEntry> {
   if (!(entry as JournalEntry & { sealed?: boolean }).sealed) return entry;
-  const data = JSON.parse(await fs.readFile(path.join(sealedDir(runDir), `${entry.host}-${entry.seq}.json`), 'utf8'));
+  const file = path.join(sealedDir(runDir), `${entry.host}-${entry.seq}.json`);
+  await checkPrivate(path.dirname(file), 'folder');
+  await checkPrivate(file, 'file');
+  const data = JSON.parse(await fs.readFile(file, 'utf8'));
   return { ...entry, ...data };
 }

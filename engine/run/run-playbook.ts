@@ -1,10 +1,11 @@
 // `runbook play`: load → inventory → pre-flight → lock → run record → each play → recap.
 // Reads like the pipeline in docs/architecture.md; each step lives in its own file.
 
-import { promises as fs } from 'node:fs';
+import { hostIdentity } from '../connection/index.js';
+import { privateFolder } from '../journal/private-state.js';
 import path from 'node:path';
 import type { EventSink, HostRecap, RunStatus } from '../report/events.js';
-import { loadInventory } from '../inventory/load-inventory.js';
+import { hostVars, loadInventory } from '../inventory/load-inventory.js';
 import { journalFile, newRunId, runDirOf, writeRunMeta, type RunMeta } from '../journal/run-record.js';
 import { loadPlaybookWithPacks } from '../load/load-with-packs.js';
 import { preflightVariables } from '../load/preflight.js';
@@ -33,8 +34,8 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const runId = newRunId();
   const runDir = runDirOf(settings.projectDir, runId);
   // Lock first: a run refused by the lock leaves no trace in `runbook runs`.
-  const release = await acquireHostLocks(settings.projectDir, targeted, runId);
-  await fs.mkdir(runDir, { recursive: true, mode: 0o700 }).catch(async (e) => { await release(); throw e; });
+  const release = await acquireHostLocks(settings.stateDir, targeted.map((name) => ({ name, identity: hostIdentity(name, hostVars(inventory, name)) })), runId, settings.projectDir);
+  await privateFolder(settings.projectDir, '.runbook', 'runs', runId).catch(async (e) => { await release(); throw e; });
   const meta: RunMeta = {
     id: runId, playbook: playbook.file, inventory: settings.inventoryPaths.map((p) => path.resolve(p)),
     check: settings.check, hosts: targeted, started: new Date().toISOString(), status: 'running',

@@ -18,8 +18,10 @@ export interface RunSettings {
   forks: number;
   rollback: boolean;
   connection: ConnectionSettings;
-  /** Where .runbook/ (journal, locks) lives. */
+  /** Where .runbook/ (the journal of runs) lives. */
   projectDir: string;
+  /** The user's state folder (host locks): $XDG_STATE_HOME/runbook. */
+  stateDir: string;
 }
 
 export interface HostState {

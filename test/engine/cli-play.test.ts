@@ -5,7 +5,9 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonEvents, runCli } from '../helpers/cli.js';
+import { jsonEvents, runCli, testStateHome } from '../helpers/cli.js';
+import { acquireHostLocks } from '../../engine/run/host-locks.js';
+import { hostIdentity } from '../../engine/connection/index.js';
 
 async function tempProject(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'runbook-cli-'));
@@ -272,10 +274,9 @@ describe('runbook play (local connection)', () => {
 
   it('a second run on the same hosts while one holds the lock fails clearly', async () => {
     await writePlaybook(converge);
-    await fs.mkdir(path.join(dir, '.runbook/locks'), { recursive: true });
-    // A live process (this test runner) holds the lock.
-    await fs.writeFile(path.join(dir, '.runbook/locks/localhost.lock'), JSON.stringify({ pid: process.pid, run: 'other-run', since: 'now' }));
-    const res = await runCli(['play', 'site.yml'], { cwd: dir });
+    // A live process (this test runner) holds the lock of this machine, in the state folder the CLI uses.
+    const release = await acquireHostLocks(path.join(testStateHome, 'runbook'), [{ name: 'localhost', identity: hostIdentity('localhost', {}) }], 'other-run', '/elsewhere');
+    const res = await runCli(['play', 'site.yml'], { cwd: dir }).finally(release);
     expect(res.code).to.equal(1);
     expect(res.stderr).to.contain("host 'localhost' is locked by run other-run");
     expect(await fs.readFile(path.join(target, 'app.conf'), 'utf8')).to.equal('port=80\nname=demo\n');

@@ -1,7 +1,15 @@
 // Runs the real CLI (the compiled engine/main.js of this test's own dist tree) as a child process.
 
 import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { cliEntry } from './paths.js';
+
+/**
+ * Host locks live in the user's state folder ($XDG_STATE_HOME/runbook): each test process gets its own, so test
+ * runs of other checkouts on this machine (all on localhost) do not lock each other out. A test may pass its own.
+ */
+export const testStateHome = process.env.RUNBOOK_TEST_STATE_HOME ?? path.join(os.tmpdir(), `runbook-test-state-${process.pid}`);
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
@@ -9,7 +17,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliEntry, ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -40,8 +48,8 @@ export interface RunningCli {
 }
 
 /** Starts the CLI and hands back the running process, for tests that signal or race it mid-run. */
-export function startCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): RunningCli {
-  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): RunningCli {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
