@@ -74,7 +74,9 @@ export async function acquireHostLocks(stateDir: string, hosts: LockTarget[], ru
   const taken: string[] = [];
   const release = async () => { await Promise.all(taken.map((f) => fs.rm(f, { force: true }))); };
   const started = startTimeOf(process.pid);
-  for (const host of hosts) {
+  // Several inventory names for one machine in the same run share its one lock.
+  const unique = [...new Map(hosts.map((h) => [h.identity, h])).values()];
+  for (const host of unique) {
     const key = createHash('sha256').update(host.identity).digest('hex').slice(0, 32);
     const folder = await privateFolder(locks, key);
     const holder: Holder = { pid: process.pid, started, run, host: host.name, identity: host.identity, since: new Date().toISOString(), project: projectDir };
