@@ -134,9 +134,18 @@ async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, sta
   };
 }
 
-/** Every notify must name a handler of the play: a typo would otherwise silently never run. */
+/** `meta: flush_handlers`: a task of its own (only tags and when-less keywords make sense beside it). */
+function loadMetaTask(site: TaskSite, candidates: string[]): Task | undefined {
+  const { src, at, raw, label, push, l } = site;
+  if (candidates.length > 0) push(`unexpected key '${candidates[0]}' beside meta`, [...at, candidates[0]], true);
+  if (l.problems.length > site.problemsBefore) return undefined;
+  return { ...keywords(raw), name: label ?? `meta: ${String(raw.meta)}`, args: {}, meta: 'flush_handlers', location: src.loc(at) };
+}
+
+/** Every notify must name a handler (or a `listen` topic) of the play: a typo would otherwise silently never run. */
 function checkNotify(l: Loader, s: Record<'pre_tasks' | 'tasks' | 'post_tasks' | 'handlers', Task[]>): void {
-  const handlers = s.handlers.map((h) => h.name);
+  const leaves = (tasks: Task[]): Task[] => tasks.flatMap((t) => (t.block ? leaves([...t.block, ...(t.rescue ?? []), ...(t.always ?? [])]) : [t]));
+  const handlers = [...new Set(leaves(s.handlers).flatMap((h) => [h.name, ...h.listen]))];
   const walk = (tasks: Task[]) => {
     for (const t of tasks) {
       for (const n of t.notify) {
@@ -194,6 +203,7 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
   // Keywords are checked against their own small schemas; anything else must be the one module key.
   const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS));
   if (raw.import_tasks !== undefined || raw.include_tasks !== undefined || raw.block !== undefined) return loadBlockOrImport(site, candidates);
+  if (raw.meta !== undefined) return loadMetaTask(site, candidates);
   if (raw.rescue !== undefined || raw.always !== undefined) push('rescue/always need a block');
   return loadModuleTask(site, candidates);
 }
@@ -321,6 +331,7 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     loop_var: String(loopControl.loop_var ?? raw.loop_var ?? 'item'),
     register: raw.register as string | undefined,
     notify: asList(raw.notify),
+    listen: asList(raw.listen),
     tags: asList(raw.tags),
     become: raw.become as boolean | undefined,
     become_user: raw.become_user as string | undefined,

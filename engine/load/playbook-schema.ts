@@ -17,6 +17,8 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   loop_var: { type: 'string', description: 'The name of the item variable (default item).' },
   register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Save the result under this variable name.' },
   notify: { ...stringList, description: 'Handlers to run (once, at the end of the section) when this task changed something.' },
+  listen: { ...stringList, description: 'Handlers only: topics this handler also answers to (`notify: <topic>` runs every handler that listens to it).' },
+  meta: { type: 'string', enum: ['flush_handlers'], description: '`meta: flush_handlers` (a task of its own): run the handlers notified so far, here, instead of at the end of the section.' },
   tags: { ...stringList, description: 'Tags for --tags / --skip-tags.' },
   become: { type: 'boolean', description: 'Run with sudo.' },
   become_user: { type: 'string', description: 'The user to become (default root).' },

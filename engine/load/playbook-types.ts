@@ -15,6 +15,10 @@ export interface Task {
   loop_var: string;
   register?: string;
   notify: string[];
+  /** Handlers: topics this handler answers to besides its name. */
+  listen: string[];
+  /** `meta: flush_handlers`: a task that runs the notified handlers (module is undefined then). */
+  meta?: 'flush_handlers';
   tags: string[];
   become?: boolean;
   become_user?: string;

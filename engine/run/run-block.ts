@@ -1,36 +1,34 @@
-// block / rescue / always on one host: rescue runs when the block failed; always runs regardless.
+// block / rescue / always across the hosts of a step, task by task (linear at every level): rescue runs on the hosts
+// whose block failed (they go on when it succeeds), always on every host that entered the block.
 
-import type { Play, Task } from '../load/playbook-types.js';
-import type { Inherited, TaskOutcome } from './inheritance.js';
-import type { HostState, RunContext } from './run-state.js';
+import type { Task } from '../load/playbook-types.js';
+import type { Inherited } from './inheritance.js';
+import type { HostState } from './run-state.js';
+import type { HostOutcomes, RunTasks, Scope } from './host-outcomes.js';
 
-/** Runs one task (or nested block) on a host: run-task.ts's runTaskOnHost, passed in to keep the recursion acyclic. */
-export type RunTask = (runContext: RunContext, play: Play, hostState: HostState, task: Task, inherited: Inherited) => Promise<TaskOutcome | 'filtered'>;
-
-export async function runBlock(runTask: RunTask, runContext: RunContext, play: Play, hostState: HostState, task: Task, inherited: Inherited): Promise<TaskOutcome> {
-  const inner: Inherited = {
-    tags: inherited.tags,
+/** What the tasks inside a block inherit from it. */
+export function blockInheritance(task: Task, inherited: Inherited): Inherited {
+  return {
+    tags: [...new Set([...inherited.tags, ...task.tags])],
     become: task.become ?? inherited.become,
     become_user: task.become_user ?? inherited.become_user,
     when: task.when !== undefined ? [...inherited.when, task.when] : inherited.when,
     vars: { ...inherited.vars, ...task.vars },
   };
-  let outcome = await runTaskList(runTask, runContext, play, hostState, task.block ?? [], inner);
-  if (outcome === 'failed' && task.rescue && task.rescue.length > 0) {
-    outcome = await runTaskList(runTask, runContext, play, hostState, task.rescue, inner);
-  }
-  if (task.always && task.always.length > 0) {
-    const always = await runTaskList(runTask, runContext, play, hostState, task.always, inner);
-    if (always !== 'ok') outcome = always;
-  }
-  return outcome;
 }
 
-/** Tasks in order on one host until one fails or the host becomes unreachable. */
-export async function runTaskList(runTask: RunTask, runContext: RunContext, play: Play, hostState: HostState, tasks: Task[], inherited: Inherited): Promise<TaskOutcome> {
-  for (const task of tasks) {
-    const outcome = await runTask(runContext, play, hostState, task, inherited);
-    if (outcome === 'failed' || outcome === 'unreachable') return outcome;
+export async function runBlock(runTasks: RunTasks, scope: Scope, hosts: HostState[], task: Task, inherited: Inherited): Promise<HostOutcomes> {
+  const inner = blockInheritance(task, inherited);
+  const outcomes = await runTasks(scope, hosts, task.block ?? [], inner);
+  const failed = hosts.filter((h) => outcomes.get(h) === 'failed');
+  if (task.rescue && task.rescue.length > 0 && failed.length > 0) {
+    const rescued = await runTasks(scope, failed, task.rescue, inner);
+    for (const [h, outcome] of rescued) outcomes.set(h, outcome);
   }
-  return 'ok';
+  if (task.always && task.always.length > 0) {
+    const entered = hosts.filter((h) => outcomes.get(h) !== 'unreachable');
+    const always = await runTasks(scope, entered, task.always, inner);
+    for (const [h, outcome] of always) if (outcome !== 'ok') outcomes.set(h, outcome);
+  }
+  return outcomes;
 }

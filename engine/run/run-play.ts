@@ -1,14 +1,17 @@
-// One play: per batch, prepare hosts (connect + facts) → pre_tasks, tasks → handlers → post_tasks → handlers.
+// One play: per batch, prepare hosts (connect + facts) → pre_tasks → handlers → tasks → handlers → post_tasks →
+// handlers. Each section is scheduled by schedule.ts (linear at every level, or per host for strategy: free).
 
 import PQueue from 'p-queue';
 import { describeFailure } from '../report/describe.js';
 import { ConnectionError } from '../errors.js';
 import type { Play, Task } from '../load/playbook-types.js';
 import { ensureConnected, ensureFacts } from './connect.js';
-import { playInheritance } from './inheritance.js';
+import { playInheritance, type Inherited } from './inheritance.js';
 import { batchesOf, playHosts } from './play-hosts.js';
-import { runTaskList, runTaskOnHost } from './run-task.js';
+import type { HostOutcomes, Scope } from './host-outcomes.js';
+import { flushHandlers } from './run-handlers.js';
 import type { HostState, RunContext } from './run-state.js';
+import { runStep } from './schedule.js';
 import { settleHost } from './settle-host.js';
 
 export async function runPlay(runContext: RunContext, play: Play): Promise<void> {
@@ -18,10 +21,11 @@ export async function runPlay(runContext: RunContext, play: Play): Promise<void>
   for (const batch of batchesOf(names, play.serial)) {
     const states = batch.map((h) => runContext.hosts.get(h)!);
     await Promise.all(states.map((hostState) => queue.add(() => prepareHost(runContext, play, hostState))));
-    for (const section of [play.pre_tasks, play.tasks]) await runSection(runContext, play, states, section, queue);
-    await runHandlers(runContext, play, states, queue);
-    await runSection(runContext, play, states, play.post_tasks, queue);
-    await runHandlers(runContext, play, states, queue);
+    const scope: Scope = { runContext, play, queue };
+    for (const section of [play.pre_tasks, play.tasks, play.post_tasks]) {
+      await runSection(scope, states, section);
+      if (!runContext.abort.aborted) await settleAll(runContext, await flushHandlers(scope, activeHosts(states)));
+    }
   }
 }
 
@@ -44,29 +48,27 @@ export function activeHosts(states: HostState[]): HostState[] {
   return states.filter((h) => h.status === 'active');
 }
 
-/** linear: each task on every active host before the next; free: each host runs through on its own. */
-async function runSection(runContext: RunContext, play: Play, states: HostState[], tasks: Task[], queue: PQueue): Promise<void> {
-  const inherited = playInheritance(play);
-  if (play.strategy === 'free') {
-    await Promise.all(activeHosts(states).map((hostState) => queue.add(async () =>
-      settleHost(runContext, hostState, await runTaskList(runContext, play, hostState, tasks, inherited)))));
+/** linear: each task on every active host before the next (inside blocks and imports too); free: each host on its own. */
+async function runSection(scope: Scope, states: HostState[], tasks: Task[]): Promise<void> {
+  const inherited = playInheritance(scope.play);
+  if (scope.play.strategy === 'free') {
+    await Promise.all(activeHosts(states).map((hostState) => scope.queue!.add(() =>
+      runTopLevel({ ...scope, queue: undefined }, [hostState], tasks, inherited))));
     return;
   }
+  await runTopLevel(scope, states, tasks, inherited);
+}
+
+/** Top-level tasks: after each, a host that failed leaves the play (and is rolled back). */
+async function runTopLevel(scope: Scope, states: HostState[], tasks: Task[], inherited: Inherited): Promise<void> {
   for (const task of tasks) {
-    if (runContext.abort.aborted) return;
-    await Promise.all(activeHosts(states).map((hostState) => queue.add(async () =>
-      settleHost(runContext, hostState, await runTaskOnHost(runContext, play, hostState, task, inherited)))));
+    if (scope.runContext.abort.aborted) return;
+    const hosts = activeHosts(states);
+    if (hosts.length === 0) return;
+    await settleAll(scope.runContext, await runStep(scope, hosts, task, inherited));
   }
 }
 
-/** Notified handlers, in the order they are defined, once per host; matched by name. */
-async function runHandlers(runContext: RunContext, play: Play, states: HostState[], queue: PQueue): Promise<void> {
-  const inherited = playInheritance(play);
-  for (const handler of play.handlers) {
-    const hosts = activeHosts(states).filter((hostState) => hostState.notified.has(handler.name));
-    await Promise.all(hosts.map((hostState) => queue.add(async () => {
-      hostState.notified.delete(handler.name);
-      await settleHost(runContext, hostState, await runTaskOnHost(runContext, play, hostState, handler, inherited));
-    })));
-  }
+async function settleAll(runContext: RunContext, outcomes: HostOutcomes): Promise<void> {
+  await Promise.all([...outcomes].map(([hostState, outcome]) => settleHost(runContext, hostState, outcome)));
 }

@@ -1,4 +1,5 @@
-// One task on one host: a block goes to run-block.ts; otherwise tags → run_once → the module task (task-loop.ts).
+// One module task on one host: tags (not for handlers) → run_once → the module task (task-loop.ts). Blocks and
+// handler flushes are scheduled across hosts by schedule.ts.
 // Failures come back as outcomes, never as exceptions.
 
 import { formatLocation } from '../errors.js';
@@ -6,16 +7,16 @@ import type { Play, Task } from '../load/playbook-types.js';
 import type { TemplateWhere } from '../template/render.js';
 import type { Inherited, TaskOutcome } from './inheritance.js';
 import { registerResult } from './register.js';
-import { runBlock, runTaskList as runTaskListWith } from './run-block.js';
 import type { HostState, RunContext } from './run-state.js';
 import { taskEmitter } from './task-events.js';
 import { runModuleTask } from './task-loop.js';
 import { isTaskSelected } from './task-selection.js';
 
-export async function runTaskOnHost(runContext: RunContext, play: Play, hostState: HostState, task: Task, inherited: Inherited): Promise<TaskOutcome | 'filtered'> {
+export async function runTaskOnHost(
+  runContext: RunContext, play: Play, hostState: HostState, task: Task, inherited: Inherited, opts: { handler?: boolean } = {},
+): Promise<TaskOutcome | 'filtered'> {
   const tags = [...new Set([...inherited.tags, ...task.tags])];
-  if (task.block) return runBlock(runTaskOnHost, runContext, play, hostState, task, { ...inherited, tags });
-  if (!isTaskSelected(tags, runContext.settings.tags, runContext.settings.skipTags)) return 'filtered';
+  if (!opts.handler && !isTaskSelected(tags, runContext.settings.tags, runContext.settings.skipTags)) return 'filtered';
   if (runContext.abort.aborted) return 'filtered';
   const where: TemplateWhere = { task: task.name, host: hostState.name, location: task.location };
   const emit = taskEmitter(runContext, hostState, task);
@@ -42,9 +43,4 @@ async function runOnce(
   } finally {
     resolveShared(undefined);
   }
-}
-
-/** Tasks in order on one host until one fails or the host becomes unreachable (strategy: free). */
-export function runTaskList(runContext: RunContext, play: Play, hostState: HostState, tasks: Task[], inherited: Inherited): Promise<TaskOutcome> {
-  return runTaskListWith(runTaskOnHost, runContext, play, hostState, tasks, inherited);
 }
