@@ -43,7 +43,8 @@ export class RemoteShell {
       open('exec sh', (err, stream) => {
         if (err) return reject(err);
         const shell = new RemoteShell(stream, onLost);
-        stream.write(`T=$(mktemp -d /tmp/.runbook-XXXXXXXX) || exit 1; trap 'rm -rf "$T"' EXIT; umask 077\n`);
+        // The frame files are private (umask 077); each command gets the login umask back, as a local command would.
+        stream.write(`U=$(umask); T=$(mktemp -d /tmp/.runbook-XXXXXXXX) || exit 1; trap 'rm -rf "$T"' EXIT; umask 077\n`);
         resolve(shell);
       });
     });
@@ -72,7 +73,7 @@ export class RemoteShell {
       const input = stdin && stdin.length > 0
         ? `printf '%s' '${stdin.toString('base64')}' | base64 -d > "$T/i"`
         : ': > "$T/i"';
-      this.stream.write(`${input}\n( ${line}\n) < "$T/i" > "$T/o" 2> "$T/e"; rc=$?; printf '%s %s %s %s\\n' '${this.mark}' "$rc" "$(wc -c < "$T/o")" "$(wc -c < "$T/e")"; cat "$T/o" "$T/e"\n`);
+      this.stream.write(`${input}\n( umask "$U"; ${line}\n) < "$T/i" > "$T/o" 2> "$T/e"; rc=$?; printf '%s %s %s %s\\n' '${this.mark}' "$rc" "$(wc -c < "$T/o")" "$(wc -c < "$T/e")"; cat "$T/o" "$T/e"\n`);
     });
   }
 
