@@ -11,6 +11,7 @@ export function registerAuditCommand(program: Command, io: CliIO, setExit: (code
     .option('--baseline <file>', 'compare with a saved audit: what drifted since')
     .action(async (playbook: string, o: PlayCliOptions & { report?: string; save?: string; baseline?: string }) => {
       const { auditCommand } = await import('./cli-audit.js');
-      setExit(await auditCommand(playbook, o, io));
+      const { withVault } = await import('../cli/with-vault.js');
+      setExit(await withVault(o, io, () => auditCommand(playbook, o, io)));
     });
 }

@@ -10,6 +10,7 @@ import { gatherFacts } from '../run/facts.js';
 import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
 import { Redactor, collectSecrets } from '../report/redact.js';
+import { currentKeyring } from '../vault/keyring.js';
 import type { Inventory } from '../load/playbook-types.js';
 
 function graph(inv: Inventory, group: string, depth: number, seen: Set<string>): string[] {
@@ -26,6 +27,7 @@ function graph(inv: Inventory, group: string, depth: number, seen: Set<string>):
 export async function inventoryCommand(o: { inventory: string[]; graph?: boolean; host?: string }, io: CliIO): Promise<void> {
   const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
   const redactor = new Redactor();
+  redactor.add(currentKeyring().revealed);
   if (o.graph) {
     const roots = ['all'];
     io.out(`${roots.flatMap((r) => graph(inv, r, 0, new Set())).join('\n')}\n`);

@@ -55,10 +55,11 @@ export interface PlayCliOptions {
   inventory: string[]; limit?: string; tags: string[]; skipTags: string[]; extraVars: string[];
   check?: boolean; diff?: boolean; forks: string; format: Format; rollback: boolean; detectDrift?: boolean;
   acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
+  vaultPasswordFile?: string[]; vaultId?: string[]; askVaultPass?: boolean;
 }
 
 export function addPlayOptions(cmd: Command): Command {
-  return cmd
+  return addVaultOptions(cmd)
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable); default: localhost', collect, [])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma list, repeatable)', splitList, [])
@@ -70,4 +71,12 @@ export function addPlayOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
     .option('--command-timeout <seconds>', 'timeout of each remote command', '600')
     .option('-v, --verbose', 'show messages of ok tasks too');
+}
+
+/** Where vault passwords come from (docs/vault.md); every command that reads vars files takes them. */
+export function addVaultOptions(cmd: Command): Command {
+  return cmd
+    .option('--vault-password-file <file>', 'vault password from this file (or executable); repeatable', collect, [])
+    .option('--vault-id <label@source>', 'a vault identity: label@file or label@prompt; repeatable', collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password');
 }

@@ -8,7 +8,10 @@ import { registerAuditCommand } from '../audit/register-audit.js';
 import { registerLabCommand } from '../lab/cli-lab.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO, Format } from './io.js';
-import { addPlayOptions, collect, connectionSettings, positiveOption, type PlayCliOptions } from './options.js';
+import { addPlayOptions, addVaultOptions, collect, connectionSettings, positiveOption, type PlayCliOptions } from './options.js';
+import { registerVaultCommand } from './register-vault.js';
+import { withVault } from './with-vault.js';
+import type { VaultOptions } from '../vault/keyring.js';
 
 export { EXIT } from './exit-codes.js';
 export type { CliIO, Format, Reporter } from './io.js';
@@ -30,26 +33,26 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--no-rollback', 'leave a failed host as it is (the journal still allows `runbook rollback` later)')
     .action(async (playbook: string, o: PlayCliOptions) => {
       const { executePlay } = await import('./play-command.js');
-      setExit(await executePlay(playbook, o, io));
+      setExit(await withVault(o, io, () => executePlay(playbook, o, io)));
     });
 
-  program.command('validate <playbook>')
+  addVaultOptions(program.command('validate <playbook>'))
     .description('parse, check the schema and template syntax; runs nothing on any host (module packs are loaded: their code runs here)')
     .option('-i, --inventory <path>', 'also load this inventory and check that every variable the tasks use is defined for each host', collect, [])
     .option('-e, --extra-vars <vars>', 'k=v, JSON, or @vars.yml (repeatable), as for play', collect, [])
-    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[] }) => {
+    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[] } & VaultOptions) => {
       const { validateCommand } = await import('./validate-command.js');
-      setExit(await validateCommand(playbook, o, io));
+      setExit(await withVault(o, io, () => validateCommand(playbook, o, io)));
     });
 
-  program.command('inventory')
+  addVaultOptions(program.command('inventory'))
     .description('show an inventory: groups and merged host vars')
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
     .option('--graph', 'show the group tree')
     .option('--host <name>', 'show one host\'s merged vars')
-    .action(async (o: { inventory: string[]; graph?: boolean; host?: string }) => {
+    .action(async (o: { inventory: string[]; graph?: boolean; host?: string } & VaultOptions) => {
       const { inventoryCommand } = await import('./inventory-command.js');
-      await inventoryCommand(o, io);
+      await withVault(o, io, () => inventoryCommand(o, io));
     });
 
   program.command('facts [pattern]')
@@ -88,6 +91,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('print the JSON Schema of the playbook DSL (for editors / yaml-language-server)')
     .action(async () => (await import('./modules-command.js')).schemaCommand(io));
 
+  registerVaultCommand(program, io, setExit);
   registerAuditCommand(program, io, setExit);
   registerLabCommand(program);
   return program;

@@ -3,6 +3,8 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { PlaybookError, type SourceLocation } from '../errors.js';
+import { currentKeyring } from '../vault/keyring.js';
+import { isVaultText, VaultError } from '../vault/vault-format.js';
 
 /** Files larger than this are refused before parsing (a playbook is text a person writes). */
 export const MAX_YAML_BYTES = 2 * 1024 * 1024;
@@ -43,6 +45,19 @@ export class SourceFile {
   }
 }
 
+/** `!vault |` scalars (runbook vault encrypt-string) decrypt with the keyring of the command in flight. */
+const VAULT_TAG = {
+  tag: '!vault',
+  resolve(text: string, onError: (message: string) => void): string {
+    try {
+      return currentKeyring().decrypt(text);
+    } catch (e) {
+      onError(`vault: ${(e as Error).message}`);
+      return '';
+    }
+  },
+};
+
 /** Parse YAML text; syntax errors, duplicate keys and alias bombs become PlaybookErrors with file:line:col. */
 export function parseYaml(file: string, text: string): SourceFile {
   if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
@@ -58,7 +73,7 @@ export function parseYaml(file: string, text: string): SourceFile {
   }
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true, customTags: [VAULT_TAG] });
   } catch (e) {
     // The parser recurses per nesting level: thousands of [[[[ exhaust the stack. Say so instead.
     if (e instanceof RangeError) throw new PlaybookError('invalid YAML: nested too deeply', { location: { file, line: 1, col: 1 } });
@@ -73,6 +88,7 @@ export function parseYaml(file: string, text: string): SourceFile {
   const first = doc.errors[0];
   if (first) {
     const { line, col } = lc.linePos(first.pos[0]);
+    if (first.message.startsWith('vault: ')) throw new PlaybookError(`encrypted value: ${first.message.slice(7).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { location: { file, line, col } });
     const msg = first.code === 'DUPLICATE_KEY' ? `duplicate key: ${first.message.replace(/^Map keys must be unique.*$/s, 'map keys must be unique')}`
       : /Maximum call stack/.test(first.message) ? 'nested too deeply' : first.message.split('\n')[0];
     throw new PlaybookError(`invalid YAML: ${msg}`, { location: { file, line, col } });
@@ -128,6 +144,15 @@ export async function readYaml(file: string, what = 'file', from?: SourceLocatio
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new PlaybookError(`cannot read ${what} ${file}: ${why}`, { location: from });
+  }
+  if (isVaultText(text)) {
+    // A whole file encrypted with `runbook vault encrypt`: decrypted in memory only; all its values are secrets.
+    try {
+      return currentKeyring().decryptDocument(text, (plain) => parseYaml(file, plain));
+    } catch (e) {
+      if (e instanceof VaultError) throw new PlaybookError(`${what} ${file}: ${e.message}`, { location: from ?? { file, line: 1, col: 1 } });
+      throw e;
+    }
   }
   return parseYaml(file, text);
 }

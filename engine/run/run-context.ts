@@ -5,6 +5,7 @@ import { emptyRecap, type EventSink, type RunEvent } from '../report/events.js';
 import { groupMembers, hostVars } from '../inventory/load-inventory.js';
 import { JournalWriter } from '../journal/journal.js';
 import { collectSecrets, Redactor } from '../report/redact.js';
+import { currentKeyring } from '../vault/keyring.js';
 import type { Inventory, Playbook } from '../load/playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 import type { HostState, RunContext, RunSettings } from './run-state.js';
@@ -31,6 +32,8 @@ export function createRunContext(input: RunContextInput): RunContext {
   const { inventory, settings, targeted, playbook } = input;
   const redactor = new Redactor();
   redactor.add(collectSecrets(settings.extraVars));
+  // Every value a vault password revealed while the playbook, vars files and inventory were read.
+  redactor.add(currentKeyring().revealed);
   const hosts = new Map<string, HostState>();
   for (const name of Object.keys(inventory.hosts)) {
     const vars = hostVars(inventory, name);
