@@ -132,6 +132,25 @@ export interface ApplyResult {
   secrets?: string[];
 }
 
+/** The level a module's variables go to (docs/dsl.md "Variables and precedence"). */
+export type VariableLevel = 'set_fact' | 'include_vars';
+
+/**
+ * What a module reports beside its plan, decided from the inspected state and the args (pure, so it holds in check
+ * mode too): debug's message, set_fact's variables. The engine merges `result` into the registered result, shows
+ * `msg`, and puts `variables` into the host's variables at `level` once the task succeeded.
+ */
+export interface ModuleReport {
+  /** The task's message when the plan is empty (instead of "already in the desired state"). */
+  msg?: string;
+  /** Data for the operator (debug): shown in human output at default verbosity, carried by the JSON event. */
+  data?: unknown;
+  /** Merged into the registered result. */
+  result?: Record<string, unknown>;
+  /** Variables set for this host, visible to later tasks, `hostvars` and other hosts' `hostvar`. */
+  variables?: { level: VariableLevel; values: Record<string, unknown> };
+}
+
 /** What the journal keeps for one applied change; revert receives it. */
 export interface JournalRecord<A = any, S = any> {
   args: A;
@@ -184,8 +203,12 @@ export interface ModuleDefinition<A = any, S = any> {
    * from a variable can never inject shell syntax.
    */
   shellArgs?: string[];
+  /** Names of the variables this task will set, known before the run (pre-flight); `dir` is the playbook's folder. */
+  declaredVariables?(args: A, dir: string): string[];
   inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
   plan(current: S, args: A, ctx: ModuleContext): Change[];
+  /** Messages, data and variables the module reports (see ModuleReport); pure like plan. */
+  report?(current: S, args: A, ctx: ModuleContext): ModuleReport;
   apply(host: Host, args: A, changes: Change[], current: S, ctx: ModuleContext): Promise<ApplyResult | void>;
   revert?(host: Host, record: JournalRecord<A, S>, ctx: ModuleContext): Promise<void>;
 }

@@ -19,7 +19,7 @@ function templateProblems(task: Task): ReturnType<typeof checkTemplates> {
 }
 
 export async function validateCommand(playbook: string, o: { inventory: string[]; extraVars: string[] }, io: CliIO): Promise<number> {
-  const { playbook: pb } = await loadPlaybookWithPacks(path.resolve(io.cwd, playbook), io.cwd);
+  const { playbook: pb, registry } = await loadPlaybookWithPacks(path.resolve(io.cwd, playbook), io.cwd);
   const problems = pb.plays.flatMap((play) => [
     ...checkTemplates(play.vars, { location: play.location }),
     ...[...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers].flatMap(templateProblems),
@@ -28,7 +28,7 @@ export async function validateCommand(playbook: string, o: { inventory: string[]
     const { loadInventory } = await import('../inventory/load-inventory.js');
     const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
     // The same pre-flight as `play`: an undefined variable is found here, with its task and host, not mid-run.
-    preflightVariables(pb, inv, await parseExtraVars(o.extraVars, io.cwd));
+    preflightVariables(pb, inv, await parseExtraVars(o.extraVars, io.cwd), registry);
   }
   if (problems.length > 0) {
     for (const p of problems) io.err(`${p.describe()}\n`);

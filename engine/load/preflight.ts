@@ -8,6 +8,7 @@ import path from 'node:path';
 import { RunbookError, TemplateError, ValidationError } from '../errors.js';
 import { emptyFacts } from '../run/facts.js';
 import { helperNames } from '../template/render.js';
+import type { ModuleRegistry } from '../types.js';
 import type { Inventory, Playbook, Task } from './playbook-types.js';
 
 const BUILTINS = ['facts', 'hostvars', 'groups', 'inventory_hostname', 'group_names', 'play_hosts', 'runbook_check_mode', 'result', 'this'];
@@ -89,7 +90,7 @@ function walkTasks(tasks: Task[], fn: (t: Task, scope: string[]) => void, scope:
 }
 
 /** Throws a ValidationError listing every undefined variable with its task and location. */
-export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Record<string, unknown>): void {
+export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Record<string, unknown>, registry?: ModuleRegistry): void {
   const known = new Set<string>([...BUILTINS, ...Object.keys(extraVars)]);
   for (const vars of Object.values(inv.hosts)) Object.keys(vars).forEach((k) => known.add(k));
   for (const g of Object.values(inv.groups)) Object.keys(g.vars).forEach((k) => known.add(k));
@@ -97,7 +98,11 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   for (const play of pb.plays) {
     Object.keys(play.vars).forEach((k) => known.add(k));
     Object.keys(play.varsFromFiles).forEach((k) => known.add(k));
-    walkTasks(allTasks(play), (t) => t.register && known.add(t.register));
+    walkTasks(allTasks(play), (t) => {
+      if (t.register) known.add(t.register);
+      // set_fact, include_vars: the names a module says it will set.
+      if (t.module) registry?.resolve(t.module)?.declaredVariables?.(t.args, play.dir).forEach((name) => known.add(name));
+    });
   }
   const definitions = variableDefinitions(pb, inv, extraVars);
   const reported = new Set<string>();
@@ -115,7 +120,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
             if (unknownHelper) fail(`unknown helper '${root}' ${where} (helpers: ${[...helperNames()].sort().join(', ')})`);
             else if (fact && !FACT_KEYS.has(fact)) fail(`unknown fact '${varPath}' ${where} (facts: ${[...FACT_KEYS].join(', ')})`);
             else if (!known.has(root) && !local.has(root)) {
-              fail(`undefined variable '${root}' ${where}: not defined in the inventory, play vars, vars_files, extra vars (-e), a task's vars, or registered by any task`);
+              fail(`undefined variable '${root}' ${where}: not defined in the inventory, play vars, vars_files, extra vars (-e), a task's vars, registered by any task, or set by set_fact/include_vars`);
             } else {
               for (const { missing, chain } of undefinedInDerived(root, definitions, (name) => known.has(name) || local.has(name))) {
                 if (reported.has(`${chain[chain.length - 1]}:${missing}`)) continue;

@@ -35,6 +35,8 @@ export type RunEvent =
       location?: string;
       /** A failure that ignore_errors lets pass. */
       ignored?: boolean;
+      /** What the module reports for the operator (debug): shown at default verbosity. */
+      data?: unknown;
     }
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }

@@ -44,7 +44,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
       case 'task': {
         done++;
         const label = ev.ignored ? 'ignored' : check && ev.status === 'changed' ? 'would change' : ev.status;
-        const msg = ev.status === 'ok' && !opts.verbose ? '' : ` ${ev.msg}`;
+        const msg = ev.status === 'ok' && !opts.verbose && ev.data === undefined ? '' : ` ${ev.msg}`;
         write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible && ev.status === 'changed' ? c.dim(' [irreversible]') : ''}\n`);
         for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
         break;

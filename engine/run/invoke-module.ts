@@ -19,13 +19,14 @@ export async function invokeModule(run: TaskRun, invocation: Invocation, variabl
   };
   const runsInCheck = task.check_mode === false;
   const checking = runContext.settings.check && !runsInCheck;
+  const report = module.report?.(current, args, moduleContext) ?? {};
   let outcome: Outcome;
-  if (changes.length === 0) outcome = { status: 'ok', msg: 'already in the desired state', result: { changed: false } };
+  if (changes.length === 0) outcome = { status: 'ok', msg: report.msg ?? 'already in the desired state', result: { ...report.result, changed: false } };
   else if (checking) outcome = checkModeOutcome(run, changes);
   else outcome = await applyChanges(run, invocation, current, changes);
   if (!checking) outcome = applyResultConditions(run, outcome, variables);
   const result = task.no_log ? { ...outcome.result, stdout: REDACTED, stderr: REDACTED } : outcome.result;
-  return { ...planned, status: outcome.status, msg: outcome.msg, result };
+  return { ...planned, status: outcome.status, msg: outcome.msg, result, data: report.data, variables: report.variables };
 }
 
 /** Check mode: what would change. A change that cannot be predicted (uncertain) is reported as skipped. */

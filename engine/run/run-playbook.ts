@@ -28,7 +28,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const started = Date.now();
   const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir);
   const inventory = await loadInventory(settings.inventoryPaths);
-  preflightVariables(playbook, inventory, settings.extraVars);
+  preflightVariables(playbook, inventory, settings.extraVars, registry);
   const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
 
   const runId = newRunId();

@@ -5,7 +5,8 @@ import { ModuleError } from '../errors.js';
 import { describeFailure } from '../report/describe.js';
 import { evaluateCondition, renderValue } from '../template/render.js';
 import type { TaskOutcome } from './inheritance.js';
-import { registerResult } from './register.js';
+import { collectSecrets } from '../report/redact.js';
+import { registerResult, setHostVariables } from './register.js';
 import { runItem } from './run-item.js';
 import type { ItemResult, TaskRun } from './task-run.js';
 import { taskVariables } from './task-variables.js';
@@ -33,6 +34,12 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     const result = await runItem(run, itemVariables);
     results.push(result);
     if (result.status === 'unreachable') break;
+    if (result.variables && result.status !== 'failed') {
+      // set_fact / include_vars: later items (x: "{{ x + [item] }}") and later tasks see the new values.
+      setHostVariables(hostState, result.variables.level, result.variables.values);
+      runContext.redactor.add(collectSecrets(result.variables.values));
+      variables = taskVariables(runContext, run.play, hostState, run.inherited, task, run.where);
+    }
   }
 
   const status = aggregateStatus(results);
@@ -52,6 +59,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     changes: results.flatMap((r) => r.changes),
     irreversible: results.some((r) => r.irreversible) || undefined,
     ignored: ignored || undefined,
+    data: items ? (results.some((r) => r.data !== undefined) ? results.map((r) => r.data) : undefined) : results[0].data,
   });
   return ignored ? 'ok' : status;
 }

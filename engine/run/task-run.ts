@@ -3,7 +3,7 @@
 
 import type { Play, Task } from '../load/playbook-types.js';
 import type { TemplateWhere } from '../template/render.js';
-import type { Diff, Host, ModuleContext, ModuleDefinition } from '../types.js';
+import type { Diff, Host, ModuleContext, ModuleDefinition, ModuleReport } from '../types.js';
 import type { Inherited, TaskOutcome } from './inheritance.js';
 import type { HostState, RunContext } from './run-state.js';
 import type { TaskEmitter } from './task-events.js';
@@ -36,6 +36,10 @@ export interface ItemResult {
   diffs: Diff[];
   changes: string[];
   irreversible: boolean;
+  /** What the module reported for the operator (debug). */
+  data?: unknown;
+  /** Variables the module set for the host (set_fact, include_vars). */
+  variables?: ModuleReport['variables'];
 }
 
 export type Outcome = Pick<ItemResult, 'status' | 'msg' | 'result'>;

@@ -1,5 +1,5 @@
 // Table-driven plan tests: every file in test/fixtures/modules/<module>.yml is a list of cases (args + current state
-// → the changes in words, an exact diff, or an error; with `after`, the state the changes lead to, planned again to
+// → the changes in words, an exact diff, or an error, and what the module reports; with `after`, the state the changes lead to, planned again to
 // prove there is then nothing left to do). One generated test per case; no host involved.
 
 import { expect } from 'chai';
@@ -23,6 +23,10 @@ interface Case {
   uncertain?: boolean;
   /** The state once the changes are made: planning again on it must find nothing to do (idempotence). */
   after?: unknown;
+  /** The task's variables, for modules that read them (debug var). */
+  vars?: Record<string, unknown>;
+  /** What the module reports (ModuleReport: msg, data, result, variables), for modules that report. */
+  report?: unknown;
 }
 
 const dir = path.join(fixturesDir, 'modules');
@@ -53,7 +57,9 @@ describe('module plans (table-driven from test/fixtures/modules)', () => {
             expect(() => mod!.plan(c.current, args, moduleContext())).to.throw(c.error);
             return;
           }
-          const changes = mod!.plan(c.current, args, moduleContext());
+          const context = moduleContext({ vars: c.vars ?? {} });
+          const changes = mod!.plan(c.current, args, context);
+          if (c.report !== undefined) expect(mod!.report?.(c.current, args, context)).to.deep.equal(c.report);
           expect(changes.map((ch) => ch.msg)).to.deep.equal(c.changes);
           if (c.diff) expect(changes.find((ch) => ch.diff)?.diff).to.deep.equal(c.diff);
           if (c.uncertain !== undefined) expect(changes.every((ch) => ch.uncertain === true)).to.equal(c.uncertain);
