@@ -9,6 +9,7 @@ import type { ModuleDefinition, ModuleRegistry } from '../types.js';
 import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate-args.js';
 import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 import { checkTemplates } from '../template/render.js';
+import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -92,6 +93,7 @@ async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, sta
   }
   const name = typeof raw.name === 'string' ? raw.name : `play ${i + 1}`;
   const validate = compileSchema(PLAY_SCHEMA as unknown as Record<string, unknown>);
+  coerceBooleans(PLAY_SCHEMA as unknown as Record<string, unknown>, raw);
   const data = { ...raw };
   if (!validate(data)) {
     l.problems.push(...describeAjvErrors(validate.errors ?? [], {
@@ -210,6 +212,7 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
 
 function checkKeywords({ raw, at, push }: TaskSite): void {
   for (const k of Object.keys(raw).filter((k) => k in TASK_KEYWORDS)) {
+    raw[k] = coerceBooleans(TASK_KEYWORDS[k], raw[k]);
     const validate = compileSchema(TASK_KEYWORDS[k]);
     if (!validate(raw[k])) {
       const e = validate.errors?.[0];
@@ -326,7 +329,7 @@ function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName
 function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'location'> {
   const loopControl = isObject(raw.loop_control) ? raw.loop_control : {};
   return {
-    when: raw.when,
+    when: conditionValue(raw.when),
     loop: raw.loop ?? raw.with_items,
     loop_var: String(loopControl.loop_var ?? raw.loop_var ?? 'item'),
     register: raw.register as string | undefined,
@@ -335,11 +338,11 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     tags: asList(raw.tags),
     become: raw.become as boolean | undefined,
     become_user: raw.become_user as string | undefined,
-    changed_when: raw.changed_when,
-    failed_when: raw.failed_when,
+    changed_when: conditionValue(raw.changed_when),
+    failed_when: conditionValue(raw.failed_when),
     ignore_errors: raw.ignore_errors === true,
     retries: typeof raw.retries === 'number' ? raw.retries : raw.until !== undefined ? 3 : 0,
-    until: raw.until,
+    until: conditionValue(raw.until),
     delay: typeof raw.delay === 'number' ? raw.delay : raw.until !== undefined ? 5 : 0,
     run_once: raw.run_once === true,
     delegate_to: raw.delegate_to as string | undefined,

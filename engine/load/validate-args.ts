@@ -6,6 +6,7 @@ import type { ModuleDefinition } from '../types.js';
 import type { TemplateWhere } from '../template/render.js';
 import { describeCombination } from './schema-conditions.js';
 import { precompiledValidator } from './schema-cache.js';
+import { coerceBooleans } from './yaml11-booleans.js';
 
 /** The options of every validator, also those generated at build time (scripts/precompile-schemas.mjs). */
 export const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true } as const;
@@ -124,6 +125,7 @@ export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): Run
 /** Validate (and apply defaults to) a module's args after rendering; problems named with the task's location. */
 export function validateModuleArgs(module: ModuleDefinition, args: Record<string, unknown>, where: TemplateWhere, lenientTemplates = false): RunbookError[] {
   const fn = compileSchema(module.schema);
+  coerceBooleans(module.schema, args);
   if (fn(args)) return [];
   return describeAjvErrors(fn.errors ?? [], {
     subject: `task '${where.task ?? module.name}' (module ${module.name})`,
