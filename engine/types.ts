@@ -45,6 +45,8 @@ export interface FileStat {
  */
 export interface Connection {
   readonly kind: 'local' | 'ssh';
+  /** ssh: the fingerprint of the host key verified at connect (the journal records it; rollback compares). */
+  readonly hostKey?: string;
   connect(): Promise<void>;
   /** Run argv (no shell unless argv asks for one). Throws ConnectionError only when the transport fails. */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;

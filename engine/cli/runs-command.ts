@@ -4,13 +4,12 @@ import path from 'node:path';
 import type { CliIO, Format } from './io.js';
 import { makeReporter } from './reporter.js';
 import { EXIT } from './exit-codes.js';
-import { hostIdentity, openConnection, loginUserOf, type ConnectionSettings } from '../connection/index.js';
+import { hostIdentity, type ConnectionSettings } from '../connection/index.js';
 import { describeFailure } from '../report/describe.js';
-import { emptyFacts } from '../run/facts.js';
-import { createHost } from '../run/host.js';
 import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
-import { JournalDamagedError, JournalWriter, pendingReverts, readJournal } from '../journal/journal.js';
+import { JournalDamagedError, JournalWriter, ownerOf, pendingReverts, readJournal } from '../journal/journal.js';
+import { recordedRoutes } from './rollback-routes.js';
 import { journalFile, listRunIds, readRunMeta } from '../journal/run-record.js';
 import { acquireHostLocks, userStateDir } from '../run/host-locks.js';
 import { StateError } from '../journal/private-state.js';
@@ -43,46 +42,35 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
   const { dir, meta } = await readRunMeta(io.cwd, run);
   const registry = await loadRegistry(io.cwd);
   const inventory = await loadInventory(meta.inventory);
-  const lines = await readJournal(journalFile(dir));
-  let hosts = [...new Set(pendingReverts(lines).map((e) => e.host))];
+  const pending = pendingReverts(await readJournal(journalFile(dir)));
+  // A host is rolled back with the changes made for it on delegates (delegate_to).
+  let owners = [...new Set(pending.map(ownerOf))];
   if (o.limit) {
     const allowed = new Set(matchHosts(inventory, o.limit));
-    hosts = hosts.filter((h) => allowed.has(h));
+    owners = owners.filter((h) => allowed.has(h));
   }
   const reporter = makeReporter(o.format, io, { driftIsFailure: false });
-  if (hosts.length === 0) {
+  if (owners.length === 0) {
     io.out(o.format === 'json' ? `${JSON.stringify({ event: 'rollback_done', run, hosts: {} })}\n` : `run ${run}: nothing to roll back\n`);
     return EXIT.ok;
   }
-  const targets = hosts.map((name) => ({ name, identity: hostIdentity(name, name in inventory.hosts ? hostVars(inventory, name) : { connection: 'local' }) }));
-  const release = await acquireHostLocks(userStateDir(io.env), targets, `rollback-${run}`, io.cwd);
+  // Every machine touched is locked under the identity the journal recorded for it.
+  const touched = new Map(pending.filter((e) => owners.includes(ownerOf(e))).map((e) => [e.host, e.route?.identity ?? hostIdentity(e.host, e.host in inventory.hosts ? hostVars(inventory, e.host) : {})]));
+  const release = await acquireHostLocks(userStateDir(io.env), [...touched].map(([name, identity]) => ({ name, identity })), `rollback-${run}`, io.cwd);
   const journal = new JournalWriter(journalFile(dir));
+  const routes = recordedRoutes(inventory, settings);
   let ok = true;
   try {
-    for (const name of hosts) {
-      const vars = name in inventory.hosts ? hostVars(inventory, name) : { connection: 'local' };
-      try {
-        const conn = await openConnection(name, vars, settings);
-        try {
-          const host = createHost({
-            name, connection: conn, facts: emptyFacts(name), vars, loginUser: loginUserOf(vars),
-            become: { become: Boolean(vars.become ?? true), becomeUser: 'root', becomePassword: vars.become_password as string | undefined },
-          });
-          const steps = await revertHost({
-            runDir: dir, registry, host, journal,
-            context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook) },
-          });
-          if (steps.some((s) => s.status === 'failed')) ok = false;
-          reporter.onEvent({ event: 'rollback', host: name, steps });
-        } finally {
-          await conn.close();
-        }
-      } catch (e) {
-        ok = false;
-        reporter.onEvent({ event: 'rollback', host: name, steps: [{ task: '(connection)', module: '-', status: 'failed', msg: describeFailure(e) }] });
-      }
+    for (const owner of owners) {
+      const steps = await revertHost({
+        runDir: dir, registry, owner, hostFor: routes.hostFor, journal,
+        context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook) },
+      });
+      if (steps.some((s) => s.status === 'failed')) ok = false;
+      reporter.onEvent({ event: 'rollback', host: owner, steps });
     }
   } finally {
+    await routes.closeAll();
     await journal.close();
     await release();
   }

@@ -111,6 +111,7 @@ export class SshConnection implements Connection {
   private shellObj?: RemoteShell;
 
   private jumpConn?: SshConnection;
+  hostKey?: string;
 
   constructor(private readonly o: SshOptions) {}
 
@@ -168,13 +169,17 @@ export class SshConnection implements Connection {
     const o = this.o;
     return (key: Buffer, verify: (ok: boolean) => void) => {
       checkHostKey(o.knownHostsFiles, o.address, o.port, key).then(async (verdict) => {
-        if (verdict === 'known') return verify(true);
+        if (verdict === 'known') {
+          this.hostKey = fingerprint(key);
+          return verify(true);
+        }
         if (verdict === 'changed') {
           hostKey.problem = `HOST KEY CHANGED for ${knownHostsName(o.address, o.port)} (host ${o.name}): the server offered ${fingerprint(key)}, which is not the key in ${o.knownHostsFiles.join(' or ')}. This may be an attack (or a reinstalled host). runbook never accepts a changed key: verify it, then remove the old line (ssh-keygen -R '${knownHostsName(o.address, o.port)}')`;
           return verify(false);
         }
         if (o.acceptNewHostKeys) {
           await addHostKey(o.knownHostsFiles[0], o.address, o.port, key);
+          this.hostKey = fingerprint(key);
           return verify(true);
         }
         hostKey.problem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then run with --accept-new-host-keys (or add it: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]})`;

@@ -5,11 +5,24 @@ import path from 'node:path';
 import { RollbackError } from '../errors.js';
 import type { Change } from '../types.js';
 
+/** How a host was reached when a change was made: rollback reaches it the same way or refuses. */
+export interface HostRoute {
+  /** hostIdentity(): `local:<machine>` or `ssh:[jump>]address:port`. */
+  identity: string;
+  user: string;
+  /** ssh: fingerprint of the host key verified at connect. */
+  hostKey?: string;
+}
+
 /** Written before apply: everything revert needs. */
 export interface JournalEntry {
   type: 'change';
   seq: number;
+  /** The host the change was made on (the delegate, for delegate_to). */
   host: string;
+  /** delegate_to: the host the change was made for; it is rolled back with that host. */
+  for?: string;
+  route?: HostRoute;
   task: string;
   module: string;
   args: unknown;
@@ -152,12 +165,15 @@ export async function readJournal(file: string): Promise<JournalLine[]> {
   return out;
 }
 
+/** The host a change belongs to: the one it was made for (delegate_to), else the one it was made on. */
+export const ownerOf = (e: JournalEntry): string => e.for ?? e.host;
+
 /** Entries of a host still to revert (applied or possibly applied, not yet reverted), newest first. */
 export function pendingReverts(lines: JournalLine[], host?: string): JournalEntry[] {
   const reverted = new Set(lines.filter((l) => l.type === 'reverted' || l.type === 'revert_skipped').map((l) => `${l.host}#${l.seq}`));
   return lines
     .filter((l): l is JournalEntry => l.type === 'change')
-    .filter((e) => (host === undefined || e.host === host) && !reverted.has(`${e.host}#${e.seq}`))
+    .filter((e) => (host === undefined || ownerOf(e) === host) && !reverted.has(`${e.host}#${e.seq}`))
     .reverse();
 }
 

@@ -16,9 +16,12 @@ export interface RollbackStep {
 export interface RevertOptions {
   runDir: string;
   registry: ModuleRegistry;
-  host: Host;
+  /** The host being rolled back: its own changes and those made for it on delegates. */
+  owner: string;
+  /** The handle to the host a change was made on (the owner, or a delegate), reached by its recorded route. */
+  hostFor: (entry: JournalEntry) => Promise<Host>;
   journal: JournalWriter;
-  /** Only these sequence numbers (this run's changes on the host); all pending ones when omitted. */
+  /** Only these sequence numbers (this run's changes for the host); all pending ones when omitted. */
   only?: number[];
   context: Omit<ModuleContext, 'task' | 'vars' | 'render'>;
 }
@@ -26,7 +29,7 @@ export interface RevertOptions {
 /** Revert a host's pending journal entries, newest first. Each step is reported; one failure does not stop the rest. */
 export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
   const lines: JournalLine[] = await readJournal(journalFile(o.runDir));
-  let entries: JournalEntry[] = pendingReverts(lines, o.host.name);
+  let entries: JournalEntry[] = pendingReverts(lines, o.owner);
   if (o.only) entries = entries.filter((e) => o.only!.includes(e.seq));
   const steps: RollbackStep[] = [];
   for (const sealed of entries) {
@@ -38,8 +41,9 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
       continue;
     }
     try {
-      const ctx: ModuleContext = { ...o.context, task: entry.task, vars: o.host.vars, render: (t) => t };
-      await module.revert(o.host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
+      const host = await o.hostFor(entry);
+      const ctx: ModuleContext = { ...o.context, task: entry.task, vars: host.vars, render: (t) => t };
+      await module.revert(host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
       await o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
     } catch (e) {

@@ -4,18 +4,23 @@ import { ModuleError } from '../errors.js';
 import { sealIfSensitive } from '../journal/seal.js';
 import { describeFailure } from '../report/describe.js';
 import type { Change } from '../types.js';
+import { hostIdentity, loginUserOf } from '../connection/index.js';
+import type { HostRoute } from '../journal/journal.js';
+import type { HostState } from './run-state.js';
 import type { Invocation, Outcome, TaskRun } from './task-run.js';
 
 export async function applyChanges(run: TaskRun, invocation: Invocation, current: unknown, changes: Change[]): Promise<Outcome> {
   const { runContext, task } = run;
   const { module, host, args, target, moduleContext } = invocation;
   const seq = runContext.journal.nextSeq();
+  // The route (how the host was reached) and, for delegate_to, the host the change is for: rollback needs both.
   const entry = {
-    type: 'change' as const, seq, host: target.name, task: task.name, module: task.module!, args, before: current,
+    type: 'change' as const, seq, host: target.name, ...(target !== run.hostState ? { for: run.hostState.name } : {}),
+    route: routeOf(target), task: task.name, module: task.module!, args, before: current,
     changes, reversible: module.reversible, ts: new Date().toISOString(),
   };
   await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));
-  target.applied.push(seq);
+  run.hostState.applied.push(seq);
   try {
     const applied = await module.apply(host, args, changes, current, moduleContext);
     if (applied?.secrets) runContext.redactor.add(applied.secrets);
@@ -34,4 +39,8 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
     const msg = describeFailure(e);
     return { status: 'failed', msg, result: { ...e.result, changed: true, failed: true, msg } };
   }
+}
+
+function routeOf(target: HostState): HostRoute {
+  return { identity: hostIdentity(target.name, target.vars), user: loginUserOf(target.vars), ...(target.conn?.hostKey ? { hostKey: target.conn.hostKey } : {}) };
 }

@@ -1,6 +1,7 @@
 // delegate_to: the state of the host a task is delegated to (created on first use for hosts outside the play).
 
 import { ModuleError } from '../errors.js';
+import { hostVars } from '../inventory/load-inventory.js';
 import { newHostState } from './run-context.js';
 import type { HostState, RunContext } from './run-state.js';
 
@@ -10,7 +11,8 @@ export function delegateState(runContext: RunContext, name: string): HostState {
   if (!(name in runContext.inventory.hosts) && name !== 'localhost') {
     throw new ModuleError(`delegate_to: host '${name}' is not in the inventory`);
   }
-  const created = newHostState(name, name in runContext.inventory.hosts ? runContext.inventory.hosts[name] : { connection: 'local' });
+  // Merged vars (group vars included), as the host has in its own plays: the journal records the route from them.
+  const created = newHostState(name, name in runContext.inventory.hosts ? hostVars(runContext.inventory, name) : { connection: 'local' });
   runContext.hosts.set(name, created);
   return created;
 }

@@ -5,6 +5,9 @@ import { loginUserOf } from '../connection/index.js';
 import { revertHost } from '../journal/rollback.js';
 import { ensureConnected, ensureFacts } from './connect.js';
 import { createRollbackHost } from './host.js';
+import { delegateState } from './delegate.js';
+import type { JournalEntry } from '../journal/journal.js';
+import type { Host } from '../types.js';
 import type { TaskOutcome } from './inheritance.js';
 import type { HostState, RunContext } from './run-state.js';
 
@@ -32,10 +35,14 @@ export async function rollbackHost(runContext: RunContext, hostState: HostState)
     runContext.emit({ event: 'rollback', host: hostState.name, steps: [{ task: '(connection)', module: '-', status: 'failed', msg: 'host unreachable; rollback later with runbook rollback' }] });
     return;
   }
-  const facts = await ensureFacts(runContext, hostState, false);
-  const host = createRollbackHost(hostState.name, connection, facts, hostState.vars, loginUserOf(hostState.vars));
+  // The host's own changes on its connection; changes made for it on a delegate on the delegate's connection.
+  const hostFor = async (entry: JournalEntry): Promise<Host> => {
+    const state = entry.host === hostState.name ? hostState : delegateState(runContext, entry.host);
+    const conn = await ensureConnected(runContext, state);
+    return createRollbackHost(state.name, conn, await ensureFacts(runContext, state, false), state.vars, loginUserOf(state.vars));
+  };
   const steps = await revertHost({
-    runDir: runContext.runDir, registry: runContext.registry, host, journal: runContext.journal, only: hostState.applied,
+    runDir: runContext.runDir, registry: runContext.registry, owner: hostState.name, hostFor, journal: runContext.journal, only: hostState.applied,
     context: { hostvars: runContext.hostvars, groups: runContext.groups, playbookDir: runContext.playbook.dir },
   });
   hostState.recap.rolled_back += steps.filter((s) => s.status === 'reverted').length;
