@@ -39,6 +39,8 @@ export type JournalLine =
   | { type: 'reverted'; seq: number; host: string; ts: string }
   /** An irreversible change reported during a rollback: not reported again by the next one. */
   | { type: 'revert_skipped'; seq: number; host: string; ts: string }
+  /** A read-only probe (an irreversible module whose run changed nothing, or check_mode: false): nothing to undo. */
+  | { type: 'probe'; seq: number; host: string; ts: string }
   | { type: 'revert_failed'; seq: number; host: string; msg: string; ts: string };
 
 /**
@@ -170,7 +172,7 @@ export const ownerOf = (e: JournalEntry): string => e.for ?? e.host;
 
 /** Entries of a host still to revert (applied or possibly applied, not yet reverted), newest first. */
 export function pendingReverts(lines: JournalLine[], host?: string): JournalEntry[] {
-  const reverted = new Set(lines.filter((l) => l.type === 'reverted' || l.type === 'revert_skipped').map((l) => `${l.host}#${l.seq}`));
+  const reverted = new Set(lines.filter((l) => l.type === 'reverted' || l.type === 'revert_skipped' || l.type === 'probe').map((l) => `${l.host}#${l.seq}`));
   return lines
     .filter((l): l is JournalEntry => l.type === 'change')
     .filter((e) => (host === undefined || ownerOf(e) === host) && !reverted.has(`${e.host}#${e.seq}`))

@@ -36,7 +36,7 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     const entry = await unseal(o.runDir, sealed);
     const module = o.registry.resolve(entry.module);
     if (!entry.reversible || !module?.revert) {
-      steps.push({ task: entry.task, module: entry.module, status: 'irreversible', msg: `${entry.module} cannot be undone: ${entry.changes.map((c) => c.msg).join('; ')}` });
+      steps.push({ task: entry.task, module: entry.module, status: 'irreversible', msg: `${entry.module} cannot be undone: ${sealed.changes.map((c) => c.msg).join('; ')}` });
       await o.journal.append({ type: 'revert_skipped', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       continue;
     }

@@ -281,7 +281,8 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   const rawArgs = raw[moduleName];
   const args = moduleArgs(site, module, moduleName, rawArgs);
   if (!args) return undefined;
-  const name = label ?? `${module.name} ${shortArgs(args, module.schema)}`.trim();
+  // no_log hides the arguments from the default name too (it is printed everywhere).
+  const name = label ?? (keywords(raw).no_log ? `${module.name} (arguments hidden by no_log)` : `${module.name} ${shortArgs(args, module.schema)}`.trim());
   // Validate now (lenient with values only known after rendering); the engine validates again after rendering.
   for (const p of validateModuleArgs(module, args, { task: name, location }, true)) {
     const m = /'([A-Za-z0-9_]+)/.exec(p.message.split(': ').slice(1).join(': '));

@@ -33,7 +33,8 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
       result: { changed: status === 'changed', ...(applied?.result ?? {}) },
     };
   } catch (e) {
-    await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: runContext.redactor.text(describeFailure(e)), ts: new Date().toISOString() });
+    const failure = task.no_log ? 'failed (details hidden by no_log)' : runContext.redactor.text(describeFailure(e));
+    await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: failure, ts: new Date().toISOString() });
     if (!(e instanceof ModuleError) || !e.result) throw e;
     // A failed command: its result (rc, stdout, stderr) goes on to failed_when/changed_when/until and register.
     const msg = describeFailure(e);

@@ -25,6 +25,10 @@ export async function invokeModule(run: TaskRun, invocation: Invocation, variabl
   else if (checking) outcome = checkModeOutcome(run, changes);
   else outcome = await applyChanges(run, invocation, current, changes);
   if (!checking) outcome = applyResultConditions(run, outcome, variables);
+  if (!checking && changes.length > 0 && isReadOnlyProbe(run, invocation, outcome)) {
+    await forgetProbe(run, invocation);
+    planned.irreversible = false;
+  }
   const result = task.no_log ? { ...outcome.result, stdout: REDACTED, stderr: REDACTED } : outcome.result;
   return { ...planned, status: outcome.status, msg: outcome.msg, result, data: report.data, variables: report.variables };
 }
@@ -38,4 +42,18 @@ function checkModeOutcome(run: TaskRun, changes: Change[]): Outcome {
     ? `check mode: would ${changes.map((c) => c.msg).join('; ')} (not run; set check_mode: false for read-only commands)`
     : `would ${changes.map((c) => c.msg).join('; ')}`;
   return { status, msg, result: { changed: status === 'changed', skipped: uncertain, check_mode: true } };
+}
+
+/** An irreversible module run as a probe (changed_when false, or check_mode: false): it changed nothing to undo. */
+function isReadOnlyProbe(run: TaskRun, invocation: Invocation, outcome: Outcome): boolean {
+  if (invocation.module.reversible) return false;
+  return run.task.check_mode === false || outcome.status === 'ok';
+}
+
+/** Keep a probe out of the rollback list: off the host's applied changes, marked in the journal. */
+async function forgetProbe(run: TaskRun, invocation: Invocation): Promise<void> {
+  const applied = invocation.target.applied;
+  const seq = applied.pop();
+  if (seq === undefined) return;
+  await run.runContext.journal.append({ type: 'probe', seq, host: invocation.target.name, ts: new Date().toISOString() });
 }

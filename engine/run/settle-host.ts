@@ -33,6 +33,7 @@ export async function rollbackHost(runContext: RunContext, hostState: HostState)
   const connection = await ensureConnected(runContext, hostState).catch(() => undefined);
   if (!connection) {
     runContext.emit({ event: 'rollback', host: hostState.name, steps: [{ task: '(connection)', module: '-', status: 'failed', msg: 'host unreachable; rollback later with runbook rollback' }] });
+    hostState.recap.rollback_failed++;
     return;
   }
   // The host's own changes on its connection; changes made for it on a delegate on the delegate's connection.
@@ -46,5 +47,10 @@ export async function rollbackHost(runContext: RunContext, hostState: HostState)
     context: { hostvars: runContext.hostvars, groups: runContext.groups, playbookDir: runContext.playbook.dir },
   });
   hostState.recap.rolled_back += steps.filter((s) => s.status === 'reverted').length;
+  const failed = steps.filter((s) => s.status === 'failed').length;
+  hostState.recap.rollback_failed += failed;
   runContext.emit(runContext.redactor.value({ event: 'rollback', host: hostState.name, steps }));
+  if (failed > 0) {
+    runContext.emit({ event: 'warning', host: hostState.name, msg: `rollback incomplete: ${failed} step(s) failed, the host is not back where it was; fix the cause and run \`runbook rollback ${runContext.runId} -l ${hostState.name}\`` });
+  }
 }
