@@ -2,6 +2,14 @@
 
 import { runCli } from './cli/run-cli.js';
 
+// `runbook schema | head`: the reader went away; stop quietly, as cat and grep do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {

@@ -1,6 +1,7 @@
 // Options shared by several commands: play's flags (also audit's), -e parsing, connection settings.
 
 import { Option, type Command } from 'commander';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { defaultConnectionSettings, type ConnectionSettings } from '../connection/settings.js';
 import { UsageError } from '../errors.js';
@@ -79,4 +80,16 @@ export function addVaultOptions(cmd: Command): Command {
     .option('--vault-password-file <file>', 'vault password from this file (or executable); repeatable', collect, [])
     .option('--vault-id <label@source>', 'a vault identity: label@file or label@prompt; repeatable', collect, [])
     .option('-J, --ask-vault-pass', 'ask for the vault password');
+}
+
+/** -l @file: host names or patterns, one per line (the failed.txt a run writes), joined into one pattern. */
+export async function readLimit(limit: string | undefined, cwd: string): Promise<string | undefined> {
+  if (!limit?.startsWith('@')) return limit;
+  const file = path.resolve(cwd, limit.slice(1));
+  const text = await fs.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`-l ${limit}: ${e.code === 'ENOENT' ? 'file not found' : e.message}`);
+  });
+  const names = text.split(/[\n,]/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`-l ${limit}: the file lists no host`);
+  return names.join(',');
 }

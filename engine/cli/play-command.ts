@@ -7,7 +7,7 @@ import { runPlaybook } from '../run/run-playbook.js';
 import type { RunSettings } from '../run/run-state.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { connectionSettings, parseExtraVars, positiveOption, type PlayCliOptions } from './options.js';
+import { connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
 import { makeReporter } from './reporter.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
@@ -15,7 +15,7 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
   const forks = positiveOption('--forks', o.forks, true);
   const settings: RunSettings = {
     inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
-    limit: o.limit,
+    limit: await readLimit(o.limit, io.cwd),
     tags: o.tags,
     skipTags: o.skipTags,
     extraVars: await parseExtraVars(o.extraVars, io.cwd),

@@ -64,3 +64,10 @@ export async function readRunMeta(projectDir: string, runId: string): Promise<{ 
 export async function listRunIds(projectDir: string): Promise<string[]> {
   return (await fs.readdir(runsDir(projectDir)).catch(() => [] as string[])).sort().reverse();
 }
+
+/** failed.txt: the hosts that failed or were unreachable, one per line, for `runbook play … -l @failed.txt`. */
+export async function writeFailedHosts(runDir: string, hosts: string[]): Promise<string> {
+  const file = path.join(runDir, 'failed.txt');
+  await fs.writeFile(file, `${hosts.join('\n')}\n`, { mode: 0o600 });
+  return file;
+}

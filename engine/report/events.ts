@@ -41,7 +41,9 @@ export type RunEvent =
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }
   | { event: 'warning'; host?: string; msg: string }
-  | { event: 'recap'; run: string; hosts: Record<string, HostRecap>; status: RunStatus; duration_ms: number };
+  | { event: 'recap'; run: string; hosts: Record<string, HostRecap>; status: RunStatus; duration_ms: number;
+      /** Hosts that failed or were unreachable, and the file listing them for `-l @file` retries. */
+      failed_hosts?: string[]; retry_file?: string };
 
 export type RunStatus = 'ok' | 'failed' | 'interrupted';
 

@@ -1,5 +1,6 @@
 // Human output: per-task lines, diffs with --diff, a live progress line on a TTY, and the recap.
 
+import path from 'node:path';
 import { Chalk } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { RunEvent } from './events.js';
@@ -25,6 +26,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const colour = { ok: c.green, changed: c.yellow, failed: c.red, skipped: c.cyan, unreachable: c.magenta } as const;
   let check = false;
+  let playbook: string | undefined;
   let done = 0;
   let progressShown = false;
   const clearProgress = () => {
@@ -36,6 +38,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
     switch (ev.event) {
       case 'run_start':
         check = ev.check;
+        playbook = path.relative(process.cwd(), ev.playbook) || ev.playbook;
         write(c.bold(`runbook run ${ev.run}${ev.check ? ' (check mode: nothing will be changed)' : ''}\n`));
         break;
       case 'play_start':
@@ -65,6 +68,10 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         for (const [host, r] of Object.entries(ev.hosts)) {
           const bad = r.failed > 0 || r.unreachable > 0 || r.rollback_failed > 0;
           write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} ignored=${r.ignored} rolled_back=${r.rolled_back}${r.rollback_failed ? ` rollback_failed=${r.rollback_failed}` : ''}\n`);
+        }
+        if (ev.failed_hosts?.length && ev.retry_file) {
+          write(c.red(`failed or unreachable: ${ev.failed_hosts.join(', ')}\n`));
+          write(`retry only those: runbook play ${playbook ?? 'PLAYBOOK'} … -l @${ev.retry_file}\n`);
         }
         break;
       }

@@ -6,7 +6,7 @@ import { privateFolder } from '../journal/private-state.js';
 import path from 'node:path';
 import type { EventSink, HostRecap, RunStatus } from '../report/events.js';
 import { hostVars, loadInventory } from '../inventory/load-inventory.js';
-import { journalFile, newRunId, runDirOf, writeRunMeta, type RunMeta } from '../journal/run-record.js';
+import { journalFile, newRunId, runDirOf, writeFailedHosts, writeRunMeta, type RunMeta } from '../journal/run-record.js';
 import { loadPlaybookWithPacks } from '../load/load-with-packs.js';
 import { preflightVariables } from '../load/preflight.js';
 import { acquireHostLocks } from './host-locks.js';
@@ -61,6 +61,8 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const failed = [...hosts.values()].some((h) => h.status !== 'active');
   const status: RunStatus = abort.aborted ? 'interrupted' : failed ? 'failed' : 'ok';
   await writeRunMeta(runDir, { ...meta, finished: new Date().toISOString(), status, recap });
-  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started });
+  const failedHosts = [...hosts.values()].filter((h) => h.status !== 'active').map((h) => h.name);
+  const retryFile = failedHosts.length > 0 ? await writeFailedHosts(runDir, failedHosts) : undefined;
+  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started, ...(retryFile ? { failed_hosts: failedHosts, retry_file: path.relative(settings.projectDir, retryFile) } : {}) });
   return { runId, status, hosts: recap, changed: Object.values(recap).some((r) => r.changed > 0) };
 }
