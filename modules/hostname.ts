@@ -13,7 +13,7 @@ async function setLive(host: Host, name: string, systemd: boolean): Promise<void
     if (res.code === 0) return;
     // hostnamectl needs systemd-hostnamed over D-Bus; where that cannot start (containers, chroots) the
     // classic way still works: /etc/hostname + hostname(1).
-    await host.writeFile('/etc/hostname', `${name}\n`, { mode: 0o644 });
+    await host.writeFile('/etc/hostname', `${name}\n`);
   }
   const res = await host.run(['hostname', name]);
   if (res.code !== 0) throw new ModuleError(`setting hostname ${name} failed: ${res.stderr.trim()}`);
@@ -42,7 +42,7 @@ export default defineModule<HostnameArgs, HostnameState>({
     return changes;
   },
   async apply(host, args, changes, s) {
-    if (changes.some((c) => (c.data as { file?: boolean }).file) && !s.systemd) await host.writeFile('/etc/hostname', `${args.name}\n`, { mode: 0o644 });
+    if (changes.some((c) => (c.data as { file?: boolean }).file) && !s.systemd) await host.writeFile('/etc/hostname', `${args.name}\n`);
     if (changes.some((c) => (c.data as { live?: boolean }).live) || s.systemd) await setLive(host, args.name, s.systemd);
   },
   async revert(host, { before }) {

@@ -119,7 +119,7 @@ export default defineModule<ModprobeArgs, ModprobeState>({
       if (d.unload) await must(['modprobe', '-r', args.name]);
       if (d.path) {
         if (d.content === null) await must(['rm', '-f', '--', d.path]);
-        else { await must(['mkdir', '-p', d.path.replace(/\/[^/]+$/, '')]); await host.writeFile(d.path, d.content!, { mode: 0o644 }); }
+        else { await must(['mkdir', '-p', d.path.replace(/\/[^/]+$/, '')]); await host.writeFile(d.path, d.content!); }
       }
     }
   },

@@ -97,7 +97,7 @@ export default defineModule<RepoArgs, RepoState>({
       if (d.content === null) await host.run(['rm', '-f', '--', d.path]);
       else {
         await host.run(['mkdir', '-p', path.posix.dirname(d.path)]);
-        await host.writeFile(d.path, d.content, { mode: 0o644 });
+        await host.writeFile(d.path, d.content); // an existing file keeps its mode and owner (new: 0644)
       }
     }
   },

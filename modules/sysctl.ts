@@ -71,7 +71,7 @@ export default defineModule<SysctlArgs, SysctlState>({
       if (d.after !== undefined) {
         const dir = args.file.replace(/\/[^/]+$/, '') || '/';
         await host.run(['mkdir', '-p', dir]);
-        await host.writeFile(args.file, d.after, { mode: 0o644 });
+        await host.writeFile(args.file, d.after); // an existing file keeps its mode and owner (new: 0644)
       }
       if (d.live !== undefined) {
         const res = await host.run(['sysctl', '-w', `${args.name}=${d.live}`]);
