@@ -2,6 +2,7 @@
 
 import type Handlebars from 'handlebars';
 import { stringify as toYaml } from 'yaml';
+import { TemplateError } from '../errors.js';
 import { safeRegex } from './safe-regex.js';
 
 type HB = typeof Handlebars;
@@ -70,7 +71,12 @@ export function registerHelpers(hb: HB): void {
   /** `hostvar "node-1" "storage_address"` → one variable of another host (facts.x works too). */
   h('hostvar', (...a) => {
     const [host, path] = args(a);
-    const hv = (root(a).hostvars as Record<string, Record<string, unknown>> | undefined)?.[String(host)];
-    return String(path).split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, k) ? (v as Record<string, unknown>)[k] : undefined), hv);
+    const hostvars = root(a).hostvars as Record<string, Record<string, unknown>> | undefined;
+    if (!hostvars || !Object.prototype.hasOwnProperty.call(hostvars, String(host))) throw new TemplateError(`hostvar: unknown host '${String(host)}'`);
+    // Strict like any variable: an undefined variable of another host is an error naming both.
+    return String(path).split('.').reduce<unknown>((v, k, i, parts) => {
+      if (v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, k)) return (v as Record<string, unknown>)[k];
+      throw new TemplateError(`undefined variable '${parts.slice(0, i + 1).join('.')}' of host '${String(host)}'`);
+    }, hostvars[String(host)]);
   });
 }

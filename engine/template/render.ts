@@ -65,7 +65,8 @@ function compile(template: string, w?: TemplateWhere): HandlebarsTemplateDelegat
 
 /** Turn Handlebars' runtime messages into ours: undefined variable or unknown helper, by name. */
 function translate(e: unknown, template: string, w?: TemplateWhere): TemplateError {
-  if (e instanceof TemplateError) return e;
+  // A helper's own error (hostvar) learns where it happened; a variable's error already knows.
+  if (e instanceof TemplateError) return e.task || e.host || e.location ? e : fail(e.message, w, e);
   const msg = (e as Error).message ?? String(e);
   const m = /"([^"]+)" not defined in/.exec(msg);
   if (m) {

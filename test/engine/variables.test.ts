@@ -83,4 +83,14 @@ describe('variables (lazy, layered)', () => {
     expect(p.code).to.equal(2);
     expect(await fs.stat(path.join(dir, 'ran')).then(() => true, () => false)).to.equal(false);
   });
+
+  it('hostvar is strict: an undefined variable of another host is an error naming host and variable (#12 item 3)', async () => {
+    await write('site.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: read\n      command: touch ${dir}/ran {{ hostvar "localhost" "no_such_var" }}\n    - name: unknown host\n      command: echo {{ hostvar "nohost" "x" }}\n      ignore_errors: true\n`);
+    const r = await play();
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.include(`site.yml:4:7: undefined variable 'no_such_var' of host 'localhost' in task 'read' on host 'localhost'`);
+    expect(await fs.stat(path.join(dir, 'ran')).then(() => true, () => false)).to.equal(false);
+    await write('site.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: unknown host\n      command: echo {{ hostvar "nohost" "x" }}\n`);
+    expect((await play()).stdout).to.include(`hostvar: unknown host 'nohost' in task 'unknown host'`);
+  });
 });
