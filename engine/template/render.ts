@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import { TemplateError, type SourceLocation } from '../errors.js';
 import { isTruthyText, registerHelpers, truthy } from './helpers.js';
 import { quoteArg } from './shell-quote.js';
+import { describePathProblem, diagnosePath } from './path-diagnosis.js';
 
 export interface TemplateWhere {
   task?: string;
@@ -64,10 +65,13 @@ function compile(template: string, w?: TemplateWhere): HandlebarsTemplateDelegat
 }
 
 /** Turn Handlebars' runtime messages into ours: undefined variable or unknown helper, by name. */
-function translate(e: unknown, template: string, w?: TemplateWhere): TemplateError {
+function translate(e: unknown, template: string, w?: TemplateWhere, ctx?: Record<string, unknown>): TemplateError {
   // A helper's own error (hostvar) learns where it happened; a variable's error already knows.
   if (e instanceof TemplateError) return e.task || e.host || e.location ? e : fail(e.message, w, e);
   const msg = (e as Error).message ?? String(e);
+  // A wrong path (r.results.0.stat.path): name the expression and the first missing part, not a JS TypeError.
+  const problem = ctx ? diagnosePath(template, ctx) : undefined;
+  if (problem) return fail(describePathProblem(problem, template), w, e);
   const m = /"([^"]+)" not defined in/.exec(msg);
   if (m) {
     const name = m[1];
@@ -88,7 +92,7 @@ export function renderString(template: string, ctx: Record<string, unknown>, whe
   try {
     return fn(ctx, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
-    throw translate(e, template, where);
+    throw translate(e, template, where, ctx);
   }
 }
 
@@ -124,7 +128,7 @@ function renderSingle(template: string, ctx: Record<string, unknown>, where?: Te
   try {
     fn(ctx, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
-    throw translate(e, template, where);
+    throw translate(e, template, where, ctx);
   }
   if (!captured.set) return undefined;
   if (captured.value === undefined && !isCall) {
