@@ -57,6 +57,7 @@ export interface PlayCliOptions {
   check?: boolean; diff?: boolean; forks: string; format: Format; rollback: boolean; detectDrift?: boolean;
   acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
   vaultPasswordFile?: string[]; vaultId?: string[]; askVaultPass?: boolean;
+  user?: string; privateKey?: string; askPass?: boolean; become?: boolean; becomeUser?: string; askBecomePass?: boolean;
 }
 
 export function addPlayOptions(cmd: Command): Command {
@@ -71,7 +72,28 @@ export function addPlayOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
     .option('--command-timeout <seconds>', 'timeout of each remote command', '600')
-    .option('-v, --verbose', 'show messages of ok tasks too');
+    .option('-v, --verbose', 'show messages of ok tasks too')
+    .option('-u, --user <user>', 'log in as this user where the inventory names none')
+    .option('--private-key <file>', 'SSH private key where the inventory names none')
+    .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-b, --become', 'become (sudo) where the play or task does not say')
+    .option('--become-user <user>', 'the user to become (default root)')
+    .option('-K, --ask-become-pass', 'ask for the sudo password');
+}
+
+/**
+ * -u, --private-key, -k, -b, --become-user, -K: connection defaults below everything the inventory and playbook say
+ * (as Ansible's command-line connection options are below inventory variables).
+ */
+export async function commandLineHostDefaults(o: PlayCliOptions, ask: (question: string) => Promise<string>): Promise<Record<string, unknown>> {
+  const defaults: Record<string, unknown> = {};
+  if (o.user !== undefined) defaults.user = o.user;
+  if (o.privateKey !== undefined) defaults.key = path.resolve(o.privateKey);
+  if (o.askPass) defaults.password = await ask('SSH password: ');
+  if (o.become) defaults.become = true;
+  if (o.becomeUser !== undefined) defaults.become_user = o.becomeUser;
+  if (o.askBecomePass) defaults.become_password = await ask('BECOME password: ');
+  return defaults;
 }
 
 /** Where vault passwords come from (docs/vault.md); every command that reads vars files takes them. */

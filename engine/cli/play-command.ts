@@ -7,7 +7,8 @@ import { runPlaybook } from '../run/run-playbook.js';
 import type { RunSettings } from '../run/run-state.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
+import { commandLineHostDefaults, connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
+import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
@@ -25,6 +26,7 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     rollback: o.rollback,
     connection: connectionSettings(o),
     projectDir: io.cwd,
+    hostDefaults: await commandLineHostDefaults(o, promptSecret),
     stateDir: userStateDir(io.env),
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });

@@ -195,3 +195,11 @@ export function groupMembers(inv: Inventory): Record<string, string[]> {
   };
   return plainMapOf(Object.keys(inv.groups).map((g) => [g, members(g, new Set())] as const));
 }
+
+/** Defaults below every inventory variable (command-line -u, -b, ...): merged under the `all` group's vars. */
+export function withHostDefaults(inventory: Inventory, defaults: Record<string, unknown> | undefined): Inventory {
+  if (!defaults || Object.keys(defaults).length === 0) return inventory;
+  const all = inventory.groups.all;
+  inventory.groups.all = { ...all, vars: mergedMap(plainMapOf(Object.entries(defaults)), all.vars) };
+  return inventory;
+}

@@ -5,7 +5,7 @@ import { hostIdentity } from '../connection/index.js';
 import { privateFolder } from '../journal/private-state.js';
 import path from 'node:path';
 import type { EventSink, HostRecap, RunStatus } from '../report/events.js';
-import { hostVars, loadInventory } from '../inventory/load-inventory.js';
+import { hostVars, loadInventory, withHostDefaults } from '../inventory/load-inventory.js';
 import { journalFile, newRunId, runDirOf, writeFailedHosts, writeRunMeta, type RunMeta } from '../journal/run-record.js';
 import { loadPlaybookWithPacks } from '../load/load-with-packs.js';
 import { preflightVariables } from '../load/preflight.js';
@@ -27,7 +27,7 @@ export interface RunResult {
 export async function runPlaybook(file: string, settings: RunSettings, sink: EventSink, abort: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir);
-  const inventory = await loadInventory(settings.inventoryPaths);
+  const inventory = withHostDefaults(await loadInventory(settings.inventoryPaths), settings.hostDefaults);
   preflightVariables(playbook, inventory, settings.extraVars, registry);
   const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
 

@@ -20,6 +20,8 @@ export interface RunSettings {
   connection: ConnectionSettings;
   /** Where .runbook/ (the journal of runs) lives. */
   projectDir: string;
+  /** Connection vars from the command line (-u, --private-key, -b, ...): below the inventory's own. */
+  hostDefaults?: Record<string, unknown>;
   /** The user's state folder (host locks): $XDG_STATE_HOME/runbook. */
   stateDir: string;
 }
