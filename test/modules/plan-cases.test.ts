@@ -27,6 +27,9 @@ interface Case {
   vars?: Record<string, unknown>;
   /** What the module reports (ModuleReport: msg, data, result, variables), for modules that report. */
   report?: unknown;
+  /** Read-only modules: values registered (report().result) from the current state (each key compared), and the registered files' paths. */
+  registered?: Record<string, unknown>;
+  registeredFiles?: string[];
 }
 
 const dir = path.join(fixturesDir, 'modules');
@@ -63,6 +66,9 @@ describe('module plans (table-driven from test/fixtures/modules)', () => {
           expect(changes.map((ch) => ch.msg)).to.deep.equal(c.changes);
           if (c.diff) expect(changes.find((ch) => ch.diff)?.diff).to.deep.equal(c.diff);
           if (c.uncertain !== undefined) expect(changes.every((ch) => ch.uncertain === true)).to.equal(c.uncertain);
+          const registered = mod!.report?.(c.current, args, context).result ?? {};
+          for (const [key, value] of Object.entries(c.registered ?? {})) expect(registered[key], `registered ${key}`).to.deep.equal(value);
+          if (c.registeredFiles) expect((registered.files as Array<{ path: string }>).map((f) => f.path)).to.deep.equal(c.registeredFiles);
           if (c.after !== undefined) expect(mod!.plan(c.after, args, moduleContext()).map((ch) => ch.msg), 'second plan on the after-state').to.deep.equal([]);
         });
       }

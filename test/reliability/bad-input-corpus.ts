@@ -96,4 +96,5 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'group absent with a gid', files: site(play('    - group: { name: ops, state: absent, gid: 1000 }\n')), expect: /site\.yml:6:\d+: .*'gid' cannot be used with state: absent/ },
   { name: 'authorized_key absent with key_options', files: site(play('    - authorized_key: { user: ops, key: "ssh-ed25519 AAAA", state: absent, key_options: no-pty }\n')), expect: /site\.yml:6:\d+: .*'key_options' cannot be used with state: absent/ },
   { name: 'replace with a relative path', files: site(play('    - replace: { path: etc/motd, regexp: x }\n')), expect: /site\.yml:6:\d+: .*'path' must be an absolute path/ },
+  { name: 'find depth without recurse', files: site(play('    - find: { paths: [/var/log], depth: 2 }\n')), expect: /site\.yml:6:\d+: .*'depth' cannot be used with recurse: false/ },
 ];
