@@ -12,6 +12,7 @@ import { addPlayOptions, addVaultOptions, collect, connectionSettings, positiveO
 import { registerVaultCommand } from './register-vault.js';
 import { withVault } from './with-vault.js';
 import type { VaultOptions } from '../vault/keyring.js';
+import type { ExecOptions } from './exec-command.js';
 
 export { EXIT } from './exit-codes.js';
 export type { CliIO, Format, Reporter } from './io.js';
@@ -26,6 +27,16 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .exitOverride()
     .showHelpAfterError();
 
+  registerRunCommands(program, io, setExit);
+  registerFleetCommands(program, io, setExit);
+  registerVaultCommand(program, io, setExit);
+  registerAuditCommand(program, io, setExit);
+  registerLabCommand(program);
+  return program;
+}
+
+/** play, exec, ping, validate: the commands that run (or check) a playbook or a task. */
+function registerRunCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
   addPlayOptions(program.command('play <playbook>').description('run a playbook (exit 0 ok, 1 failed/unreachable, 2 invalid input, 4 drift with --check --detect-drift)'))
     .option('-C, --check', 'report what would change; change nothing')
     .option('-D, --diff', 'show diffs of changed files')
@@ -36,6 +47,23 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       setExit(await withVault(o, io, () => executePlay(playbook, o, io)));
     });
 
+  addPlayOptions(program.command('exec <pattern>').description('run one module on the matching hosts (ad hoc): `runbook exec web -a "uname -r"`; changes are journaled like a play\'s'))
+    .option('-m, --module <name>', 'the module to run', 'command')
+    .option('-a, --args <args>', 'its arguments: key=value words, a {JSON mapping}, or the command line for command/shell')
+    .option('-C, --check', 'report what would change; change nothing')
+    .option('-D, --diff', 'show diffs of changed files')
+    .option('--no-rollback', 'leave a failed host as it is')
+    .action(async (pattern: string, o: ExecOptions) => {
+      const { execCommand } = await import('./exec-command.js');
+      setExit(await withVault(o, io, () => execCommand(pattern, o, io)));
+    });
+
+  addPlayOptions(program.command('ping <pattern>').description('check the matching hosts can be reached and run a command'))
+    .action(async (pattern: string, o: ExecOptions) => {
+      const { execCommand } = await import('./exec-command.js');
+      setExit(await withVault(o, io, () => execCommand(pattern, { ...o, module: 'ping', rollback: true }, io)));
+    });
+
   addVaultOptions(program.command('validate <playbook>'))
     .description('parse, check the schema and template syntax; runs nothing on any host (module packs are loaded: their code runs here)')
     .option('-i, --inventory <path>', 'also load this inventory and check that every variable the tasks use is defined for each host', collect, [])
@@ -44,7 +72,10 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       const { validateCommand } = await import('./validate-command.js');
       setExit(await withVault(o, io, () => validateCommand(playbook, o, io)));
     });
+}
 
+/** inventory, facts, rollback, runs, modules, schema: looking at the fleet, past runs and the modules. */
+function registerFleetCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
   addVaultOptions(program.command('inventory'))
     .description('show an inventory: groups and merged host vars')
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
@@ -90,11 +121,6 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('schema')
     .description('print the JSON Schema of the playbook DSL (for editors / yaml-language-server)')
     .action(async () => (await import('./modules-command.js')).schemaCommand(io));
-
-  registerVaultCommand(program, io, setExit);
-  registerAuditCommand(program, io, setExit);
-  registerLabCommand(program);
-  return program;
 }
 
 /** Run the CLI; returns the exit code. Every error ends here and is printed once, with its location. */

@@ -7,16 +7,19 @@ import type { Play, Playbook, Task } from './playbook-types.js';
 import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
 import type { ModuleDefinition, ModuleRegistry } from '../types.js';
 import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate-args.js';
-import { readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
+import { parseYaml, readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 import { checkTemplates } from '../template/render.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
+  /** The playbook's text when it exists only in memory (an ad-hoc `runbook exec` play); `file` then only names it. */
+  text?: string;
 }
 
 interface Loader {
   registry: ModuleRegistry;
+  text?: string;
   problems: RunbookError[];
   files: string[];
   packs: string[];
@@ -53,7 +56,7 @@ export async function loadVarsFile(file: string, from?: SourceLocation): Promise
 /** Parse + validate + normalize a playbook file and everything it imports. */
 export async function loadPlaybook(file: string, opts: LoadOptions): Promise<Playbook> {
   const abs = path.resolve(file);
-  const l: Loader = { registry: opts.registry, problems: [], files: [], packs: [], expanded: 0 };
+  const l: Loader = { registry: opts.registry, text: opts.text, problems: [], files: [], packs: [], expanded: 0 };
   const plays = await loadPlays(l, abs, []);
   if (l.problems.length > 0) throw new ValidationError(l.problems);
   return { file: abs, dir: path.dirname(abs), plays, packs: [...new Set(l.packs)], files: [...new Set(l.files)] };
@@ -63,7 +66,7 @@ async function loadPlays(l: Loader, file: string, stack: string[], from?: Source
   if (stack.includes(file)) {
     throw new PlaybookError(`circular import_playbook: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, { location: from });
   }
-  const src = await readYaml(file, 'playbook', from);
+  const src = stack.length === 0 && l.text !== undefined ? parseYaml(file, l.text) : await readYaml(file, 'playbook', from);
   l.files.push(file);
   if (!Array.isArray(src.value)) {
     l.problems.push(new RunbookError('VALIDATION', 'a playbook must be a list of plays (each starting with `- hosts: ...`)', { location: src.loc([]) }));

@@ -5,12 +5,12 @@ import { loadRegistry } from './packs.js';
 import type { Playbook } from './playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 
-export async function loadPlaybookWithPacks(file: string, projectDir: string): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
+export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
   let registry = await loadRegistry(projectDir);
-  let playbook = await loadPlaybook(file, { registry });
+  let playbook = await loadPlaybook(file, { registry, text });
   if (playbook.packs.length > 0) {
     registry = await loadRegistry(projectDir, playbook.packs, playbook.dir);
-    playbook = await loadPlaybook(file, { registry });
+    playbook = await loadPlaybook(file, { registry, text });
   }
   return { playbook, registry };
 }

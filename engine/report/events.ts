@@ -37,6 +37,8 @@ export type RunEvent =
       ignored?: boolean;
       /** What the module reports for the operator (debug): shown at default verbosity. */
       data?: unknown;
+      /** The task's registered result (rc, stdout, stderr, ...); absent for no_log tasks. */
+      result?: Record<string, unknown>;
     }
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }

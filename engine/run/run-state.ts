@@ -20,6 +20,8 @@ export interface RunSettings {
   connection: ConnectionSettings;
   /** Where .runbook/ (the journal of runs) lives. */
   projectDir: string;
+  /** The play as text when it exists only in memory (`runbook exec`); the playbook path then only names it. */
+  playbookText?: string;
   /** Connection vars from the command line (-u, --private-key, -b, ...): below the inventory's own. */
   hostDefaults?: Record<string, unknown>;
   /** The user's state folder (host locks): $XDG_STATE_HOME/runbook. */

@@ -60,6 +60,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     irreversible: results.some((r) => r.irreversible) || undefined,
     ignored: ignored || undefined,
     data: items ? (results.some((r) => r.data !== undefined) ? results.map((r) => r.data) : undefined) : results[0].data,
+    result: registered,
   });
   return ignored ? 'ok' : status;
 }
