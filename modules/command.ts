@@ -1,15 +1,10 @@
 // command: run a program with arguments, no shell. Guards (creates/removes) make it idempotent.
 
-import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
 import { commandSchemaProps, inspectGuards, planCommand, runCommand, splitCommand, type CommandArgs, type CommandState } from './lib/run-command.js';
 
-function argvOf(args: CommandArgs): string[] {
-  if ((args.cmd === undefined) === (args.argv === undefined)) throw new ModuleError('command needs exactly one of cmd and argv');
-  const argv = args.argv ?? splitCommand(args.cmd!);
-  if (argv.length === 0) throw new ModuleError('command is empty');
-  return argv;
-}
+/** The schema guarantees exactly one of cmd (not blank) and argv (not empty). */
+const argvOf = (args: CommandArgs): string[] => args.argv ?? splitCommand(args.cmd!);
 
 export default defineModule<CommandArgs, CommandState>({
   name: 'command',
@@ -19,8 +14,9 @@ export default defineModule<CommandArgs, CommandState>({
   schema: {
     type: 'object',
     additionalProperties: false,
+    oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
     properties: {
-      cmd: { type: 'string', description: 'The command line, split into words like a shell would (quotes honoured), but never interpreted by one.' },
+      cmd: { type: 'string', title: 'command line', pattern: '\\S', description: 'The command line, split into words like a shell would (quotes honoured), but never interpreted by one.' },
       argv: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'The command as a list of arguments (instead of cmd).' },
       ...commandSchemaProps,
     },

@@ -6,6 +6,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
 import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
 import { parseMode } from './lib/file-state.js';
+import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string }
 
@@ -16,13 +17,14 @@ export default defineModule<CopyArgs, ContentState>({
     type: 'object',
     additionalProperties: false,
     required: ['dest'],
+    oneOf: [{ required: ['content'] }, { required: ['src'] }],
     properties: {
-      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      dest: { ...absolutePath, description: 'Absolute path of the file on the host.' },
       content: { type: 'string', description: 'The file content. Exactly one of content and src.' },
-      src: { type: 'string', description: 'A file on the controller, relative to the playbook\'s folder.' },
+      src: { ...filePath, description: 'A file on the controller, relative to the playbook\'s folder.' },
       mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
-      owner: { type: 'string', description: 'Owner user name. Kept when omitted.' },
-      group: { type: 'string', description: 'Group name. Kept when omitted.' },
+      owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
+      group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing; never replace its content.' },
     },
   },
@@ -32,7 +34,6 @@ export default defineModule<CopyArgs, ContentState>({
   ],
   reversible: true,
   async inspect(host, args, ctx) {
-    if ((args.content === undefined) === (args.src === undefined)) throw new ModuleError('copy needs exactly one of content and src');
     let desired: Buffer;
     if (args.content !== undefined) desired = Buffer.from(args.content);
     else {

@@ -1,8 +1,10 @@
 // etc_hosts: "servers see each other by name" — one /etc/hosts line per address, from a list or an inventory group.
 
+import { isIP } from 'node:net';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { absolutePath, hostName, ipAddress, simpleName } from './lib/arg-kinds.js';
 
 interface HostsEntry { ip: string; names: string[] }
 
@@ -52,12 +54,13 @@ export default defineModule<EtcHostsArgs, EtcHostsState>({
   schema: {
     type: 'object',
     additionalProperties: false,
+    anyOf: [{ required: ['entries'] }, { required: ['group'] }],
     properties: {
-      entries: { type: 'array', items: { type: 'object', required: ['ip', 'names'], additionalProperties: false, properties: { ip: { type: 'string' }, names: { type: 'array', items: { type: 'string' }, minItems: 1 } } }, description: 'Lines to manage: {ip, names}.' },
-      group: { type: 'string', description: 'An inventory group: one line per host, "<address> <inventory name>".' },
-      address_var: { type: 'string', default: 'address', description: 'With group: the host var holding each host\'s address (e.g. storage_address).' },
+      entries: { type: 'array', minItems: 1, items: { type: 'object', required: ['ip', 'names'], additionalProperties: false, properties: { ip: ipAddress, names: { type: 'array', items: hostName, minItems: 1 } } }, description: 'Lines to manage: {ip, names}.' },
+      group: { ...simpleName, description: 'An inventory group: one line per host, "<address> <inventory name>".' },
+      address_var: { ...simpleName, default: 'address', description: 'With group: the host var holding each host\'s address (e.g. storage_address).' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the lines of those addresses.' },
-      path: { type: 'string', default: '/etc/hosts', description: 'The hosts file.' },
+      path: { ...absolutePath, default: '/etc/hosts', description: 'The hosts file.' },
     },
   },
   examples: [
@@ -73,10 +76,13 @@ export default defineModule<EtcHostsArgs, EtcHostsState>({
       for (const h of members) {
         const addr = ctx.hostvars[h]?.[args.address_var];
         if (typeof addr !== 'string') throw new ModuleError(`etc_hosts: host ${h} has no '${args.address_var}' var`);
+        // Inventory values become lines of /etc/hosts too: the same kinds as entries.
+        if (isIP(addr) === 0) throw new ModuleError(`etc_hosts: host ${h} has '${args.address_var}: ${JSON.stringify(addr)}', not an IP address`);
+        if (!new RegExp(hostName.pattern).test(h)) throw new ModuleError(`etc_hosts: inventory name ${JSON.stringify(h)} is not a valid host name`);
         entries.push({ ip: addr, names: [h] });
       }
+      if (members.length === 0) throw new ModuleError(`etc_hosts: inventory group '${args.group}' has no hosts`);
     }
-    if (entries.length === 0) throw new ModuleError('etc_hosts needs entries or group');
     return { file: await readFileState(host, args.path), entries };
   },
   plan(s, args): Change[] {

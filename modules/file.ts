@@ -3,6 +3,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { attributeChanges, formatMode, parseMode, readFileState, setAttributes, type FileState } from './lib/file-state.js';
+import { absolutePath, oneLine, userName } from './lib/arg-kinds.js';
 
 interface FileArgs {
   path: string;
@@ -34,13 +35,14 @@ export default defineModule<FileArgs, FileInspect>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
+    allOf: [{ if: { properties: { state: { const: 'link' } }, required: ['state'] }, then: { required: ['src'] } }],
     properties: {
-      path: { type: 'string', description: 'Absolute path on the host.' },
+      path: { ...absolutePath, description: 'Absolute path on the host.' },
       state: { enum: ['file', 'directory', 'absent', 'touch', 'link'], default: 'file', description: 'directory: create (with parents); touch: create an empty file if missing; file: must already exist (only attributes are managed); link: a symlink to src; absent: remove (recursively).' },
       mode: { type: ['string', 'integer'], description: 'Permissions as an octal string ("0755").' },
-      owner: { type: 'string', description: 'Owner user name.' },
-      group: { type: 'string', description: 'Group name.' },
-      src: { type: 'string', description: 'Link target (state: link).' },
+      owner: { ...userName, description: 'Owner user name.' },
+      group: { ...userName, description: 'Group name.' },
+      src: { ...oneLine, description: 'Link target (state: link).' },
     },
   },
   examples: [
@@ -80,7 +82,6 @@ export default defineModule<FileArgs, FileInspect>({
         if (!file.exists) throw new ModuleError(`${args.path} does not exist (state: file manages an existing file; use touch or copy to create it)`);
         return attrs(file.type ?? 'file');
       case 'link': {
-        if (!args.src) throw new ModuleError('state: link needs src (the link target)');
         if (!file.exists) return [{ msg: `link ${args.path} → ${args.src}`, data: { create: true } }];
         if (file.type !== 'link') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a symlink`);
         if (file.target !== args.src) return [{ msg: `relink ${args.path}: ${file.target} → ${args.src}`, data: { relink: true } }];

@@ -4,6 +4,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { quoteArgv } from '../engine/template/shell-quote.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
+import { simpleName } from './lib/arg-kinds.js';
 
 type Kind = 'port' | 'service' | 'source';
 
@@ -23,18 +24,18 @@ interface FirewalldState { items: Array<Item & { runtime?: boolean; permanent?: 
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/** The schema guarantees at least one item, each of its kind (port/protocol, service name, source). */
 function itemsOf(args: FirewalldArgs): Item[] {
-  const items = [
+  return [
     ...list(args.port).map((value) => ({ kind: 'port' as const, value })),
     ...list(args.service).map((value) => ({ kind: 'service' as const, value })),
     ...list(args.source).map((value) => ({ kind: 'source' as const, value })),
   ];
-  for (const i of items) {
-    if (i.kind === 'port' && !/^\d{1,5}(-\d{1,5})?\/(tcp|udp|sctp|dccp)$/.test(i.value)) throw new ModuleError(`invalid port '${i.value}': write 24007/tcp or 49152-49251/tcp`);
-  }
-  if (items.length === 0) throw new ModuleError('firewalld needs port, service or source');
-  return items;
 }
+
+const port = { type: 'string', title: 'port/protocol (24007/tcp, 49152-49251/tcp)', pattern: '^[0-9]{1,5}(-[0-9]{1,5})?/(tcp|udp|sctp|dccp)$' };
+const source = { type: 'string', title: 'source (CIDR, MAC or ipset:NAME)', pattern: '^[A-Za-z0-9_:][A-Za-z0-9_:./-]*$' };
+const oneOrMany = (item: object) => ({ anyOf: [item, { type: 'array', items: item, minItems: 1 }] });
 
 function cli(args: FirewalldArgs, scope: 'runtime' | 'permanent'): string[] {
   if (args.offline) return ['firewall-offline-cmd', `--zone=${args.zone}`];
@@ -58,11 +59,12 @@ export default defineModule<FirewalldArgs, FirewalldState>({
   schema: {
     type: 'object',
     additionalProperties: false,
+    anyOf: [{ required: ['port'] }, { required: ['service'] }, { required: ['source'] }],
     properties: {
-      port: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'Port or range with protocol: 24007/tcp, 49152-49251/tcp; or a list.' },
-      service: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'firewalld service name(s): nfs, samba, glusterfs.' },
-      source: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'Source network(s) in CIDR form.' },
-      zone: { type: 'string', default: 'public', description: 'The zone.' },
+      port: { ...oneOrMany(port), description: 'Port or range with protocol: 24007/tcp, 49152-49251/tcp; or a list.' },
+      service: { ...oneOrMany(simpleName), description: 'firewalld service name(s): nfs, samba, glusterfs.' },
+      source: { ...oneOrMany(source), description: 'Source network(s) in CIDR form.' },
+      zone: { ...simpleName, default: 'public', description: 'The zone.' },
       permanent: { type: 'boolean', default: true, description: 'Change the permanent configuration.' },
       immediate: { type: 'boolean', default: true, description: 'Change the running configuration.' },
       state: { enum: ['enabled', 'disabled'], default: 'enabled', description: 'Open or closed.' },

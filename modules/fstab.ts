@@ -5,6 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { formatFstabLine, parseFstabLine, parseMountinfo, sameEntry, setFstabEntry, type FstabEntry } from './lib/fstab-line.js';
+import { absolutePath, filePath, fstabField } from './lib/arg-kinds.js';
 
 interface FstabArgs {
   path: string;
@@ -30,9 +31,9 @@ interface FstabState {
 
 const isBind = (opts: string) => opts.split(',').includes('bind') || opts.split(',').includes('rbind');
 
+/** The schema requires src unless state: absent. */
 function entryOf(args: FstabArgs): FstabEntry {
-  if (!args.src) throw new ModuleError(`fstab: state ${args.state} needs src`);
-  return { src: args.src, path: args.path, fstype: args.fstype, opts: args.opts, dump: String(args.dump), passno: String(args.passno) };
+  return { src: args.src!, path: args.path, fstype: args.fstype, opts: args.opts, dump: String(args.dump), passno: String(args.passno) };
 }
 
 async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState, 'mounted' | 'mountedSource' | 'boundFrom'>> {
@@ -55,15 +56,16 @@ export default defineModule<FstabArgs, FstabState>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
+    allOf: [{ if: { properties: { state: { enum: ['present', 'mounted', 'unmounted'] } } }, then: { required: ['src'] } }],
     properties: {
-      path: { type: 'string', description: 'The mount point.' },
-      src: { type: 'string', description: 'Device, UUID=..., LABEL=..., or a directory for bind mounts.' },
-      fstype: { type: 'string', default: 'auto', description: 'Filesystem type (none for bind mounts).' },
-      opts: { type: 'string', default: 'defaults', description: 'Mount options, comma separated (compared as a set).' },
-      dump: { type: ['string', 'integer'], default: '0', description: 'dump field.' },
-      passno: { type: ['string', 'integer'], default: '0', description: 'fsck pass number.' },
+      path: { ...absolutePath, description: 'The mount point.' },
+      src: { ...filePath, description: 'Device, UUID=..., LABEL=..., or a directory for bind mounts.' },
+      fstype: { ...fstabField, default: 'auto', description: 'Filesystem type (none for bind mounts).' },
+      opts: { ...fstabField, default: 'defaults', description: 'Mount options, comma separated (compared as a set).' },
+      dump: { anyOf: [{ type: 'string', title: 'number', pattern: '^[0-9]+$' }, { type: 'integer' }], default: '0', description: 'dump field.' },
+      passno: { anyOf: [{ type: 'string', title: 'number', pattern: '^[0-9]+$' }, { type: 'integer' }], default: '0', description: 'fsck pass number.' },
       state: { enum: ['present', 'mounted', 'unmounted', 'absent'], default: 'mounted', description: 'present: the line only; mounted: line and mount; unmounted: line, not mounted; absent: no line, not mounted.' },
-      fstab: { type: 'string', default: '/etc/fstab', description: 'The fstab file.' },
+      fstab: { ...absolutePath, default: '/etc/fstab', description: 'The fstab file.' },
     },
   },
   examples: [
@@ -117,23 +119,23 @@ export default defineModule<FstabArgs, FstabState>({
       if (res.code !== 0) throw new ModuleError(`${cmd.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
     };
     const d = Object.assign({}, ...changes.map((c) => c.data as object)) as { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean };
-    if (d.unmount || d.remount) await must(['umount', args.path]);
+    if (d.unmount || d.remount) await must(['umount', '--', args.path]);
     if (d.after !== undefined) await host.writeFile(args.fstab, d.after);
     if (d.mount || d.remount) {
-      await must(['mkdir', '-p', args.path]);
-      if (isBind(args.opts)) await must(['mkdir', '-p', args.src!]);
-      await must(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), args.path]);
+      await must(['mkdir', '-p', '--', args.path]);
+      if (isBind(args.opts)) await must(['mkdir', '-p', '--', args.src!]);
+      await must(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path]);
     }
   },
   async revert(host, { before, args }) {
     const now = await mountState(host, args);
     if (now.mounted && !before.mounted) {
-      const res = await host.run(['umount', args.path]);
+      const res = await host.run(['umount', '--', args.path]);
       if (res.code !== 0) throw new ModuleError(`umount ${args.path} failed: ${res.stderr.trim()}`);
     }
     await restoreFile(host, before.file);
     if (!now.mounted && before.mounted) {
-      const res = await host.run(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), args.path]);
+      const res = await host.run(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path]);
       if (res.code !== 0) throw new ModuleError(`mount ${args.path} failed: ${res.stderr.trim()}`);
     }
   },

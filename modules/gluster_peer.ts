@@ -5,6 +5,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { parseCliOutput, parsePeers, type GlusterPeer } from './lib/gluster-xml.js';
+import { hostOrAddress } from './lib/arg-kinds.js';
 
 interface PeerArgs {
   peers: string[];
@@ -47,7 +48,7 @@ export default defineModule<PeerArgs, PeerState>({
     additionalProperties: false,
     required: ['peers'],
     properties: {
-      peers: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Peer host names or addresses (this host\'s own names are skipped).' },
+      peers: { type: 'array', items: hostOrAddress, minItems: 1, description: 'Peer host names or addresses (this host\'s own names are skipped).' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'present: probe missing peers; absent: detach them.' },
       force: { type: 'boolean', default: false, description: 'Detach even if the peer holds bricks / is down (gluster peer detach ... force).' },
       wait_timeout: { type: 'number', default: 60, minimum: 0, description: 'Seconds to wait for probed peers to be "Peer in Cluster" and connected.' },

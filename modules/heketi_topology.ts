@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type ModuleContext } from '../engine/types.js';
 import { heketiClient, type HeketiClient } from './lib/heketi-api.js';
+import { filePath, simpleName } from './lib/arg-kinds.js';
 
 type DeviceSpec = string | { name: string; destroydata?: boolean; tags?: Record<string, string> };
 interface NodeSpec { node: { hostnames: { manage: string[]; storage: string[] }; zone: number }; devices: DeviceSpec[] }
@@ -80,15 +81,16 @@ export default defineModule<TopologyArgs, TopologyState>({
     type: 'object',
     additionalProperties: false,
     required: ['url', 'key'],
+    oneOf: [{ required: ['topology'] }, { required: ['group'] }],
     properties: {
-      url: { type: 'string', description: 'heketi\'s URL, e.g. http://10.0.0.21:8080.' },
+      url: { type: 'string', title: 'http(s) URL', pattern: '^https?://[^\\s]+$', description: 'heketi\'s URL, e.g. http://10.0.0.21:8080.' },
       user: { enum: ['admin', 'user'], default: 'admin', description: 'heketi user (admin changes the topology).' },
       key: { type: 'string', description: 'The user\'s JWT secret (heketi.json jwt.admin.key). Keep it in a var named like *_key or *_secret so it is redacted.' },
       topology: { type: 'object', description: 'Inline topology in heketi\'s topology.json format ({clusters: [{nodes: [{node: {hostnames: {manage, storage}, zone}, devices}]}]}).' },
-      group: { type: 'string', description: 'Build the topology from this inventory group instead.' },
+      group: { ...simpleName, description: 'Build the topology from this inventory group instead.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the topology\'s devices, nodes and emptied clusters.' },
       prune: { type: 'boolean', default: false, description: 'Also delete devices and nodes heketi has that the topology does not list.' },
-      write_topology: { type: 'string', description: 'Also write the topology as JSON to this controller path (relative to the playbook), for heketi-cli topology load.' },
+      write_topology: { ...filePath, description: 'Also write the topology as JSON to this controller path (relative to the playbook), for heketi-cli topology load.' },
     },
   },
   examples: [
@@ -97,7 +99,6 @@ export default defineModule<TopologyArgs, TopologyState>({
   ],
   reversible: true,
   async inspect(_host, args, ctx) {
-    if ((args.topology === undefined) === (args.group === undefined)) throw new ModuleError('heketi_topology needs exactly one of topology and group');
     const desired = args.topology ?? topologyFromInventory(args.group!, ctx);
     const topologyFile = args.write_topology ? await fs.readFile(path.resolve(ctx.playbookDir, args.write_topology), 'utf8').catch(() => null) : null;
     return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };

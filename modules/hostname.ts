@@ -26,7 +26,7 @@ export default defineModule<HostnameArgs, HostnameState>({
     type: 'object',
     additionalProperties: false,
     required: ['name'],
-    properties: { name: { type: 'string', pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$', description: 'The new hostname (a unique one per board in a home cluster).' } },
+    properties: { name: { type: 'string', title: 'host name', pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$', description: 'The new hostname (a unique one per board in a home cluster).' } },
   },
   examples: [{ name: 'Unique name per board', args: { name: 'k8s-pi-1' } }],
   reversible: true,

@@ -4,6 +4,7 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
+import { filePath, hostOrAddress, oneLine, simpleName } from './lib/arg-kinds.js';
 
 interface KubeadmArgs {
   state: 'init' | 'join' | 'reset' | 'join_command';
@@ -32,6 +33,11 @@ interface KubeadmState {
   runtime: boolean;
 }
 
+const ENDPOINT = { type: 'string', title: 'API server endpoint (HOST:PORT)', pattern: '^[A-Za-z0-9\\[][A-Za-z0-9.:\\[\\]_-]*$' } as const;
+const TOKEN = { type: 'string', title: 'bootstrap token (abcdef.0123456789abcdef)', pattern: '^[a-z0-9]{6}\\.[a-z0-9]{16}$' } as const;
+const CA_HASH = { type: 'string', title: 'CA hash (sha256:<64 hex digits>)', pattern: '^sha256:[0-9a-f]{64}$' } as const;
+const FLAG_VALUE = { type: 'string', title: 'kubeadm flag value', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:/,+=-]*$' } as const;
+
 const RUNTIME_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/dockershim.sock', '/run/cri-dockerd.sock'];
 
 /** `kubeadm join HOST:6443 --token T --discovery-token-ca-cert-hash sha256:H` → its parts. */
@@ -41,6 +47,10 @@ export function parseJoinCommand(line: string): { endpoint: string; token: strin
   const token = /--token[ =](\S+)/.exec(flat)?.[1];
   const hash = /--discovery-token-ca-cert-hash[ =](\S+)/.exec(flat)?.[1];
   if (!endpoint || !token || !hash) throw new ModuleError('not a kubeadm join command (expected "kubeadm join HOST:PORT --token ... --discovery-token-ca-cert-hash sha256:...")');
+  // The line may come from another host's output: its parts become kubeadm's argv, so each must be of its kind.
+  for (const [what, value, kind] of [['endpoint', endpoint, ENDPOINT], ['token', token, TOKEN], ['hash', hash, CA_HASH]] as const) {
+    if (!new RegExp(kind.pattern).test(value)) throw new ModuleError(`kubeadm join command: the ${what} is not a valid ${kind.title}`);
+  }
   return { endpoint, token, hash };
 }
 
@@ -52,10 +62,8 @@ function joinParts(args: KubeadmArgs, hostvars: Readonly<Record<string, Readonly
     return parseJoinCommand(line);
   }
   if (args.join_command) return parseJoinCommand(args.join_command);
-  if (args.token && args.discovery_token_ca_cert_hash && args.control_plane_endpoint) {
-    return { endpoint: args.control_plane_endpoint, token: args.token, hash: args.discovery_token_ca_cert_hash };
-  }
-  throw new ModuleError('kubeadm join needs from, join_command, or token + discovery_token_ca_cert_hash + control_plane_endpoint');
+  // The schema requires from, join_command, or these three for state: join.
+  return { endpoint: args.control_plane_endpoint!, token: args.token!, hash: args.discovery_token_ca_cert_hash! };
 }
 
 function preflightProblems(s: KubeadmState, args: KubeadmArgs): string[] {
@@ -85,20 +93,24 @@ export default defineModule<KubeadmArgs, KubeadmState>({
     type: 'object',
     additionalProperties: false,
     required: ['state'],
+    allOf: [{
+      if: { properties: { state: { const: 'join' } } },
+      then: { anyOf: [{ required: ['from'] }, { required: ['join_command'] }, { required: ['token', 'discovery_token_ca_cert_hash', 'control_plane_endpoint'] }] },
+    }],
     properties: {
       state: { enum: ['init', 'join', 'reset', 'join_command'], description: 'init: create the control plane; join: join this node; join_command: create a token and return the join command; reset: tear down.' },
-      pod_network_cidr: { type: 'string', description: 'init: --pod-network-cidr (10.244.0.0/16 for flannel).' },
-      apiserver_advertise_address: { type: 'string', description: 'init: --apiserver-advertise-address.' },
-      control_plane_endpoint: { type: 'string', description: 'init: --control-plane-endpoint; join: the API server HOST:PORT.' },
-      skip_phases: { type: 'array', items: { type: 'string' }, description: 'init: --skip-phases (e.g. mark-control-plane on a single-board home cluster).' },
-      kubernetes_version: { type: 'string', description: 'init: --kubernetes-version.' },
-      config: { type: 'string', description: 'init: --config file on the host (other init options are then ignored by kubeadm).' },
-      join_command: { type: 'string', description: 'join: a full "kubeadm join ..." line.' },
-      token: { type: 'string', description: 'join: bootstrap token.' },
-      discovery_token_ca_cert_hash: { type: 'string', description: 'join: sha256:<hash> of the cluster CA.' },
-      from: { type: 'string', description: 'join: inventory host whose registered join command to use (see from_var).' },
-      from_var: { type: 'string', default: 'kubeadm_join', description: 'join: the register name holding the join command on the from host.' },
-      ignore_preflight_errors: { type: 'array', items: { type: 'string' }, description: 'Pre-flight checks to ignore (kubeadm --ignore-preflight-errors).' },
+      pod_network_cidr: { ...FLAG_VALUE, description: 'init: --pod-network-cidr (10.244.0.0/16 for flannel).' },
+      apiserver_advertise_address: { ...FLAG_VALUE, description: 'init: --apiserver-advertise-address.' },
+      control_plane_endpoint: { ...ENDPOINT, description: 'init: --control-plane-endpoint; join: the API server HOST:PORT.' },
+      skip_phases: { type: 'array', items: FLAG_VALUE, description: 'init: --skip-phases (e.g. mark-control-plane on a single-board home cluster).' },
+      kubernetes_version: { ...FLAG_VALUE, description: 'init: --kubernetes-version.' },
+      config: { ...filePath, description: 'init: --config file on the host (other init options are then ignored by kubeadm).' },
+      join_command: { ...oneLine, description: 'join: a full "kubeadm join ..." line.' },
+      token: { ...TOKEN, description: 'join: bootstrap token.' },
+      discovery_token_ca_cert_hash: { ...CA_HASH, description: 'join: sha256:<hash> of the cluster CA.' },
+      from: { ...hostOrAddress, description: 'join: inventory host whose registered join command to use (see from_var).' },
+      from_var: { ...simpleName, default: 'kubeadm_join', description: 'join: the register name holding the join command on the from host.' },
+      ignore_preflight_errors: { type: 'array', items: FLAG_VALUE, description: 'Pre-flight checks to ignore (kubeadm --ignore-preflight-errors).' },
       allow_reset: { type: 'boolean', default: false, description: 'Let rollback undo init/join with kubeadm reset -f.' },
     },
   },

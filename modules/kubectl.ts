@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
+import { filePath } from './lib/arg-kinds.js';
 
 interface KubectlArgs {
   state: 'present' | 'absent' | 'labels' | 'secret';
@@ -31,6 +32,10 @@ interface KubectlState {
   nodeLabels?: Record<string, string>;
 }
 
+const kubernetesName = { type: 'string', title: 'Kubernetes name', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
+const labelKey = { type: 'string', title: 'label key', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' };
+const labelValue = { type: 'string', title: 'label value', pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$' };
+
 const list = (items: KObj[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 const ref = (o: KObj) => `${o.kind.toLowerCase()}/${o.metadata.name}`;
 
@@ -51,11 +56,12 @@ async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string)
   let docs: unknown[] = [];
   if (args.definition !== undefined) {
     docs = typeof args.definition === 'string' ? parseAllDocuments(args.definition).map((d) => d.toJS()) : Array.isArray(args.definition) ? args.definition : [args.definition];
-  } else if (args.src !== undefined) {
-    const file = path.resolve(playbookDir, args.src);
+  } else {
+    // The schema requires definition or src for present/absent.
+    const file = path.resolve(playbookDir, args.src!);
     const text = await fs.readFile(file, 'utf8').catch(() => { throw new ModuleError(`src ${args.src} not found (looked at ${file})`); });
-    docs = parseAllDocuments(file.endsWith('.hbs') ? render(text, args.src) : text).map((d) => d.toJS());
-  } else throw new ModuleError(`state ${args.state} needs definition or src`);
+    docs = parseAllDocuments(file.endsWith('.hbs') ? render(text, args.src!) : text).map((d) => d.toJS());
+  }
   const objs = docs.filter((d) => d !== null && d !== undefined) as KObj[];
   for (const o of objs) if (!o?.kind || !o?.metadata?.name) throw new ModuleError('every manifest needs kind and metadata.name');
   return objs;
@@ -68,16 +74,21 @@ export default defineModule<KubectlArgs, KubectlState>({
     type: 'object',
     additionalProperties: false,
     required: ['state'],
+    allOf: [
+      { if: { properties: { state: { enum: ['present', 'absent'] } } }, then: { anyOf: [{ required: ['definition'] }, { required: ['src'] }] } },
+      { if: { properties: { state: { const: 'labels' } } }, then: { required: ['node', 'labels'] } },
+      { if: { properties: { state: { const: 'secret' } } }, then: { required: ['name', 'from_file'] } },
+    ],
     properties: {
       state: { enum: ['present', 'absent', 'labels', 'secret'], description: 'present: apply; absent: delete; labels: set node labels; secret: a generic secret from files.' },
       definition: { anyOf: [{ type: 'string' }, { type: 'object' }, { type: 'array', items: { type: 'object' } }], description: 'Manifests: multi-document YAML text, an object, or a list.' },
-      src: { type: 'string', description: 'A manifest file on the controller, relative to the playbook; *.hbs files are rendered with the task\'s variables.' },
-      namespace: { type: 'string', description: 'Namespace for namespaced objects without one.' },
-      kubeconfig: { type: 'string', default: '/etc/kubernetes/admin.conf', description: 'kubeconfig on the host.' },
-      node: { type: 'string', description: 'labels: the node to label.' },
-      labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'labels: key → value.' },
-      name: { type: 'string', description: 'secret: the secret name.' },
-      from_file: { type: 'object', additionalProperties: { type: 'string' }, description: 'secret: key → file on the host (e.g. heketi\'s private key).' },
+      src: { ...filePath, description: 'A manifest file on the controller, relative to the playbook; *.hbs files are rendered with the task\'s variables.' },
+      namespace: { ...kubernetesName, description: 'Namespace for namespaced objects without one.' },
+      kubeconfig: { ...filePath, default: '/etc/kubernetes/admin.conf', description: 'kubeconfig on the host.' },
+      node: { ...kubernetesName, description: 'labels: the node to label.' },
+      labels: { type: 'object', propertyNames: labelKey, additionalProperties: labelValue, description: 'labels: key → value.' },
+      name: { ...kubernetesName, description: 'secret: the secret name.' },
+      from_file: { type: 'object', propertyNames: { type: 'string', title: 'secret key', pattern: '^[._A-Za-z0-9][-._A-Za-z0-9]*$' }, additionalProperties: filePath, description: 'secret: key → file on the host (e.g. heketi\'s private key).' },
     },
   },
   examples: [
@@ -88,14 +99,12 @@ export default defineModule<KubectlArgs, KubectlState>({
   reversible: true,
   async inspect(host, args, ctx) {
     if (args.state === 'labels') {
-      if (!args.node || !args.labels) throw new ModuleError('state labels needs node and labels');
-      const res = await kubectl(host, args, ['get', 'node', args.node, '-o', 'json']);
+      const res = await kubectl(host, args, ['get', 'node', args.node!, '-o', 'json']);
       return { desired: [], live: [], differs: false, diffText: '', nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
     }
     let desired: KObj[];
     if (args.state === 'secret') {
-      if (!args.name || !args.from_file) throw new ModuleError('state secret needs name and from_file');
-      const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name, ...Object.entries(args.from_file).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
+      const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name!, ...Object.entries(args.from_file!).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
       desired = [JSON.parse(res.stdout) as KObj];
     } else desired = await desiredObjects(args, ctx.render, ctx.playbookDir);
     const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];

@@ -4,6 +4,7 @@ import { safeRegex, type SafeRegex } from '../engine/template/safe-regex.js';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { formatMode, parseMode, readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { filePath, oneLine } from './lib/arg-kinds.js';
 
 interface LineArgs {
   path: string;
@@ -36,8 +37,7 @@ export function editLines(text: string, args: LineArgs): string {
     const kept = lines.filter((l) => !(re ? re.test(l) : l === args.line));
     return kept.length === lines.length ? text : kept.map((l) => `${l}\n`).join('');
   }
-  if (args.line === undefined) throw new ModuleError('state: present needs line');
-  const line = args.line;
+  const line = args.line!; // the schema requires line unless state: absent
   const hit = re ? lastIndex(lines, re) : -1;
   if (hit >= 0) {
     if (lines[hit] === line) return text;
@@ -64,9 +64,10 @@ export default defineModule<LineArgs, FileState>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
+    allOf: [{ if: { properties: { state: { const: 'present' } } }, then: { required: ['line'] } }],
     properties: {
-      path: { type: 'string', description: 'The file to edit.' },
-      line: { type: 'string', description: 'The line that must be present (state: present).' },
+      path: { ...filePath, description: 'The file to edit.' },
+      line: { ...oneLine, description: 'The line that must be present (state: present).' },
       regexp: { type: 'string', description: 'A regular expression: the last matching line is replaced by line (present) or every matching line removed (absent).' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the line must be there.' },
       insertafter: { type: 'string', description: 'When nothing matches: insert after the last line matching this regexp, or EOF (default).' },

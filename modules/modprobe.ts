@@ -4,6 +4,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { kernelModule, oneLine } from './lib/arg-kinds.js';
 
 interface ModprobeArgs {
   name: string;
@@ -52,8 +53,8 @@ export default defineModule<ModprobeArgs, ModprobeState>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'Kernel module name, e.g. br_netfilter.' },
-      params: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: ['string', 'number'] } }], description: 'Module parameters: "a=1 b=2" or a mapping.' },
+      name: { ...kernelModule, description: 'Kernel module name, e.g. br_netfilter.' },
+      params: { anyOf: [{ ...oneLine, title: 'module parameters' }, { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9_]+$' }, additionalProperties: { anyOf: [{ type: 'string', title: 'parameter value', pattern: '^[^\\s]+$' }, { type: 'number' }] } }], description: 'Module parameters: "a=1 b=2" or a mapping.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Loaded or not.' },
       persistent: { enum: ['present', 'absent', 'disabled'], default: 'present', description: 'present: load at boot (modules-load.d) with its options (modprobe.d); absent: remove those files; disabled: leave boot configuration alone.' },
     },
@@ -114,9 +115,9 @@ export default defineModule<ModprobeArgs, ModprobeState>({
     };
     for (const c of changes) {
       const d = c.data as { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null };
-      if (d.load) await must(['modprobe', args.name, ...argv]);
-      if (d.reload) { await must(['modprobe', '-r', args.name]); await must(['modprobe', args.name, ...argv]); }
-      if (d.unload) await must(['modprobe', '-r', args.name]);
+      if (d.load) await must(['modprobe', '--', args.name, ...argv]);
+      if (d.reload) { await must(['modprobe', '-r', '--', args.name]); await must(['modprobe', '--', args.name, ...argv]); }
+      if (d.unload) await must(['modprobe', '-r', '--', args.name]);
       if (d.path) {
         if (d.content === null) await must(['rm', '-f', '--', d.path]);
         else { await must(['mkdir', '-p', d.path.replace(/\/[^/]+$/, '')]); await host.writeFile(d.path, d.content!); }
@@ -127,11 +128,11 @@ export default defineModule<ModprobeArgs, ModprobeState>({
     await restoreFile(host, before.loadFile);
     await restoreFile(host, before.optionsFile);
     const did = Object.assign({}, ...changes.map((c) => c.data as object));
-    if (did.load) await host.run(['modprobe', '-r', args.name]);
+    if (did.load) await host.run(['modprobe', '-r', '--', args.name]);
     if (did.unload || did.reload) {
       const old = Object.entries(before.params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-      if (did.reload) await host.run(['modprobe', '-r', args.name]);
-      const res = await host.run(['modprobe', args.name, ...old]);
+      if (did.reload) await host.run(['modprobe', '-r', '--', args.name]);
+      const res = await host.run(['modprobe', '--', args.name, ...old]);
       if (res.code !== 0) throw new ModuleError(`reloading ${args.name} failed: ${res.stderr.trim()}`);
     }
   },

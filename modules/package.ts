@@ -4,6 +4,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { candidateVersions, installedVersions, installPackages, parseSpec, removePackages, updateCache, versionMatches, type Manager, type PackageSpec } from './lib/packages.js';
+import { packageName } from './lib/arg-kinds.js';
 
 interface PackageArgs {
   name: string | string[];
@@ -37,7 +38,7 @@ export default defineModule<PackageArgs, PackageState>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }], description: 'A package or a list; with a version pin: apt name=version (globs allowed), yum name-version*.' },
+      name: { anyOf: [packageName, { type: 'array', items: packageName, minItems: 1 }], description: 'A package or a list; with a version pin: apt name=version (globs allowed), yum name-version*.' },
       state: { enum: ['present', 'absent', 'latest'], default: 'present', description: 'present: installed (at the pinned version); absent: removed; latest: the newest available.' },
       update_cache: { type: 'boolean', default: false, description: 'Refresh the package lists first (apt-get update / makecache).' },
       use: { enum: ['auto', 'apt', 'dnf', 'yum'], default: 'auto', description: 'The package manager; auto picks it from facts.' },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { filePath, simpleName } from './lib/arg-kinds.js';
 
 interface RepoArgs {
   name: string;
@@ -53,12 +54,17 @@ export default defineModule<RepoArgs, RepoState>({
     type: 'object',
     additionalProperties: false,
     required: ['name'],
+    allOf: [
+      { if: { properties: { use: { const: 'apt' }, state: { const: 'present' } }, required: ['use'] }, then: { required: ['repo'] } },
+      { if: { properties: { use: { const: 'yum' }, state: { const: 'present' } }, required: ['use'] }, then: { required: ['baseurl'] } },
+      { if: { properties: { state: { const: 'present' } } }, then: { anyOf: [{ required: ['repo'] }, { required: ['baseurl'] }] } },
+    ],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'File name of the source / repo id (docker, kubernetes, gluster).' },
-      repo: { type: 'string', description: 'apt: the deb line ("deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable").' },
-      baseurl: { type: 'string', description: 'yum: the base URL.' },
+      name: { ...simpleName, description: 'File name of the source / repo id (docker, kubernetes, gluster).' },
+      repo: { type: 'string', title: 'deb line', pattern: '^deb(-src)?[ \\t]+[^\\n\\r\\0]+$', description: 'apt: the deb line ("deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable").' },
+      baseurl: { type: 'string', title: 'URL', pattern: '^[A-Za-z][A-Za-z0-9+.-]*://[^\\s]+$', description: 'yum: the base URL.' },
       key: { type: 'string', description: 'The repository signing key (ASCII armoured) inline.' },
-      key_src: { type: 'string', description: 'The signing key as a file on the controller, relative to the playbook.' },
+      key_src: { ...filePath, description: 'The signing key as a file on the controller, relative to the playbook.' },
       gpgcheck: { type: 'boolean', default: true, description: 'yum: check signatures.' },
       enabled: { type: 'boolean', default: true, description: 'yum: enabled.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the source and its key.' },

@@ -2,6 +2,7 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
+import { unitName } from './lib/arg-kinds.js';
 
 interface ServiceArgs {
   name: string;
@@ -12,6 +13,7 @@ interface ServiceArgs {
 
 interface ServiceState { active: boolean; enabled: 'enabled' | 'disabled' | 'static' | 'masked' | 'other' }
 
+/** Callers put `--` before the unit name: a unit can never be read as an option. */
 async function systemctl(host: Host, argv: string[]): Promise<{ code: number | null; out: string }> {
   const res = await host.run(['systemctl', ...argv]);
   return { code: res.code, out: `${res.stdout}${res.stderr}`.trim() };
@@ -25,7 +27,7 @@ export default defineModule<ServiceArgs, ServiceState>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', description: 'The unit (glusterd, kubelet, docker, firewalld...).' },
+      name: { ...unitName, description: 'The unit (glusterd, kubelet, docker, firewalld...).' },
       state: { enum: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped are idempotent; restarted/reloaded always act.' },
       enabled: { type: 'boolean', description: 'Start at boot.' },
       daemon_reload: { type: 'boolean', default: false, description: 'Run systemctl daemon-reload first (after changing unit files).' },
@@ -41,8 +43,8 @@ export default defineModule<ServiceArgs, ServiceState>({
     if (probe.stdout.trim() !== 'yes') {
       throw new ModuleError(`${host.name} does not run systemd (no /run/systemd/system): the service module manages systemd units only; start ${args.name} another way (command/shell) on this host`);
     }
-    const active = (await systemctl(host, ['is-active', '--quiet', args.name])).code === 0;
-    const en = (await systemctl(host, ['is-enabled', args.name])).out.split('\n').pop() ?? '';
+    const active = (await systemctl(host, ['is-active', '--quiet', '--', args.name])).code === 0;
+    const en = (await systemctl(host, ['is-enabled', '--', args.name])).out.split('\n').pop() ?? '';
     const enabled = (['enabled', 'disabled', 'static', 'masked'].includes(en) ? en : 'other') as ServiceState['enabled'];
     return { active, enabled };
   },
@@ -63,8 +65,8 @@ export default defineModule<ServiceArgs, ServiceState>({
   async apply(host, args, changes) {
     const d = Object.assign({}, ...changes.map((c) => c.data as object)) as Record<string, boolean>;
     const order: Array<[string, string[]]> = [
-      ['daemonReload', ['daemon-reload']], ['enable', ['enable', args.name]], ['disable', ['disable', args.name]],
-      ['start', ['start', args.name]], ['stop', ['stop', args.name]], ['restart', ['restart', args.name]], ['reload', ['reload', args.name]],
+      ['daemonReload', ['daemon-reload']], ['enable', ['enable', '--', args.name]], ['disable', ['disable', '--', args.name]],
+      ['start', ['start', '--', args.name]], ['stop', ['stop', '--', args.name]], ['restart', ['restart', '--', args.name]], ['reload', ['reload', '--', args.name]],
     ];
     for (const [flag, argv] of order) {
       if (!d[flag]) continue;
@@ -73,11 +75,11 @@ export default defineModule<ServiceArgs, ServiceState>({
     }
   },
   async revert(host, { before, args }) {
-    const now = await systemctl(host, ['is-active', '--quiet', args.name]);
-    if (before.active && now.code !== 0) await systemctl(host, ['start', args.name]);
-    if (!before.active && now.code === 0) await systemctl(host, ['stop', args.name]);
-    const en = (await systemctl(host, ['is-enabled', args.name])).out.split('\n').pop();
-    if (before.enabled === 'enabled' && en !== 'enabled') await systemctl(host, ['enable', args.name]);
-    if (before.enabled === 'disabled' && en === 'enabled') await systemctl(host, ['disable', args.name]);
+    const now = await systemctl(host, ['is-active', '--quiet', '--', args.name]);
+    if (before.active && now.code !== 0) await systemctl(host, ['start', '--', args.name]);
+    if (!before.active && now.code === 0) await systemctl(host, ['stop', '--', args.name]);
+    const en = (await systemctl(host, ['is-enabled', '--', args.name])).out.split('\n').pop();
+    if (before.enabled === 'enabled' && en !== 'enabled') await systemctl(host, ['enable', '--', args.name]);
+    if (before.enabled === 'disabled' && en === 'enabled') await systemctl(host, ['disable', '--', args.name]);
   },
 });

@@ -4,6 +4,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { normalizeSysctlValue, parseSysctlConf, setSysctlConf, sysctlProvider } from './lib/sysctl-conf.js';
+import { absolutePath, oneLine, sysctlKey } from './lib/arg-kinds.js';
 
 interface SysctlArgs {
   name: string;
@@ -27,11 +28,12 @@ export default defineModule<SysctlArgs, SysctlState>({
     type: 'object',
     additionalProperties: false,
     required: ['name'],
+    allOf: [{ if: { properties: { state: { const: 'present' } } }, then: { required: ['value'] } }],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_.\\-/]+$', description: 'The key, e.g. net.ipv4.ip_forward.' },
-      value: { type: ['string', 'number'], description: 'The value (state: present).' },
+      name: { ...sysctlKey, description: 'The key, e.g. net.ipv4.ip_forward.' },
+      value: { anyOf: [oneLine, { type: 'number' }], description: 'The value (state: present).' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the key from the file (the live value is left as is).' },
-      file: { type: 'string', default: '/etc/sysctl.d/99-runbook.conf', description: 'The file the value is persisted in.' },
+      file: { ...absolutePath, default: '/etc/sysctl.d/99-runbook.conf', description: 'The file the value is persisted in.' },
       reload: { type: 'boolean', default: true, description: 'Also set the live value (sysctl -w).' },
     },
   },
@@ -50,7 +52,6 @@ export default defineModule<SysctlArgs, SysctlState>({
       const after = setSysctlConf(before, args.name, undefined);
       return after === before ? [] : [{ msg: `remove ${args.name} from ${args.file}`, diff: { path: args.file, before, after }, data: { after } }];
     }
-    if (args.value === undefined) throw new ModuleError('state: present needs value');
     const want = normalizeSysctlValue(String(args.value));
     if (args.reload && s.live === undefined) {
       const mod = sysctlProvider(args.name);
@@ -74,7 +75,7 @@ export default defineModule<SysctlArgs, SysctlState>({
         await host.writeFile(args.file, d.after); // an existing file keeps its mode and owner (new: 0644)
       }
       if (d.live !== undefined) {
-        const res = await host.run(['sysctl', '-w', `${args.name}=${d.live}`]);
+        const res = await host.run(['sysctl', '-w', '--', `${args.name}=${d.live}`]);
         if (res.code !== 0) throw new ModuleError(`sysctl -w ${args.name}=${d.live} failed: ${res.stderr.trim()}`);
       }
     }
@@ -82,7 +83,7 @@ export default defineModule<SysctlArgs, SysctlState>({
   async revert(host, { before, args }) {
     await restoreFile(host, before.file);
     if (args.reload && before.live !== undefined) {
-      const res = await host.run(['sysctl', '-w', `${args.name}=${before.live}`]);
+      const res = await host.run(['sysctl', '-w', '--', `${args.name}=${before.live}`]);
       if (res.code !== 0) throw new ModuleError(`restoring ${args.name}=${before.live} failed: ${res.stderr.trim()}`);
     }
   },

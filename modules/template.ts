@@ -6,6 +6,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
 import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
 import { parseMode } from './lib/file-state.js';
+import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface TemplateArgs extends ContentArgs { src: string }
 
@@ -17,11 +18,11 @@ export default defineModule<TemplateArgs, ContentState>({
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {
-      src: { type: 'string', description: 'Template file on the controller, relative to the playbook\'s folder (or its templates/ subfolder).' },
-      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      src: { ...filePath, description: 'Template file on the controller, relative to the playbook\'s folder (or its templates/ subfolder).' },
+      dest: { ...absolutePath, description: 'Absolute path of the file on the host.' },
       mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
-      owner: { type: 'string', description: 'Owner user name. Kept when omitted.' },
-      group: { type: 'string', description: 'Group name. Kept when omitted.' },
+      owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
+      group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing.' },
     },
   },

@@ -9,7 +9,9 @@ interface Arg { name: string; type: string; required: boolean; default?: unknown
 function typeOf(p: Record<string, any>): string {
   if (p.enum) return 'choice';
   if (Array.isArray(p.type)) return p.type.join('|');
-  if (p.type === 'array') return `list of ${p.items?.type ?? 'values'}`;
+  if (p.type === 'array') return `list of ${p.items ? typeOf(p.items) : 'values'}`;
+  // A kind (package name, absolute path...) is named by its title.
+  if (p.type === 'string' && p.title) return `string (${p.title})`;
   if (p.type) return String(p.type);
   if (p.anyOf || p.oneOf) return (p.anyOf ?? p.oneOf).map((x: Record<string, any>) => typeOf(x)).join('|');
   return 'any';

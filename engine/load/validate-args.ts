@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RunbookError, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../types.js';
 import type { TemplateWhere } from '../template/render.js';
-import { describeCombination } from './schema-conditions.js';
+import { choiceScope, describeChoice, describeCombination, schemaAt } from './schema-conditions.js';
 import { precompiledValidator } from './schema-cache.js';
 import { coerceBooleans } from './yaml11-booleans.js';
 
@@ -75,16 +75,45 @@ export interface ProblemContext {
   lenientTemplates: boolean;
 }
 
+/** Errors left out: those a rule error explains, and the type errors of a value's other forms when one form fits its type. */
+function coveredErrors(errors: ErrorObject[], schema: Record<string, unknown>): Set<ErrorObject> {
+  const covered = new Set<ErrorObject>();
+  for (const e of errors) {
+    const scope = choiceScope(e, schema);
+    if (scope !== undefined) {
+      for (const o of errors) if (o !== e && o.schemaPath.startsWith(scope)) covered.add(o);
+    } else if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
+      const inside = errors.filter((o) => o !== e && o.schemaPath.startsWith(`${e.schemaPath}/`));
+      if (inside.some((o) => o.keyword !== 'type' && o.keyword !== e.keyword)) for (const o of inside) if (o.keyword === 'type') covered.add(o);
+    }
+  }
+  return covered;
+}
+
+/** A value of the wrong kind (package name, path, ...): which kind, and why when the value shows it. */
+function patternMessage(e: ErrorObject, c: ProblemContext, value: unknown): string {
+  const kind = schemaAt(c.schema, e.schemaPath.replace(/\/pattern$/, ''))?.title as string | undefined;
+  const text = String(value);
+  const why = text.startsWith('-') ? ': it may not start with "-" (a program would read it as an option)'
+    : /[\n\r\0]/.test(text) ? ': it may not contain a line break' : '';
+  const expected = kind ? `is not a valid ${kind}` : `must match ${(e.params as { pattern: string }).pattern}`;
+  const field = e.propertyName !== undefined ? `a key of '${fieldName(e.instancePath)}'` : `'${fieldName(e.instancePath)}'`;
+  return `${field} ${expected} (got ${JSON.stringify(value)})${why}`;
+}
+
 /** Turn ajv errors into RunbookErrors, one per real problem. */
 export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): RunbookError[] {
   const out: RunbookError[] = [];
   const seen = new Set<string>();
+  const covered = coveredErrors(errors, c.schema);
   for (const e of errors) {
-    const value = valueAt(c.data, e.instancePath);
+    if (covered.has(e)) continue;
+    // A bad key of a mapping (propertyNames) is the value in question, not the mapping.
+    const value = e.propertyName !== undefined ? e.propertyName : valueAt(c.data, e.instancePath);
     if (c.lenientTemplates && typeof value === 'string' && value.includes('{{') && e.keyword !== 'additionalProperties' && e.keyword !== 'required') continue;
     let msg: string;
     let location = c.locate(e.instancePath);
-    const combination = describeCombination(e, c.schema, fieldName(e.instancePath));
+    const combination = choiceScope(e, c.schema) !== undefined ? describeChoice(e, c.schema, e.instancePath ? fieldName(e.instancePath) : '') : describeCombination(e, c.schema, fieldName(e.instancePath));
     if (combination === null) continue;
     if (combination !== undefined) msg = combination;
     else switch (e.keyword) {
@@ -98,16 +127,28 @@ export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): Run
       case 'required':
         msg = `missing required ${c.noun} '${fieldName(e.instancePath, String((e.params as { missingProperty: string }).missingProperty))}'`;
         break;
+      case 'dependentRequired': {
+        const p = e.params as { property: string; missingProperty: string };
+        msg = `${e.instancePath ? `'${fieldName(e.instancePath)}': ` : ''}'${p.property}' needs '${p.missingProperty}'`;
+        break;
+      }
       case 'type':
         msg = `'${fieldName(e.instancePath)}' must be ${String((e.params as { type: string }).type).replace(',', ' or ')}, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`}`;
         break;
       case 'enum':
         msg = `'${fieldName(e.instancePath)}' must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`;
         break;
+      case 'pattern':
+        msg = patternMessage(e, c, value);
+        break;
+      case 'propertyNames':
+        if (errors.some((o) => o.schemaPath.startsWith(`${e.schemaPath}/`))) continue; // the key's own error says it
+        msg = `'${fieldName(e.instancePath)}' has an invalid key ${JSON.stringify(value)}`;
+        break;
       case 'oneOf':
       case 'anyOf':
         // The branch errors that follow say it better; keep this one only when alone.
-        if (errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf')) continue;
+        if (errors.some((o) => o !== e && !covered.has(o) && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf')) continue;
         msg = `'${fieldName(e.instancePath)}' does not match any allowed form`;
         break;
       default:
@@ -118,7 +159,6 @@ export function describeAjvErrors(errors: ErrorObject[], c: ProblemContext): Run
     seen.add(key);
     out.push(new RunbookError('VALIDATION', `${c.subject}: ${msg}`, { location, task: c.task }));
   }
-  // A type error inside a oneOf branch is noise when another branch error explains the value.
   return out;
 }
 

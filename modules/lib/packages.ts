@@ -1,4 +1,5 @@
-// Package managers behind the package module: apt (dpkg) and dnf/yum (rpm) — query, install, remove.
+// Package managers behind the package module: apt (dpkg) and dnf/yum (rpm) — query, install, remove. Package names
+// always follow `--`, so none can be read as an option.
 
 import { ModuleError } from '../../engine/errors.js';
 import type { Host } from '../../engine/types.js';
@@ -29,13 +30,13 @@ export async function installedVersions(host: Host, mgr: Manager, names: string[
   if (names.length === 0) return {};
   const out: Record<string, string> = {};
   if (mgr === 'apt') {
-    const res = await host.run(['dpkg-query', '-W', '-f', '${Package}\\t${db:Status-Abbrev}\\t${Version}\\n', ...names]);
+    const res = await host.run(['dpkg-query', '-W', '-f', '${Package}\\t${db:Status-Abbrev}\\t${Version}\\n', '--', ...names]);
     for (const line of res.stdout.split('\n')) {
       const [name, status, version] = line.split('\t');
       if (name && status?.startsWith('ii')) out[name] = version;
     }
   } else {
-    const res = await host.run(['rpm', '-q', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\n', ...names]);
+    const res = await host.run(['rpm', '-q', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\n', '--', ...names]);
     for (const line of res.stdout.split('\n')) {
       const [name, version] = line.split('\t');
       if (name && version && !line.includes('is not installed')) out[name] = version;
@@ -48,7 +49,7 @@ export async function installedVersions(host: Host, mgr: Manager, names: string[
 export async function candidateVersions(host: Host, mgr: Manager, names: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (mgr === 'apt') {
-    const res = await host.run(['apt-cache', 'policy', ...names]);
+    const res = await host.run(['apt-cache', 'policy', '--', ...names]);
     let cur = '';
     for (const line of res.stdout.split('\n')) {
       if (/^\S.*:$/.test(line)) cur = line.slice(0, -1);
@@ -56,7 +57,7 @@ export async function candidateVersions(host: Host, mgr: Manager, names: string[
       if (m && cur && m[1] !== '(none)') out[cur] = m[1];
     }
   } else {
-    const res = await host.run([mgr, '-q', 'list', '--available', ...names]);
+    const res = await host.run([mgr, '-q', 'list', '--available', '--', ...names]);
     for (const line of res.stdout.split('\n')) {
       const m = /^(\S+?)\.\S+\s+(\S+)/.exec(line);
       if (m) out[m[1]] = m[2].replace(/^\d+:/, '');
@@ -77,16 +78,16 @@ async function must(host: Host, argv: string[], env?: Record<string, string>): P
 export async function installPackages(host: Host, mgr: Manager, specs: string[], opts: { recommends: boolean }): Promise<void> {
   if (specs.length === 0) return;
   if (mgr === 'apt') {
-    await must(host, ['apt-get', 'install', '-y', '-q', '--allow-downgrades', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...(opts.recommends ? [] : ['--no-install-recommends']), ...specs], APT_ENV);
+    await must(host, ['apt-get', 'install', '-y', '-q', '--allow-downgrades', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...(opts.recommends ? [] : ['--no-install-recommends']), '--', ...specs], APT_ENV);
   } else {
-    await must(host, [mgr, 'install', '-y', ...specs]);
+    await must(host, [mgr, 'install', '-y', '--', ...specs]);
   }
 }
 
 export async function removePackages(host: Host, mgr: Manager, names: string[]): Promise<void> {
   if (names.length === 0) return;
-  if (mgr === 'apt') await must(host, ['apt-get', 'remove', '-y', '-q', ...names], APT_ENV);
-  else await must(host, [mgr, 'remove', '-y', ...names]);
+  if (mgr === 'apt') await must(host, ['apt-get', 'remove', '-y', '-q', '--', ...names], APT_ENV);
+  else await must(host, [mgr, 'remove', '-y', '--', ...names]);
 }
 
 /** apt-get update, reporting whether the package lists really changed. */
