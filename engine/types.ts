@@ -108,19 +108,23 @@ export interface Diff {
   after: string;
 }
 
-/** One change a module would make. A plan is a list of them; an empty list means "already so". */
-export interface Change {
+/** What every change has, whatever its module. */
+export interface ChangeBase {
   /** Human words: "set net.ipv4.ip_forward to 1 (was 0)". */
   msg: string;
   diff?: Diff;
-  /** Module-private detail apply needs (kept in the journal). */
-  data?: unknown;
   /**
    * The outcome cannot be known without doing it (a command without creates/removes): check mode
    * reports such a task as skipped ("would run"), not as drift.
    */
   uncertain?: boolean;
 }
+
+/**
+ * One change a module would make. A plan is a list of them; an empty list means "already so". `data` is the
+ * module-private detail apply needs (kept in the journal), typed by the module (D); required unless D allows undefined.
+ */
+export type Change<D = unknown> = ChangeBase & (undefined extends D ? { data?: D } : { data: D });
 
 /** What apply hands back: values for `register` and, optionally, extra state revert needs. */
 export interface ApplyResult {
@@ -154,10 +158,10 @@ export interface ModuleReport {
 }
 
 /** What the journal keeps for one applied change; revert receives it. */
-export interface JournalRecord<A = any, S = any> {
+export interface JournalRecord<A = any, S = any, D = any> {
   args: A;
   before: S;
-  changes: Change[];
+  changes: Change<D>[];
   undo?: unknown;
 }
 
@@ -187,7 +191,7 @@ export interface ModuleExample {
  * A module: one file exporting one definition. inspect only reads; plan is pure; apply changes;
  * revert puts back what apply changed. Check mode is inspect + plan.
  */
-export interface ModuleDefinition<A = any, S = any> {
+export interface ModuleDefinition<A = any, S = any, D = any> {
   name: string;
   /** One or two sentences for `runbook modules` and docs/modules.md. */
   doc: string;
@@ -208,15 +212,15 @@ export interface ModuleDefinition<A = any, S = any> {
   /** Names of the variables this task will set, known before the run (pre-flight); `dir` is the playbook's folder. */
   declaredVariables?(args: A, dir: string): string[];
   inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
-  plan(current: S, args: A, ctx: ModuleContext): Change[];
+  plan(current: S, args: A, ctx: ModuleContext): Change<D>[];
   /** Messages, data and variables the module reports (see ModuleReport); pure like plan. */
   report?(current: S, args: A, ctx: ModuleContext): ModuleReport;
-  apply(host: Host, args: A, changes: Change[], current: S, ctx: ModuleContext): Promise<ApplyResult | void>;
-  revert?(host: Host, record: JournalRecord<A, S>, ctx: ModuleContext): Promise<void>;
+  apply(host: Host, args: A, changes: Change<D>[], current: S, ctx: ModuleContext): Promise<ApplyResult | void>;
+  revert?(host: Host, record: JournalRecord<A, S, D>, ctx: ModuleContext): Promise<void>;
 }
 
-/** Identity helper so module files get type inference without ceremony. */
-export function defineModule<A = any, S = any>(def: ModuleDefinition<A, S>): ModuleDefinition<A, S> {
+/** Identity helper so module files get type inference without ceremony: args A, inspected state S, change data D. */
+export function defineModule<A = any, S = any, D = any>(def: ModuleDefinition<A, S, D>): ModuleDefinition<A, S, D> {
   return def;
 }
 

@@ -4,13 +4,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
-import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
+import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
 import { parseMode } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string }
 
-export default defineModule<CopyArgs, ContentState>({
+export default defineModule<CopyArgs, ContentState, ContentData>({
   name: 'copy',
   doc: 'Make a file have exactly the given content (inline `content` or a controller file `src`), mode and owner. Written atomically; diff shows the change; rollback restores the previous file.',
   schema: {

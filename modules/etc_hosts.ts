@@ -48,7 +48,7 @@ export function setHostsEntries(text: string, entries: HostsEntry[], state: 'pre
   return out.length ? `${out.join('\n')}\n` : '';
 }
 
-export default defineModule<EtcHostsArgs, EtcHostsState>({
+export default defineModule<EtcHostsArgs, EtcHostsState, { after: string }>({
   name: 'etc_hosts',
   doc: 'Make hosts resolve each other by name: one /etc/hosts line per address, given as entries or built from an inventory group (each host\'s address var and name). Other lines are kept; a name moved to a new address is taken off its old line.',
   schema: {
@@ -85,14 +85,14 @@ export default defineModule<EtcHostsArgs, EtcHostsState>({
     }
     return { file: await readFileState(host, args.path), entries };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<{ after: string }>[] {
     const before = s.file.content ?? '';
     const after = setHostsEntries(before, s.entries, args.state);
     if (after === before) return [];
     return [{ msg: `${args.state === 'present' ? 'set' : 'remove'} ${s.entries.length} line(s) in ${args.path}`, diff: { path: args.path, before, after }, data: { after } }];
   },
   async apply(host, args, changes) {
-    await host.writeFile(args.path, (changes[0].data as { after: string }).after);
+    await host.writeFile(args.path, changes[0].data.after);
   },
   revert: (host, { before }) => restoreFile(host, before.file),
 });

@@ -4,6 +4,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { attributeChanges, formatMode, parseMode, readFileState, setAttributes, type FileState } from './lib/file-state.js';
 import { absolutePath, oneLine, userName } from './lib/arg-kinds.js';
+import { mustRun } from './lib/must-run.js';
 
 interface FileArgs {
   path: string;
@@ -22,13 +23,14 @@ interface FileInspect {
 
 const MAX_ARCHIVE_BYTES = 8 * 1024 * 1024;
 
+/** What apply does: remove the path, create it, relink it, or set its attributes. */
+interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean }
+
 async function run(host: Host, argv: string[], stdin?: string): Promise<string> {
-  const res = await host.run(argv, stdin !== undefined ? { stdin } : {});
-  if (res.code !== 0) throw new ModuleError(`${argv.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
-  return res.stdout;
+  return (await mustRun(host, argv, undefined, stdin !== undefined ? { stdin } : {})).stdout;
 }
 
-export default defineModule<FileArgs, FileInspect>({
+export default defineModule<FileArgs, FileInspect, FileData>({
   name: 'file',
   doc: 'Make a path a directory, an (empty) file, a symlink, or absent, with the given mode and owner. Rollback removes what it created and restores what it removed.',
   schema: {
@@ -61,9 +63,9 @@ export default defineModule<FileArgs, FileInspect>({
     }
     return { file, archive };
   },
-  plan({ file }, args): Change[] {
+  plan({ file }, args): Change<FileData>[] {
     const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
-    const attrs = (what: string): Change[] => {
+    const attrs = (what: string): Change<FileData>[] => {
       const diffs = attributeChanges(file, want);
       return diffs.length ? [{ msg: `${what} ${args.path}: ${diffs.join(', ')}`, data: { attrs: true } }] : [];
     };
@@ -91,7 +93,7 @@ export default defineModule<FileArgs, FileInspect>({
   },
   async apply(host, args, changes) {
     const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
-    const data = Object.assign({}, ...changes.map((c) => c.data as object));
+    const data: FileData = Object.assign({}, ...changes.map((c) => c.data));
     if (data.remove) await run(host, ['rm', '-rf', '--', args.path]);
     if (data.create && args.state === 'directory') await run(host, ['mkdir', '-p', '--', args.path]);
     if (data.create && args.state === 'touch') await host.writeFile(args.path, '', { mode: want.mode ?? 0o644 });

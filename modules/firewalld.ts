@@ -5,6 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { quoteArgv } from '../engine/template/shell-quote.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { simpleName } from './lib/arg-kinds.js';
+import { mustRun } from './lib/must-run.js';
 
 type Kind = 'port' | 'service' | 'source';
 
@@ -20,6 +21,8 @@ interface FirewalldArgs {
 }
 
 interface Item { kind: Kind; value: string }
+/** One item to open or close, in the scopes where it differs. */
+interface FirewalldData { kind: Kind; value: string; scopes: string[] }
 interface FirewalldState { items: Array<Item & { runtime?: boolean; permanent?: boolean }>; running: boolean }
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -53,7 +56,7 @@ async function queryAll(host: Host, args: FirewalldArgs, items: Item[], scope: '
   });
 }
 
-export default defineModule<FirewalldArgs, FirewalldState>({
+export default defineModule<FirewalldArgs, FirewalldState, FirewalldData>({
   name: 'firewalld',
   doc: 'Open (or close) ports, services and sources in a firewalld zone, runtime and permanent by default so both agree. Each is queried separately, so a re-run changes nothing and never fails with ALREADY_ENABLED. With offline: true (firewalld not running) the permanent configuration is edited with firewall-offline-cmd.',
   schema: {
@@ -90,9 +93,9 @@ export default defineModule<FirewalldArgs, FirewalldState>({
     const perm = args.permanent ? await queryAll(host, args, items, 'permanent') : [];
     return { running: true, items: items.map((i, n) => ({ ...i, runtime: args.immediate ? runtime[n] : undefined, permanent: args.permanent ? perm[n] : undefined })) };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<FirewalldData>[] {
     const want = args.state === 'enabled';
-    const changes: Change[] = [];
+    const changes: Change<FirewalldData>[] = [];
     for (const i of s.items) {
       const scopes = (['runtime', 'permanent'] as const).filter((sc) => i[sc] !== undefined && i[sc] !== want);
       if (scopes.length) changes.push({ msg: `${want ? 'open' : 'close'} ${i.kind} ${i.value} in zone ${args.zone} (${scopes.join(', ')})`, data: { kind: i.kind, value: i.value, scopes } });
@@ -108,14 +111,13 @@ export default defineModule<FirewalldArgs, FirewalldState>({
 });
 
 /** One firewall-cmd call per scope and kind (firewall-cmd refuses --add-port and --add-service together). */
-async function applyItems(host: Host, args: FirewalldArgs, changes: Change[], open: boolean): Promise<void> {
-  const items = changes.map((c) => c.data as { kind: Kind; value: string; scopes: string[] });
+async function applyItems(host: Host, args: FirewalldArgs, changes: Change<FirewalldData>[], open: boolean): Promise<void> {
+  const items = changes.map((c) => c.data);
   for (const scope of ['runtime', 'permanent'] as const) {
     for (const kind of ['port', 'service', 'source'] as const) {
       const flags = items.filter((d) => d.kind === kind && d.scopes.includes(scope)).map((d) => `--${open ? 'add' : 'remove'}-${kind}=${d.value}`);
       if (flags.length === 0) continue;
-      const res = await host.run([...cli(args, scope), ...flags]);
-      if (res.code !== 0) throw new ModuleError(`${cli(args, scope).join(' ')} ${flags.join(' ')} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+      await mustRun(host, [...cli(args, scope), ...flags]);
     }
   }
 }

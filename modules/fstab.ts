@@ -6,6 +6,7 @@ import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { formatFstabLine, parseFstabLine, parseMountinfo, sameEntry, setFstabEntry, type FstabEntry } from './lib/fstab-line.js';
 import { absolutePath, filePath, fstabField } from './lib/arg-kinds.js';
+import { mustRun } from './lib/must-run.js';
 
 interface FstabArgs {
   path: string;
@@ -29,6 +30,9 @@ interface FstabState {
   boundFrom?: string;
 }
 
+/** What apply does: write the file (after), mount, remount or unmount. */
+interface FstabData { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean }
+
 const isBind = (opts: string) => opts.split(',').includes('bind') || opts.split(',').includes('rbind');
 
 /** The schema requires src unless state: absent. */
@@ -49,7 +53,7 @@ async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState,
   return { mounted: true, mountedSource: at.source, boundFrom };
 }
 
-export default defineModule<FstabArgs, FstabState>({
+export default defineModule<FstabArgs, FstabState, FstabData>({
   name: 'fstab',
   doc: 'Manage a line of /etc/fstab (options compared as sets; your line is written exactly as given) and optionally the mount: present (line only), mounted (line + mounted, mount point created), unmounted, absent. Bind mounts are recognised and not remounted on every run.',
   schema: {
@@ -83,10 +87,10 @@ export default defineModule<FstabArgs, FstabState>({
     }
     return { file, resolved, ...(await mountState(host, args)) };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<FstabData>[] {
     const before = s.file.content ?? '';
     const current = before.split('\n').map(parseFstabLine).find((e) => e?.path === args.path);
-    const changes: Change[] = [];
+    const changes: Change<FstabData>[] = [];
     const wantLine = args.state !== 'absent';
     const entry = wantLine ? entryOf(args) : undefined;
     if (entry ? !current || !sameEntry(current, entry) : current) {
@@ -114,11 +118,8 @@ export default defineModule<FstabArgs, FstabState>({
     return changes;
   },
   async apply(host, args, changes) {
-    const must = async (cmd: string[]) => {
-      const res = await host.run(cmd);
-      if (res.code !== 0) throw new ModuleError(`${cmd.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
-    };
-    const d = Object.assign({}, ...changes.map((c) => c.data as object)) as { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean };
+    const must = (cmd: string[]) => mustRun(host, cmd);
+    const d: FstabData = Object.assign({}, ...changes.map((c) => c.data));
     if (d.unmount || d.remount) await must(['umount', '--', args.path]);
     if (d.after !== undefined) await host.writeFile(args.fstab, d.after);
     if (d.mount || d.remount) {
@@ -130,13 +131,11 @@ export default defineModule<FstabArgs, FstabState>({
   async revert(host, { before, args }) {
     const now = await mountState(host, args);
     if (now.mounted && !before.mounted) {
-      const res = await host.run(['umount', '--', args.path]);
-      if (res.code !== 0) throw new ModuleError(`umount ${args.path} failed: ${res.stderr.trim()}`);
+      await mustRun(host, ['umount', '--', args.path], `umount ${args.path}`);
     }
     await restoreFile(host, before.file);
     if (!now.mounted && before.mounted) {
-      const res = await host.run(['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path]);
-      if (res.code !== 0) throw new ModuleError(`mount ${args.path} failed: ${res.stderr.trim()}`);
+      await mustRun(host, ['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path], `mount ${args.path}`);
     }
   },
 });

@@ -14,6 +14,9 @@ interface PeerArgs {
   wait_timeout: number;
 }
 
+/** One change: probe or detach one peer. */
+interface PeerData { probe?: string; detach?: string }
+
 interface PeerState {
   pool: GlusterPeer[];
   /** Names this node itself answers to (never probed). */
@@ -40,7 +43,7 @@ async function readPool(host: Host): Promise<GlusterPeer[]> {
 
 const findPeer = (pool: GlusterPeer[], name: string) => pool.find((p) => !p.self && p.hostnames.includes(name));
 
-export default defineModule<PeerArgs, PeerState>({
+export default defineModule<PeerArgs, PeerState, PeerData>({
   name: 'gluster_peer',
   doc: 'Make the GlusterFS trusted pool contain (or no longer contain) the given peers. Reads `gluster --xml pool list` and decides from opRet/opErrno; a peer already known under another name or address is not probed again. Probes run from this host (use run_once), then wait until every peer is "Peer in Cluster" and connected, naming any that is not. Rollback detaches only the peers this run probed.',
   schema: {
@@ -61,8 +64,8 @@ export default defineModule<PeerArgs, PeerState>({
     const selfNames = ['localhost', '127.0.0.1', host.name, host.facts.hostname, host.facts.fqdn, ...(host.facts.ipv4 ?? [])].filter(Boolean) as string[];
     return { pool, selfNames };
   },
-  plan(s, args): Change[] {
-    const changes: Change[] = [];
+  plan(s, args): Change<PeerData>[] {
+    const changes: Change<PeerData>[] = [];
     for (const name of args.peers) {
       if (s.selfNames.includes(name)) continue;
       const known = findPeer(s.pool, name);
@@ -74,7 +77,7 @@ export default defineModule<PeerArgs, PeerState>({
   async apply(host, args, changes) {
     const probed: string[] = [];
     for (const c of changes) {
-      const d = c.data as { probe?: string; detach?: string };
+      const d = c.data;
       if (d.probe) {
         const out = await gluster(host, ['peer', 'probe', d.probe]);
         if (out.opRet !== 0) throw new ModuleError(`peer probe ${d.probe} failed (opErrno ${out.opErrno}): ${out.opErrstr}`);
@@ -90,7 +93,7 @@ export default defineModule<PeerArgs, PeerState>({
   },
   async revert(host, { changes }) {
     // The peers this run set out to probe were not in the pool before it; they are the ones to detach.
-    const probed = changes.map((c) => (c.data as { probe?: string }).probe).filter((p): p is string => !!p);
+    const probed = changes.map((c) => c.data.probe).filter((p): p is string => !!p);
     const pool = await readPool(host);
     for (const name of probed) {
       if (!findPeer(pool, name)) continue;

@@ -25,6 +25,18 @@ interface TopologyArgs {
   write_topology?: string;
 }
 
+/** One change: the topology file, a cluster, node or device to add or delete, or a node that drifted (apply refuses). */
+interface TopologyData {
+  writeTopology?: string;
+  createCluster?: number;
+  addNode?: { ci: number; spec: NodeSpec };
+  addDevice?: { node: string; spec: DeviceSpec };
+  deleteDevice?: string;
+  deleteNode?: string;
+  cluster?: string;
+  drift?: string;
+}
+
 interface LiveNode { id: string; zone: number; manage: string[]; storage: string[]; devices: Array<{ id: string; name: string }> }
 interface LiveCluster { id: string; nodes: LiveNode[] }
 /** topologyFile: the write_topology file's content on the controller (null when absent or not asked for). */
@@ -74,7 +86,7 @@ function findNode(live: LiveCluster[], manage: string): { cluster: LiveCluster; 
   return undefined;
 }
 
-export default defineModule<TopologyArgs, TopologyState>({
+export default defineModule<TopologyArgs, TopologyState, TopologyData>({
   name: 'heketi_topology',
   doc: 'Converge heketi\'s topology (clusters, nodes, devices) through its REST API — JWT auth and the async 202/queue protocol, no heketi-cli needed. Built from an inventory group (heketi_zone, heketi_devices, heketi_manage, heketi_storage per host) or inline in topology.json format. Adds what is missing; nodes whose zone or storage address differ are reported (heketi cannot change them in place); deletes only with prune or state: absent. Can write topology.json for heketi-cli users. Run it once (run_once or a single host): it talks to heketi from the controller.',
   schema: {
@@ -103,8 +115,8 @@ export default defineModule<TopologyArgs, TopologyState>({
     const topologyFile = args.write_topology ? await fs.readFile(path.resolve(ctx.playbookDir, args.write_topology), 'utf8').catch(() => null) : null;
     return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };
   },
-  plan(s, args): Change[] {
-    const changes: Change[] = [];
+  plan(s, args): Change<TopologyData>[] {
+    const changes: Change<TopologyData>[] = [];
     const wanted = s.desired.clusters.flatMap((c, ci) => c.nodes.map((n) => ({ ci, n })));
     if (args.state === 'absent') {
       for (const { n } of wanted) {
@@ -145,7 +157,7 @@ export default defineModule<TopologyArgs, TopologyState>({
   },
   async apply(_host, args, changes, s, ctx) {
     const api = heketiClient(args.url, args.user, args.key);
-    const drift = changes.find((c) => (c.data as { drift?: string }).drift);
+    const drift = changes.find((c) => c.data.drift);
     if (drift) throw new ModuleError(drift.msg);
     const clusterIds = new Map<number, string>();
     for (const [ci, cluster] of s.desired.clusters.entries()) {
@@ -153,14 +165,14 @@ export default defineModule<TopologyArgs, TopologyState>({
       if (existing) clusterIds.set(ci, existing.id);
     }
     for (const c of changes) {
-      const d = c.data as Record<string, any>;
+      const d = c.data;
       if (d.writeTopology !== undefined) {
         await fs.writeFile(path.resolve(ctx.playbookDir, args.write_topology!), d.writeTopology);
       } else if (d.createCluster !== undefined) {
         const created = await api.call<{ id: string }>('POST', '/clusters', { file: true, block: true });
         clusterIds.set(d.createCluster, created!.id);
       } else if (d.addNode) {
-        const spec = d.addNode.spec as NodeSpec;
+        const spec = d.addNode.spec;
         const node = await api.call<{ id: string }>('POST', '/nodes', { cluster: clusterIds.get(d.addNode.ci), zone: spec.node.zone, hostnames: spec.node.hostnames });
         for (const dev of spec.devices) await api.call('POST', '/devices', { node: node!.id, ...(typeof dev === 'string' ? { name: dev } : dev) });
       } else if (d.addDevice) {
@@ -197,7 +209,7 @@ export default defineModule<TopologyArgs, TopologyState>({
 });
 
 /** The topology file for heketi-cli users, written on the controller: a planned change, so check mode shows it. */
-function planTopologyFile(s: TopologyState, args: TopologyArgs): Change[] {
+function planTopologyFile(s: TopologyState, args: TopologyArgs): Change<TopologyData>[] {
   if (!args.write_topology) return [];
   const text = `${JSON.stringify(s.desired, null, 2)}\n`;
   if (s.topologyFile === text) return [];

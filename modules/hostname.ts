@@ -1,10 +1,13 @@
 // hostname: the machine's name, now and at boot (hostnamectl where systemd runs, else /etc/hostname + hostname).
 
 import { ModuleError } from '../engine/errors.js';
-import { defineModule, type Host } from '../engine/types.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { mustRun } from './lib/must-run.js';
 
 interface HostnameArgs { name: string }
+/** What apply does: set the live name and/or write /etc/hostname. */
+interface HostnameData { live?: boolean; file?: boolean }
 interface HostnameState { live: string; file: FileState; systemd: boolean }
 
 async function setLive(host: Host, name: string, systemd: boolean): Promise<void> {
@@ -15,11 +18,10 @@ async function setLive(host: Host, name: string, systemd: boolean): Promise<void
     // classic way still works: /etc/hostname + hostname(1).
     await host.writeFile('/etc/hostname', `${name}\n`);
   }
-  const res = await host.run(['hostname', name]);
-  if (res.code !== 0) throw new ModuleError(`setting hostname ${name} failed: ${res.stderr.trim()}`);
+  await mustRun(host, ['hostname', name], `setting hostname ${name}`);
 }
 
-export default defineModule<HostnameArgs, HostnameState>({
+export default defineModule<HostnameArgs, HostnameState, HostnameData>({
   name: 'hostname',
   doc: 'Set the hostname now and persistently (hostnamectl on systemd hosts; /etc/hostname + hostname elsewhere, e.g. Raspbian images without systemd-hostnamed).',
   schema: {
@@ -36,14 +38,14 @@ export default defineModule<HostnameArgs, HostnameState>({
     return { live, file: await readFileState(host, '/etc/hostname'), systemd };
   },
   plan(s, args) {
-    const changes = [];
+    const changes: Change<HostnameData>[] = [];
     if (s.live !== args.name) changes.push({ msg: `set hostname to ${args.name} (was ${s.live})`, data: { live: true } });
     if ((s.file.content ?? '').trim() !== args.name) changes.push({ msg: `write /etc/hostname: ${args.name}`, diff: { path: '/etc/hostname', before: s.file.content ?? '', after: `${args.name}\n` }, data: { file: true } });
     return changes;
   },
   async apply(host, args, changes, s) {
-    if (changes.some((c) => (c.data as { file?: boolean }).file) && !s.systemd) await host.writeFile('/etc/hostname', `${args.name}\n`);
-    if (changes.some((c) => (c.data as { live?: boolean }).live) || s.systemd) await setLive(host, args.name, s.systemd);
+    if (changes.some((c) => c.data.file) && !s.systemd) await host.writeFile('/etc/hostname', `${args.name}\n`);
+    if (changes.some((c) => c.data.live) || s.systemd) await setLive(host, args.name, s.systemd);
   },
   async revert(host, { before }) {
     await restoreFile(host, before.file);

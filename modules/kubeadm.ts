@@ -54,6 +54,9 @@ export function parseJoinCommand(line: string): { endpoint: string; token: strin
   return { endpoint, token, hash };
 }
 
+/** What apply does: one of init, join, token (print a join command) or reset. */
+interface KubeadmData { init?: boolean; join?: boolean; token?: boolean; reset?: boolean }
+
 function joinParts(args: KubeadmArgs, hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>) {
   if (args.from) {
     const reg = hostvars[args.from]?.[args.from_var] as { stdout?: string; join_command?: string } | undefined;
@@ -86,7 +89,7 @@ async function kubeadm(host: Host, argv: string[]): Promise<string> {
   return res.stdout;
 }
 
-export default defineModule<KubeadmArgs, KubeadmState>({
+export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
   name: 'kubeadm',
   doc: 'Run kubeadm idempotently: init a control plane (once: /etc/kubernetes/admin.conf), join a node (once: kubelet.conf), print a fresh join command for other hosts (join_command, register it), or reset. Pre-flight problems (swap, ip_forward, br_netfilter, container runtime) fail with the fix before kubeadm runs; a half-finished init is detected. Tokens never appear in output. Rollback runs kubeadm reset only with allow_reset: true.',
   schema: {
@@ -141,7 +144,7 @@ export default defineModule<KubeadmArgs, KubeadmState>({
       runtime: lines.includes('runtime'),
     };
   },
-  plan(s, args, ctx): Change[] {
+  plan(s, args, ctx): Change<KubeadmData>[] {
     switch (args.state) {
       case 'init': {
         if (s.adminConf) return [];
@@ -171,7 +174,7 @@ export default defineModule<KubeadmArgs, KubeadmState>({
     }
   },
   async apply(host, args, changes, _s, ctx) {
-    const d = changes[0].data as { init?: boolean; join?: boolean; token?: boolean; reset?: boolean };
+    const d = changes[0].data;
     const ignore = args.ignore_preflight_errors?.length ? [`--ignore-preflight-errors=${args.ignore_preflight_errors.join(',')}`] : [];
     if (d.init) {
       const argv = args.config ? ['init', `--config=${args.config}`, ...ignore] : [

@@ -20,6 +20,9 @@ interface KubectlArgs {
   from_file?: Record<string, string>;
 }
 
+/** What apply does: set these node labels, delete the live objects, or apply the desired ones. */
+interface KubectlData { labels?: Record<string, string>; delete?: boolean; apply?: boolean }
+
 type KObj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string> } & Record<string, unknown>;
 
 interface KubectlState {
@@ -67,7 +70,7 @@ async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string)
   return objs;
 }
 
-export default defineModule<KubectlArgs, KubectlState>({
+export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   name: 'kubectl',
   doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and re-applies what it replaced.',
   schema: {
@@ -112,7 +115,7 @@ export default defineModule<KubectlArgs, KubectlState>({
     const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
     return { desired, live, differs: diff.code === 1, diffText: diff.stdout };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<KubectlData>[] {
     if (args.state === 'labels') {
       const wrong = Object.entries(args.labels ?? {}).filter(([k, v]) => s.nodeLabels?.[k] !== v);
       return wrong.length ? [{ msg: `label node ${args.node} ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}`, data: { labels: Object.fromEntries(wrong) } }] : [];
@@ -128,7 +131,7 @@ export default defineModule<KubectlArgs, KubectlState>({
     }];
   },
   async apply(host, args, changes, s) {
-    const d = changes[0].data as { labels?: Record<string, string>; delete?: boolean; apply?: boolean };
+    const d = changes[0].data;
     if (d.labels) await kubectl(host, args, ['label', 'node', args.node!, ...Object.entries(d.labels).map(([k, v]) => `${k}=${v}`), '--overwrite']);
     if (d.delete) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(s.live));
     if (d.apply) await kubectl(host, args, ['apply', '-f', '-'], list(s.desired));

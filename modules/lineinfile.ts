@@ -57,7 +57,7 @@ export function editLines(text: string, args: LineArgs): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-export default defineModule<LineArgs, FileState>({
+export default defineModule<LineArgs, FileState, { after: string }>({
   name: 'lineinfile',
   doc: 'Make sure one line is in a file (replacing the last line that matches regexp) or that matching lines are absent. Idempotent; never adds a duplicate; diff and rollback of the whole file.',
   schema: {
@@ -82,7 +82,7 @@ export default defineModule<LineArgs, FileState>({
   ],
   reversible: true,
   inspect: (host, args) => readFileState(host, args.path),
-  plan(current, args): Change[] {
+  plan(current, args): Change<{ after: string }>[] {
     if (current.exists && current.type !== 'file') throw new ModuleError(`${args.path} is a ${current.type}, not a regular file`);
     if (!current.exists) {
       if (args.state === 'absent') return [];
@@ -97,7 +97,7 @@ export default defineModule<LineArgs, FileState>({
     return [{ msg, diff: { path: args.path, before, after }, data: { after } }];
   },
   async apply(host, args, changes, current) {
-    const after = (changes[0].data as { after: string }).after;
+    const after = changes[0].data.after;
     await host.writeFile(args.path, after, current.exists ? {} : { mode: parseMode(args.mode) ?? 0o644 });
   },
   revert: (host, record) => restoreFile(host, record.before),

@@ -5,6 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { kernelModule, oneLine } from './lib/arg-kinds.js';
+import { mustRun } from './lib/must-run.js';
 
 interface ModprobeArgs {
   name: string;
@@ -42,10 +43,13 @@ function paths(host: Host) {
   };
 }
 
+/** One change: load, reload or unload the module, or write (content) / remove (null) a boot file. */
+interface ModprobeData { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null }
+
 const loadFileOf = (name: string) => `/etc/modules-load.d/${name}.conf`;
 const optionsFileOf = (name: string) => `/etc/modprobe.d/${name}.conf`;
 
-export default defineModule<ModprobeArgs, ModprobeState>({
+export default defineModule<ModprobeArgs, ModprobeState, ModprobeData>({
   name: 'modprobe',
   doc: 'Load (or unload) a kernel module with its parameters and persist it for boot (modules-load.d, modprobe.d options). A module already loaded with other parameters is reported as drift, not silently ok. Check mode writes nothing.',
   schema: {
@@ -78,9 +82,9 @@ export default defineModule<ModprobeArgs, ModprobeState>({
     }
     return { loaded, builtin, params, loadFile: await readFileState(host, loadFileOf(args.name)), optionsFile: await readFileState(host, optionsFileOf(args.name)) };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<ModprobeData>[] {
     const want = paramMap(args.params);
-    const changes: Change[] = [];
+    const changes: Change<ModprobeData>[] = [];
     const paramText = Object.entries(want).map(([k, v]) => `${k}=${v}`).join(' ');
     if (args.state === 'present') {
       if (!s.loaded && !s.builtin) changes.push({ msg: `load ${args.name}${paramText ? ` ${paramText}` : ''}`, data: { load: true } });
@@ -109,12 +113,9 @@ export default defineModule<ModprobeArgs, ModprobeState>({
   async apply(host, args, changes) {
     const want = paramMap(args.params);
     const argv = Object.entries(want).map(([k, v]) => `${k}=${v}`);
-    const must = async (cmd: string[]) => {
-      const res = await host.run(cmd);
-      if (res.code !== 0) throw new ModuleError(`${cmd.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
-    };
+    const must = (cmd: string[]) => mustRun(host, cmd);
     for (const c of changes) {
-      const d = c.data as { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null };
+      const d = c.data;
       if (d.load) await must(['modprobe', '--', args.name, ...argv]);
       if (d.reload) { await must(['modprobe', '-r', '--', args.name]); await must(['modprobe', '--', args.name, ...argv]); }
       if (d.unload) await must(['modprobe', '-r', '--', args.name]);
@@ -127,13 +128,12 @@ export default defineModule<ModprobeArgs, ModprobeState>({
   async revert(host, { before, args, changes }) {
     await restoreFile(host, before.loadFile);
     await restoreFile(host, before.optionsFile);
-    const did = Object.assign({}, ...changes.map((c) => c.data as object));
+    const did: ModprobeData = Object.assign({}, ...changes.map((c) => c.data));
     if (did.load) await host.run(['modprobe', '-r', '--', args.name]);
     if (did.unload || did.reload) {
       const old = Object.entries(before.params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
       if (did.reload) await host.run(['modprobe', '-r', '--', args.name]);
-      const res = await host.run(['modprobe', '--', args.name, ...old]);
-      if (res.code !== 0) throw new ModuleError(`reloading ${args.name} failed: ${res.stderr.trim()}`);
+      await mustRun(host, ['modprobe', '--', args.name, ...old], `reloading ${args.name}`);
     }
   },
 });

@@ -21,6 +21,9 @@ interface PackageState {
   candidates: Record<string, string>;
 }
 
+/** One change: refresh the lists, or one manager call installing and removing these. */
+interface PackageData { update?: boolean; install?: string[]; remove?: string[] }
+
 interface PackageUndo { installed: Record<string, string> }
 
 function managerOf(host: Host, use: PackageArgs['use']): Manager {
@@ -30,7 +33,7 @@ function managerOf(host: Host, use: PackageArgs['use']): Manager {
   throw new ModuleError(`no supported package manager on ${host.name} (facts.pkg_mgr is ${m}; set use: apt|dnf|yum)`);
 }
 
-export default defineModule<PackageArgs, PackageState>({
+export default defineModule<PackageArgs, PackageState, PackageData>({
   name: 'package',
   doc: 'Install, remove or upgrade packages with the host\'s package manager (apt, dnf or yum, from facts), pinned versions written as you would for that manager (kubelet=1.13.1-00, docker-ce-17.09*). One manager call per list; update_cache reports changed only when the lists changed and never runs in check mode; rollback removes what the run installed and reinstalls what it removed or replaced.',
   schema: {
@@ -61,8 +64,8 @@ export default defineModule<PackageArgs, PackageState>({
       candidates: args.state === 'latest' ? await candidateVersions(host, mgr, names) : {},
     };
   },
-  plan(s, args): Change[] {
-    const changes: Change[] = [];
+  plan(s, args): Change<PackageData>[] {
+    const changes: Change<PackageData>[] = [];
     if (args.update_cache) changes.push({ msg: `refresh the ${s.mgr} package lists`, uncertain: true, data: { update: true } });
     const install: string[] = [];
     const remove: string[] = [];
@@ -88,7 +91,7 @@ export default defineModule<PackageArgs, PackageState>({
   async apply(host, args, changes, s) {
     let changed = false;
     for (const c of changes) {
-      const d = c.data as { update?: boolean; install?: string[]; remove?: string[] };
+      const d = c.data;
       if (d.update) changed = (await updateCache(host, s.mgr)) || changed;
       if (d.install?.length) { await installPackages(host, s.mgr, d.install, { recommends: args.install_recommends }); changed = true; }
       if (d.remove?.length) { await removePackages(host, s.mgr, d.remove); changed = true; }

@@ -21,6 +21,9 @@ interface RepoArgs {
 
 interface RepoState { kind: 'apt' | 'yum'; source: FileState; keyring: FileState; key?: string }
 
+/** One file to write (content) or remove (null). */
+interface RepoData { path: string; content: string | null }
+
 const aptSource = (name: string) => `/etc/apt/sources.list.d/${name}.list`;
 const aptKeyring = (name: string) => `/etc/apt/keyrings/${name}.asc`;
 const yumRepo = (name: string) => `/etc/yum.repos.d/${name}.repo`;
@@ -47,7 +50,7 @@ export function repoFiles(kind: 'apt' | 'yum', args: RepoArgs, key: string | und
   };
 }
 
-export default defineModule<RepoArgs, RepoState>({
+export default defineModule<RepoArgs, RepoState, RepoData>({
   name: 'package_repository',
   doc: 'Add (or remove) a package repository: an apt source with its own signed-by keyring in /etc/apt/keyrings, or a yum .repo file with its GPG key. The key comes from the controller (key_src) or inline (key): nothing is downloaded behind your back. Follow it with package: {update_cache: true}.',
   schema: {
@@ -86,8 +89,8 @@ export default defineModule<RepoArgs, RepoState>({
     const keyPath = kind === 'apt' ? aptKeyring(args.name) : `/etc/pki/rpm-gpg/RPM-GPG-KEY-${args.name}`;
     return { kind, key, source: await readFileState(host, kind === 'apt' ? aptSource(args.name) : yumRepo(args.name)), keyring: await readFileState(host, keyPath) };
   },
-  plan(s, args): Change[] {
-    const changes: Change[] = [];
+  plan(s, args): Change<RepoData>[] {
+    const changes: Change<RepoData>[] = [];
     if (args.state === 'absent') {
       for (const f of [s.source, s.keyring]) if (f.exists) changes.push({ msg: `remove ${f.path}`, diff: { path: f.path, before: f.content ?? '', after: '' }, data: { path: f.path, content: null } });
       return changes;
@@ -99,7 +102,7 @@ export default defineModule<RepoArgs, RepoState>({
   },
   async apply(host, _args, changes) {
     for (const c of changes) {
-      const d = c.data as { path: string; content: string | null };
+      const d = c.data;
       if (d.content === null) await host.run(['rm', '-f', '--', d.path]);
       else {
         await host.run(['mkdir', '-p', path.posix.dirname(d.path)]);

@@ -1,7 +1,8 @@
 // service: a systemd unit started/stopped/restarted/reloaded and enabled or not; a clear error without systemd.
 
 import { ModuleError } from '../engine/errors.js';
-import { defineModule, type Change, type Host } from '../engine/types.js';
+import { defineModule, type Change } from '../engine/types.js';
+import { mustSystemctl, requireSystemd, systemctl } from './lib/systemctl.js';
 import { unitName } from './lib/arg-kinds.js';
 
 interface ServiceArgs {
@@ -13,13 +14,11 @@ interface ServiceArgs {
 
 interface ServiceState { active: boolean; enabled: 'enabled' | 'disabled' | 'static' | 'masked' | 'other' }
 
-/** Callers put `--` before the unit name: a unit can never be read as an option. */
-async function systemctl(host: Host, argv: string[]): Promise<{ code: number | null; out: string }> {
-  const res = await host.run(['systemctl', ...argv]);
-  return { code: res.code, out: `${res.stdout}${res.stderr}`.trim() };
-}
+/** What apply does, in this order; each a systemctl call with `--` before the unit. */
+type Step = 'daemonReload' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
+type ServiceData = Partial<Record<Step, boolean>>;
 
-export default defineModule<ServiceArgs, ServiceState>({
+export default defineModule<ServiceArgs, ServiceState, ServiceData>({
   name: 'service',
   doc: 'Manage a systemd unit: started, stopped, restarted or reloaded; enabled at boot or not; daemon-reload first when asked. Decided from systemctl is-active / is-enabled. Hosts without systemd get a clear error.',
   schema: {
@@ -39,17 +38,14 @@ export default defineModule<ServiceArgs, ServiceState>({
   ],
   reversible: true,
   async inspect(host, args) {
-    const probe = await host.run(['sh', '-c', 'command -v systemctl >/dev/null && [ -d /run/systemd/system ] && echo yes']);
-    if (probe.stdout.trim() !== 'yes') {
-      throw new ModuleError(`${host.name} does not run systemd (no /run/systemd/system): the service module manages systemd units only; start ${args.name} another way (command/shell) on this host`);
-    }
+    await requireSystemd(host, 'service', `start ${args.name} another way (command/shell) on this host`);
     const active = (await systemctl(host, ['is-active', '--quiet', '--', args.name])).code === 0;
     const en = (await systemctl(host, ['is-enabled', '--', args.name])).out.split('\n').pop() ?? '';
     const enabled = (['enabled', 'disabled', 'static', 'masked'].includes(en) ? en : 'other') as ServiceState['enabled'];
     return { active, enabled };
   },
-  plan(s, args): Change[] {
-    const changes: Change[] = [];
+  plan(s, args): Change<ServiceData>[] {
+    const changes: Change<ServiceData>[] = [];
     if (args.daemon_reload) changes.push({ msg: 'systemctl daemon-reload', uncertain: true, data: { daemonReload: true } });
     if (args.enabled === true && s.enabled !== 'enabled' && s.enabled !== 'static') {
       if (s.enabled === 'masked') throw new ModuleError(`${args.name} is masked: unmask it first`);
@@ -63,15 +59,13 @@ export default defineModule<ServiceArgs, ServiceState>({
     return changes;
   },
   async apply(host, args, changes) {
-    const d = Object.assign({}, ...changes.map((c) => c.data as object)) as Record<string, boolean>;
-    const order: Array<[string, string[]]> = [
+    const d: ServiceData = Object.assign({}, ...changes.map((c) => c.data));
+    const order: Array<[Step, string[]]> = [
       ['daemonReload', ['daemon-reload']], ['enable', ['enable', '--', args.name]], ['disable', ['disable', '--', args.name]],
       ['start', ['start', '--', args.name]], ['stop', ['stop', '--', args.name]], ['restart', ['restart', '--', args.name]], ['reload', ['reload', '--', args.name]],
     ];
     for (const [flag, argv] of order) {
-      if (!d[flag]) continue;
-      const res = await systemctl(host, argv);
-      if (res.code !== 0) throw new ModuleError(`systemctl ${argv.join(' ')} failed (exit ${res.code}): ${res.out}`);
+      if (d[flag]) await mustSystemctl(host, argv);
     }
   },
   async revert(host, { before, args }) {

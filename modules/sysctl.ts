@@ -5,6 +5,7 @@ import { defineModule, type Change } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { normalizeSysctlValue, parseSysctlConf, setSysctlConf, sysctlProvider } from './lib/sysctl-conf.js';
 import { absolutePath, oneLine, sysctlKey } from './lib/arg-kinds.js';
+import { mustRun } from './lib/must-run.js';
 
 interface SysctlArgs {
   name: string;
@@ -19,9 +20,12 @@ interface SysctlState {
   file: FileState;
 }
 
+/** What apply does: write the file (after) and/or set the live value. */
+interface SysctlData { after?: string; live?: string }
+
 const procPath = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
 
-export default defineModule<SysctlArgs, SysctlState>({
+export default defineModule<SysctlArgs, SysctlState, SysctlData>({
   name: 'sysctl',
   doc: 'Set a kernel parameter now and persist it in a sysctl.d file. Changed only when the live or the persisted value differs (whitespace-insensitive). A key the kernel does not have yet fails with the kernel module to load first.',
   schema: {
@@ -46,7 +50,7 @@ export default defineModule<SysctlArgs, SysctlState>({
     const live = await host.readFile(procPath(args.name));
     return { live: live === null ? undefined : normalizeSysctlValue(live.toString('utf8')), file: await readFileState(host, args.file) };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<SysctlData>[] {
     const before = s.file.content ?? '';
     if (args.state === 'absent') {
       const after = setSysctlConf(before, args.name, undefined);
@@ -57,7 +61,7 @@ export default defineModule<SysctlArgs, SysctlState>({
       const mod = sysctlProvider(args.name);
       throw new ModuleError(`sysctl key ${args.name} does not exist on this host${mod ? `: it appears when kernel module ${mod} is loaded (add a modprobe task for ${mod} before this one)` : ' (check the name, or load the kernel module that provides it)'}`);
     }
-    const changes: Change[] = [];
+    const changes: Change<SysctlData>[] = [];
     if (args.reload && s.live !== want) changes.push({ msg: `set ${args.name} to ${want} (live value was ${s.live})`, data: { live: want } });
     const persisted = parseSysctlConf(before).get(args.name);
     if (persisted !== want) {
@@ -68,23 +72,21 @@ export default defineModule<SysctlArgs, SysctlState>({
   },
   async apply(host, args, changes) {
     for (const c of changes) {
-      const d = c.data as { after?: string; live?: string };
+      const d = c.data;
       if (d.after !== undefined) {
         const dir = args.file.replace(/\/[^/]+$/, '') || '/';
         await host.run(['mkdir', '-p', dir]);
         await host.writeFile(args.file, d.after); // an existing file keeps its mode and owner (new: 0644)
       }
       if (d.live !== undefined) {
-        const res = await host.run(['sysctl', '-w', '--', `${args.name}=${d.live}`]);
-        if (res.code !== 0) throw new ModuleError(`sysctl -w ${args.name}=${d.live} failed: ${res.stderr.trim()}`);
+        await mustRun(host, ['sysctl', '-w', '--', `${args.name}=${d.live}`], `sysctl -w ${args.name}=${d.live}`);
       }
     }
   },
   async revert(host, { before, args }) {
     await restoreFile(host, before.file);
     if (args.reload && before.live !== undefined) {
-      const res = await host.run(['sysctl', '-w', '--', `${args.name}=${before.live}`]);
-      if (res.code !== 0) throw new ModuleError(`restoring ${args.name}=${before.live} failed: ${res.stderr.trim()}`);
+      await mustRun(host, ['sysctl', '-w', '--', `${args.name}=${before.live}`], `restoring ${args.name}=${before.live}`);
     }
   },
 });

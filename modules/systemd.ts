@@ -16,10 +16,10 @@ interface SystemdArgs {
 type Step = 'daemon-reload' | 'mask' | 'unmask' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
 const ORDER: Step[] = ['daemon-reload', 'unmask', 'mask', 'enable', 'disable', 'start', 'stop', 'restart', 'reload'];
 
-const step = (name: Step, msg: string, uncertain = false): Change => ({ msg, data: { step: name }, ...(uncertain ? { uncertain } : {}) });
+const step = (name: Step, msg: string, uncertain = false): Change<{ step: Step }> => ({ msg, data: { step: name }, ...(uncertain ? { uncertain } : {}) });
 
 /** The unit's steps (pure), in words. */
-function unitSteps(s: UnitState, args: SystemdArgs, unit: string): Change[] {
+function unitSteps(s: UnitState, args: SystemdArgs, unit: string): Change<{ step: Step }>[] {
   const masked = s.enabled.startsWith('masked');
   const maskedAfter = args.masked ?? masked;
   if (args.enabled === true && maskedAfter) throw new ModuleError(`${unit} is masked: it cannot be enabled (set masked: false to unmask it)`);
@@ -27,7 +27,7 @@ function unitSteps(s: UnitState, args: SystemdArgs, unit: string): Change[] {
   if ((args.enabled !== undefined || args.state !== undefined) && s.enabled === 'not-found' && !maskedAfter) {
     throw new ModuleError(`unit ${unit} not found: install it (or fix the name) first`);
   }
-  const changes: Change[] = [];
+  const changes: Change<{ step: Step }>[] = [];
   if (args.masked === true && !masked) changes.push(step('mask', `mask ${unit}`));
   if (args.masked === false && masked) changes.push(step('unmask', `unmask ${unit}`));
   const enabledNow = ['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated'].includes(s.enabled);
@@ -40,7 +40,7 @@ function unitSteps(s: UnitState, args: SystemdArgs, unit: string): Change[] {
   return changes;
 }
 
-export default defineModule<SystemdArgs, UnitState | null>({
+export default defineModule<SystemdArgs, UnitState | null, { step: Step }>({
   name: 'systemd',
   doc: 'Manage a systemd unit: started, stopped, restarted or reloaded; enabled at boot or not; masked or not; daemon-reload first, alone or with a unit. Decided from systemctl is-active / is-enabled; revert puts state, enablement and masking back. `service` stays the portable one.',
   schema: {
@@ -71,14 +71,14 @@ export default defineModule<SystemdArgs, UnitState | null>({
     await requireSystemd(host, 'systemd', `manage ${args.name ?? 'the unit'} another way (command/shell) on this host`);
     return args.name === undefined ? null : readUnitState(host, args.name);
   },
-  plan(current, args): Change[] {
-    const changes: Change[] = [];
+  plan(current, args): Change<{ step: Step }>[] {
+    const changes: Change<{ step: Step }>[] = [];
     if (args.daemon_reload) changes.push(step('daemon-reload', 'systemctl daemon-reload', true));
     if (current && args.name !== undefined) changes.push(...unitSteps(current, args, args.name));
     return changes;
   },
   async apply(host, args, changes) {
-    const steps = new Set(changes.map((c) => (c.data as { step: Step }).step));
+    const steps = new Set(changes.map((c) => c.data.step));
     for (const s of ORDER) {
       if (!steps.has(s)) continue;
       await mustSystemctl(host, s === 'daemon-reload' ? ['daemon-reload'] : [s, '--', args.name!]);

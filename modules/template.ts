@@ -4,13 +4,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
-import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentState } from './lib/file-content.js';
+import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
 import { parseMode } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface TemplateArgs extends ContentArgs { src: string }
 
-export default defineModule<TemplateArgs, ContentState>({
+export default defineModule<TemplateArgs, ContentState, ContentData>({
   name: 'template',
   doc: 'Render a Handlebars template from the controller with the task\'s variables and facts (no HTML escaping; an undefined variable is an error) and write it like copy.',
   schema: {

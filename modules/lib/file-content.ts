@@ -12,6 +12,9 @@ export interface ContentArgs {
   force?: boolean;
 }
 
+/** What apply does: write the content, or only set attributes. */
+export interface ContentData { write?: boolean; attrs?: boolean }
+
 export interface ContentState {
   file: FileState;
   /** The content the file should have (rendered/read at inspect time). */
@@ -25,7 +28,7 @@ export async function inspectContent(host: Host, dest: string, desired: Buffer, 
   return { file: await readFileState(host, dest), desired: binary ? desired.toString('base64') : desired.toString('utf8'), desiredBinary: binary, mode };
 }
 
-export function planContent(s: ContentState, args: ContentArgs): Change[] {
+export function planContent(s: ContentState, args: ContentArgs): Change<ContentData>[] {
   const f = s.file;
   if (f.exists && f.type !== 'file') throw new ModuleError(`${args.dest} exists and is a ${f.type}, not a regular file`);
   const attrs = { mode: s.mode, owner: args.owner, group: args.group };
@@ -36,7 +39,7 @@ export function planContent(s: ContentState, args: ContentArgs): Change[] {
       data: { write: true },
     }];
   }
-  const changes: Change[] = [];
+  const changes: Change<ContentData>[] = [];
   const differs = f.content !== s.desired || Boolean(f.binary) !== s.desiredBinary;
   if (differs && args.force !== false) {
     changes.push({
@@ -50,13 +53,13 @@ export function planContent(s: ContentState, args: ContentArgs): Change[] {
   return changes;
 }
 
-export async function applyContent(host: Host, s: ContentState, args: ContentArgs, changes: Change[]): Promise<void> {
-  const write = changes.some((c) => (c.data as { write?: boolean })?.write);
+export async function applyContent(host: Host, s: ContentState, args: ContentArgs, changes: Change<ContentData>[]): Promise<void> {
+  const write = changes.some((c) => c.data.write);
   const attrs = { mode: s.mode, owner: args.owner, group: args.group };
   if (write) await host.writeFile(args.dest, Buffer.from(s.desired, s.desiredBinary ? 'base64' : 'utf8'), attrs);
   else await setAttributes(host, args.dest, attrs);
 }
 
-export async function revertContent(host: Host, record: JournalRecord<ContentArgs, ContentState>): Promise<void> {
+export async function revertContent(host: Host, record: JournalRecord<ContentArgs, ContentState, ContentData>): Promise<void> {
   await restoreFile(host, record.before.file);
 }

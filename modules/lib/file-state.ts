@@ -2,6 +2,7 @@
 
 import { ModuleError } from '../../engine/errors.js';
 import type { FileStat, Host } from '../../engine/types.js';
+import { mustRun } from './must-run.js';
 
 export interface FileState {
   path: string;
@@ -52,8 +53,7 @@ export function contentBuffer(s: Pick<FileState, 'content' | 'binary'>): Buffer 
 /** Put a regular file back as it was (or remove it when it did not exist). */
 export async function restoreFile(host: Host, before: FileState): Promise<void> {
   if (!before.exists) {
-    const res = await host.run(['rm', '-f', '--', before.path]);
-    if (res.code !== 0) throw new ModuleError(`cannot remove ${before.path}: ${res.stderr.trim()}`);
+    await mustRun(host, ['rm', '-f', '--', before.path], `removing ${before.path}`);
     return;
   }
   if (before.type !== 'file') throw new ModuleError(`cannot restore ${before.path}: it was a ${before.type}, not a regular file`);
@@ -64,12 +64,10 @@ export async function restoreFile(host: Host, before: FileState): Promise<void> 
 export async function setAttributes(host: Host, path: string, attrs: { mode?: number; owner?: string; group?: string }, symlink = false): Promise<void> {
   if (attrs.owner !== undefined || attrs.group !== undefined) {
     const spec = `${attrs.owner ?? ''}${attrs.group !== undefined ? `:${attrs.group}` : ''}`;
-    const res = await host.run(['chown', ...(symlink ? ['-h'] : []), spec, '--', path]);
-    if (res.code !== 0) throw new ModuleError(`chown ${spec} ${path} failed: ${res.stderr.trim()}`);
+    await mustRun(host, ['chown', ...(symlink ? ['-h'] : []), spec, '--', path], `chown ${spec} ${path}`);
   }
   if (attrs.mode !== undefined && !symlink) {
-    const res = await host.run(['chmod', formatMode(attrs.mode), '--', path]);
-    if (res.code !== 0) throw new ModuleError(`chmod ${formatMode(attrs.mode)} ${path} failed: ${res.stderr.trim()}`);
+    await mustRun(host, ['chmod', formatMode(attrs.mode), '--', path], `chmod ${formatMode(attrs.mode)} ${path}`);
   }
 }
 

@@ -3,6 +3,7 @@
 
 import { ModuleError } from '../../engine/errors.js';
 import type { Host } from '../../engine/types.js';
+import { mustRun } from './must-run.js';
 
 export type Manager = 'apt' | 'dnf' | 'yum';
 
@@ -68,11 +69,7 @@ export async function candidateVersions(host: Host, mgr: Manager, names: string[
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
 
-async function must(host: Host, argv: string[], env?: Record<string, string>): Promise<string> {
-  const res = await host.run(argv, { env, timeoutMs: 30 * 60_000 });
-  if (res.code !== 0) throw new ModuleError(`${argv.slice(0, 4).join(' ')}… failed (exit ${res.code}): ${(res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n')}`);
-  return res.stdout;
-}
+const must = async (host: Host, argv: string[], env?: Record<string, string>): Promise<string> => (await mustRun(host, argv, `${argv.slice(0, 4).join(' ')}…`, { env, timeoutMs: 30 * 60_000 })).stdout;
 
 /** One manager call for the whole list. */
 export async function installPackages(host: Host, mgr: Manager, specs: string[], opts: { recommends: boolean }): Promise<void> {
@@ -93,8 +90,7 @@ export async function removePackages(host: Host, mgr: Manager, names: string[]):
 /** apt-get update, reporting whether the package lists really changed. */
 export async function updateCache(host: Host, mgr: Manager): Promise<boolean> {
   if (mgr !== 'apt') {
-    const res = await host.run([mgr, 'makecache', '-q']);
-    if (res.code !== 0) throw new ModuleError(`${mgr} makecache failed: ${res.stderr.trim()}`);
+    const res = await mustRun(host, [mgr, 'makecache', '-q'], `${mgr} makecache`);
     return !/Metadata cache created|already/.test(res.stdout) ? true : /created/.test(res.stdout);
   }
   const sum = ['sh', '-c', 'cd /var/lib/apt/lists 2>/dev/null && find . -maxdepth 1 -type f ! -name lock -exec md5sum {} + | sort | md5sum'];

@@ -2,6 +2,7 @@
 
 import { ModuleError } from '../../engine/errors.js';
 import type { Host } from '../../engine/types.js';
+import { mustRun } from './must-run.js';
 
 export interface UnitState {
   active: boolean;
@@ -33,6 +34,5 @@ export async function readUnitState(host: Host, unit: string): Promise<UnitState
 
 /** Runs systemctl argv and throws with its output when it fails. */
 export async function mustSystemctl(host: Host, argv: string[]): Promise<void> {
-  const res = await systemctl(host, argv);
-  if (res.code !== 0) throw new ModuleError(`systemctl ${argv.filter((a) => a !== '--').join(' ')} failed (exit ${res.code}): ${res.out}`);
+  await mustRun(host, ['systemctl', ...argv], `systemctl ${argv.filter((a) => a !== '--').join(' ')}`);
 }
