@@ -211,6 +211,11 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
   shellArgs?: string[];
   /** Names of the variables this task will set, known before the run (pre-flight); `dir` is the playbook's folder. */
   declaredVariables?(args: A, dir: string): string[];
+  /**
+   * Controller files (relative to the playbook's folder) the task renders with its variables (template's src, a
+   * kubectl *.hbs manifest): pre-flight checks the variables they use before anything runs.
+   */
+  renders?(args: A): string[];
   inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
   plan(current: S, args: A, ctx: ModuleContext): Change<D>[];
   /** Messages, data and variables the module reports (see ModuleReport); pure like plan. */

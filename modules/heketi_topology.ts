@@ -97,7 +97,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
     properties: {
       url: { type: 'string', title: 'http(s) URL', pattern: '^https?://[^\\s]+$', description: 'heketi\'s URL, e.g. http://10.0.0.21:8080.' },
       user: { enum: ['admin', 'user'], default: 'admin', description: 'heketi user (admin changes the topology).' },
-      key: { type: 'string', description: 'The user\'s JWT secret (heketi.json jwt.admin.key). Keep it in a var named like *_key or *_secret so it is redacted.' },
+      key: { type: 'string', writeOnly: true, description: 'The user\'s JWT secret (heketi.json jwt.admin.key). Secret: its value, and the var it comes from, are masked in every output.' },
       topology: { type: 'object', description: 'Inline topology in heketi\'s topology.json format ({clusters: [{nodes: [{node: {hostnames: {manage, storage}, zone}, devices}]}]}).' },
       group: { ...simpleName, description: 'Build the topology from this inventory group instead.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the topology\'s devices, nodes and emptied clusters.' },

@@ -100,6 +100,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     { name: 'A node label', args: { state: 'labels', node: 'pi-2', labels: { 'node-role.kubernetes.io/worker': 'worker' } } },
   ],
   reversible: true,
+  renders: (args) => (args.src?.endsWith('.hbs') ? [args.src] : []),
   async inspect(host, args, ctx) {
     if (args.state === 'labels') {
       const res = await kubectl(host, args, ['get', 'node', args.node!, '-o', 'json']);

@@ -28,6 +28,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
   },
   examples: [{ name: 'kubeadm config from variables', args: { src: 'templates/kubeadm.yaml.hbs', dest: '/etc/kubernetes/kubeadm.yaml', mode: '0600' } }],
   reversible: true,
+  renders: (args) => [args.src],
   async inspect(host, args, ctx) {
     const candidates = [path.resolve(ctx.playbookDir, args.src), path.resolve(ctx.playbookDir, 'templates', args.src)];
     let text: string | undefined;

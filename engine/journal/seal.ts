@@ -6,10 +6,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JournalEntry } from './journal.js';
 import { sealedDir } from './run-record.js';
-import { REDACTED } from '../report/redact.js';
+import { REDACTED, writeOnlyValues } from '../report/redact.js';
 import type { RunContext } from '../run/run-state.js';
 
-export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'>, entry: JournalEntry, noLog: boolean): Promise<JournalEntry> {
+export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor' | 'registry'>, entry: JournalEntry, noLog: boolean): Promise<JournalEntry> {
+  // Arguments the module marks secret (writeOnly) are masked from now on, wherever they appear; the entry is sealed.
+  rc.redactor.add(writeOnlyValues(secretSchema(rc, entry.module), entry.args));
   const visible = { args: entry.args, before: entry.before, changes: entry.changes };
   const redacted = rc.redactor.value(visible);
   if (!noLog && JSON.stringify(redacted) === JSON.stringify(visible)) return entry;
@@ -17,6 +19,14 @@ export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(path.join(dir, `${entry.host}-${entry.seq}.json`), JSON.stringify(visible), { mode: 0o600 });
   return { ...entry, args: REDACTED, before: REDACTED, changes: entry.changes.map((c) => ({ msg: noLog ? REDACTED : rc.redactor.text(c.msg) })), sealed: true } as JournalEntry;
+}
+
+function secretSchema(rc: Pick<RunContext, 'registry'>, module: string): Record<string, unknown> | undefined {
+  try {
+    return rc.registry.resolve(module)?.schema;
+  } catch {
+    return undefined; // an ambiguous name was refused before anything ran
+  }
 }
 
 /** The full entry for revert: sealed data read back from its side file. */

@@ -296,7 +296,7 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   const kw = keywords(raw);
   l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
   if (l.problems.length > site.problemsBefore) return undefined;
-  return { ...kw, name, module: moduleName, args, location };
+  return { ...kw, name, module: moduleName, args, location, renders: module.renders?.(args) };
 }
 
 function resolveModule({ l, at, push }: TaskSite, moduleName: string): ModuleDefinition | undefined {

@@ -10,6 +10,8 @@ export interface Task {
   module?: string;
   /** Module args as written (strings still contain {{templates}}). Free-form strings are already mapped. */
   args: Record<string, unknown>;
+  /** Controller files the module renders with the task's variables (its `renders`), for pre-flight. */
+  renders?: string[];
   when?: unknown;
   loop?: unknown;
   loop_var: string;

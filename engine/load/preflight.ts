@@ -132,11 +132,11 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
         }
       };
       check(t.args, false);
-      // A rendered file (template src, kubectl src *.hbs) uses variables too: check it now, not on the host.
-      const src = (t.args as Record<string, unknown> | undefined)?.src;
-      if (typeof src === 'string' && !src.includes('{{') && (t.module === 'template' || src.endsWith('.hbs'))) {
-        const text = readTemplateFile(path.resolve(play.dir, src));
-        if (text !== undefined) check(text, false, src);
+      // A file the module renders (its `renders`: template's src, a kubectl *.hbs) uses variables too: check it now.
+      for (const file of t.renders ?? []) {
+        if (file.includes('{{')) continue; // known only once rendered
+        const text = readTemplateFile(path.resolve(play.dir, file));
+        if (text !== undefined) check(text, false, file);
       }
       check(t.loop, false);
       check(t.delegate_to, false);

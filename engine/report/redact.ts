@@ -2,21 +2,64 @@
 
 export const REDACTED = '********';
 
-/** Var names treated as secrets: password, token, secret, *_key (not the ssh `key` path var). */
-const SECRET_NAME = /(^|_)(password|passwd|passphrase|token|secret|api_key|private_key|jwt_key|admin_key|user_key|key_data)$/i;
+/**
+ * Var names treated as secrets: password, token, secret, anything_key (not the ssh `key` path var). Which module
+ * arguments are secret is the modules' word (writeOnly in their schemas), not a list here.
+ */
+const SECRET_NAME = /(^|_)(password|passwd|passphrase|token|secret)$|^.+_key$/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** Collect secret string values found under secret-named keys (any depth). */
-export function collectSecrets(vars: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
+/** Collect secret string values found under secret-named keys, or keys in `names`, at any depth. */
+export function collectSecrets(vars: unknown, out: Set<string> = new Set(), depth = 0, names: ReadonlySet<string> = new Set()): Set<string> {
   if (depth > 8 || vars === null || typeof vars !== 'object') return out;
   for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
-    if (typeof v === 'string' && isSecretName(k) && v.length >= 4) out.add(v);
-    else if (typeof v === 'object') collectSecrets(v, out, depth + 1);
+    if (typeof v === 'string' && (isSecretName(k) || names.has(k)) && v.length >= 4) out.add(v);
+    else if (typeof v === 'object') collectSecrets(v, out, depth + 1, names);
   }
   return out;
+}
+
+/** The arguments a module's schema marks secret (`writeOnly: true`). */
+export function writeOnlyArguments(schema: Record<string, unknown> | undefined): string[] {
+  const props = (schema?.properties ?? {}) as Record<string, { writeOnly?: boolean }>;
+  return Object.keys(props).filter((k) => props[k]?.writeOnly === true);
+}
+
+/** The string values of a task's secret arguments (rendered or literal): masked in every output once known. */
+export function writeOnlyValues(schema: Record<string, unknown> | undefined, args: unknown): string[] {
+  if (!args || typeof args !== 'object') return [];
+  return writeOnlyArguments(schema).map((k) => (args as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string' && !v.includes('{{'));
+}
+
+interface TaskLike { module?: string; args?: Record<string, unknown>; block?: TaskLike[]; rescue?: TaskLike[]; always?: TaskLike[] }
+
+/**
+ * Variables whose values feed secret arguments ("key: '{{heketi_admin_key}}'" where the module marks key writeOnly):
+ * their values are secrets wherever they appear, whatever their names. Literal secret values are added to `literals`.
+ */
+export function writeOnlyVariables(tasks: TaskLike[], schemaOf: (module: string) => Record<string, unknown> | undefined, literals: Set<string> = new Set()): Set<string> {
+  const names = new Set<string>();
+  const visit = (list: TaskLike[] | undefined) => {
+    for (const t of list ?? []) {
+      if (t.module) {
+        const schema = schemaOf(t.module);
+        for (const k of writeOnlyArguments(schema)) {
+          const v = t.args?.[k];
+          if (typeof v !== 'string') continue;
+          for (const m of v.matchAll(/\{\{~?\s*([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+          if (!v.includes('{{') && v.length >= 4) literals.add(v);
+        }
+      }
+      visit(t.block);
+      visit(t.rescue);
+      visit(t.always);
+    }
+  };
+  visit(tasks);
+  return names;
 }
 
 /** Replaces every known secret in strings of a JSON-like value. */

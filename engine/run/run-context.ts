@@ -4,7 +4,7 @@ import { plainMap } from '../plain-map.js';
 import { emptyRecap, type EventSink, type RunEvent } from '../report/events.js';
 import { groupMembers, hostVars } from '../inventory/load-inventory.js';
 import { JournalWriter } from '../journal/journal.js';
-import { collectSecrets, Redactor } from '../report/redact.js';
+import { collectSecrets, Redactor, writeOnlyVariables } from '../report/redact.js';
 import { currentKeyring } from '../vault/keyring.js';
 import type { Inventory, Playbook } from '../load/playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
@@ -31,16 +31,21 @@ export interface RunContextInput {
 export function createRunContext(input: RunContextInput): RunContext {
   const { inventory, settings, targeted, playbook } = input;
   const redactor = new Redactor();
-  redactor.add(collectSecrets(settings.extraVars));
   // Every value a vault password revealed while the playbook, vars files and inventory were read.
   redactor.add(currentKeyring().revealed);
+  // Vars that feed arguments a module marks secret (writeOnly) are secrets too, whatever their names.
+  const literals = new Set<string>();
+  const schemaOf = (module: string) => { try { return input.registry.resolve(module)?.schema; } catch { return undefined; } };
+  const secretNames = writeOnlyVariables(playbook.plays.flatMap((p) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers]), schemaOf, literals);
+  redactor.add(literals);
+  redactor.add(collectSecrets(settings.extraVars, undefined, 0, secretNames));
   const hosts = new Map<string, HostState>();
   for (const name of Object.keys(inventory.hosts)) {
     const vars = hostVars(inventory, name);
-    redactor.add(collectSecrets(vars));
+    redactor.add(collectSecrets(vars, undefined, 0, secretNames));
     if (targeted.includes(name)) hosts.set(name, newHostState(name, vars));
   }
-  for (const play of playbook.plays) redactor.add(collectSecrets({ ...play.vars, ...play.varsFromFiles }));
+  for (const play of playbook.plays) redactor.add(collectSecrets({ ...play.vars, ...play.varsFromFiles }, undefined, 0, secretNames));
   // Every task event feeds the recap; the recap is never computed twice.
   const emit: EventSink = (event: RunEvent) => {
     if (event.event === 'task') {

@@ -1,7 +1,7 @@
 // Redaction of secret values in any output.
 
 import { expect } from 'chai';
-import { collectSecrets, isSecretName, Redactor, REDACTED } from '../../engine/report/redact.js';
+import { collectSecrets, isSecretName, Redactor, REDACTED, writeOnlyValues, writeOnlyVariables } from '../../engine/report/redact.js';
 
 describe('redact', () => {
   it('recognises secret-like names but not the ssh key path var', () => {
@@ -23,5 +23,19 @@ describe('redact', () => {
     r.add(['heketi-admin-S3cret']);
     const encoded = Buffer.from('heketi-admin-S3cret').toString('base64');
     expect(r.text(`data:\n  key: ${encoded}\n`)).to.equal(`data:\n  key: ${REDACTED}\n`);
+  });
+
+  it('treats what feeds a writeOnly argument as secret, whatever the var is called (no module names in the engine)', () => {
+    const schema = { type: 'object', properties: { url: { type: 'string' }, key: { type: 'string', writeOnly: true } } };
+    const tasks = [{ module: 'heketi_topology', args: { url: 'http://h:8080', key: '{{ heketi_jwt }}' } }, { block: [{ module: 'heketi_topology', args: { key: 'literal-S3cret' } }] }];
+    const literals = new Set<string>();
+    const names = writeOnlyVariables(tasks, (m) => (m === 'heketi_topology' ? schema : undefined), literals);
+    expect([...names]).to.deep.equal(['heketi_jwt']);
+    expect([...literals]).to.deep.equal(['literal-S3cret']);
+    expect(isSecretName('heketi_jwt')).to.equal(false);
+    const r = new Redactor();
+    r.add(collectSecrets({ heketi_jwt: 'jwt-S3cret-value', url: 'http://h:8080' }, undefined, 0, names));
+    expect(r.text('key=jwt-S3cret-value url=http://h:8080')).to.equal(`key=${REDACTED} url=http://h:8080`);
+    expect(writeOnlyValues(schema, { url: 'u', key: 'rendered-S3cret' })).to.deep.equal(['rendered-S3cret']);
   });
 });
