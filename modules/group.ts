@@ -24,7 +24,10 @@ async function readGroup(host: Host, name: string, gid: number | undefined): Pro
   return { group, ...(owner && owner !== name ? { gidOwner: owner } : {}) };
 }
 
-export default defineModule<GroupArgs, GroupState>({
+/** What apply does: create, remove or modify the group. */
+interface GroupData { create?: boolean; remove?: boolean; modify?: boolean }
+
+export default defineModule<GroupArgs, GroupState, GroupData>({
   name: 'group',
   doc: 'Make sure a local group exists with the given gid, or does not exist. Revert restores the previous entry (gid and members), or removes a group the run created.',
   schema: {
@@ -47,7 +50,7 @@ export default defineModule<GroupArgs, GroupState>({
   ],
   reversible: true,
   inspect: (host, args) => readGroup(host, args.name, args.gid),
-  plan(s, args): Change[] {
+  plan(s, args): Change<GroupData>[] {
     if (args.state === 'absent') return s.group ? [{ msg: `remove group ${args.name}`, diff: { path: `group ${args.name}`, before: describe(s.group), after: '' }, data: { remove: true } }] : [];
     if (s.gidOwner) throw new ModuleError(`gid ${args.gid} is already group ${s.gidOwner}'s: choose another gid`);
     if (!s.group) return [{ msg: `create group ${args.name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`, diff: { path: `group ${args.name}`, before: '', after: `group ${args.name}\ngid: ${args.gid ?? '(next free)'}\nmembers: \n` }, data: { create: true } }];
@@ -55,7 +58,7 @@ export default defineModule<GroupArgs, GroupState>({
     return [{ msg: `group ${args.name}: gid ${s.group.gid} → ${args.gid}`, diff: { path: `group ${args.name}`, before: describe(s.group), after: describe({ ...s.group, gid: args.gid }) }, data: { modify: true } }];
   },
   async apply(host, args, changes) {
-    const data = changes[0].data as { create?: boolean; remove?: boolean; modify?: boolean };
+    const data = changes[0].data;
     if (data.remove) return runTool(host, ['groupdel', '--', args.name]);
     const gid = args.gid !== undefined ? ['-g', String(args.gid)] : [];
     if (data.create) return runTool(host, ['groupadd', ...gid, ...(args.system ? ['-r'] : []), '--', args.name]);

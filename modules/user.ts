@@ -44,7 +44,10 @@ function wantedHash(current: string | undefined, args: UserArgs): string | undef
   return undefined;
 }
 
-function planCreate(s: Accounts, args: UserArgs): Change[] {
+/** What apply does: create, remove or modify the user, set its groups, or its password hash. */
+interface UserData { create?: boolean; remove?: boolean; modify?: boolean; groups?: string[]; hash?: boolean }
+
+function planCreate(s: Accounts, args: UserArgs): Change<UserData>[] {
   const home = args.home ?? `/home/${args.name}`;
   const hash = wantedHash('', args);
   const after: Partial<UserEntry> = { name: args.name, uid: args.uid, group: args.group, groups: [...(args.groups ?? [])].sort(), comment: args.comment ?? '', home, shell: args.shell, hash: hash ?? '!' };
@@ -52,7 +55,7 @@ function planCreate(s: Accounts, args: UserArgs): Change[] {
   return [{ msg: `create user ${args.name} (${details})`, diff: { path: `user ${args.name}`, before: '', after: describeEntry(after) }, data: { create: true } }];
 }
 
-function planModify(u: UserEntry, args: UserArgs): Change[] {
+function planModify(u: UserEntry, args: UserArgs): Change<UserData>[] {
   const words: string[] = [];
   if (args.uid !== undefined && args.uid !== u.uid) words.push(`uid ${u.uid} → ${args.uid}`);
   if (args.group !== undefined && args.group !== u.group) words.push(`group ${u.group} → ${args.group}`);
@@ -87,7 +90,7 @@ function fieldOptions(args: UserArgs, groups: string[] | undefined): string[] {
   return o;
 }
 
-export default defineModule<UserArgs, Accounts>({
+export default defineModule<UserArgs, Accounts, UserData>({
   name: 'user',
   doc: 'Make sure a local user exists with the given uid, groups, shell, home and password hash (or does not exist). The hash is set through chpasswd\'s stdin and never shown; diffs show the entry with the hash as its method and length. Revert restores the previous passwd, shadow and group entries exactly.',
   schema: {
@@ -101,7 +104,7 @@ export default defineModule<UserArgs, Accounts>({
       group: { ...ACCOUNT_NAME, description: 'The primary group (must exist). Default: a new group named after the user, or the default group when one by that name already exists (as Ansible).' },
       groups: { type: 'array', items: ACCOUNT_NAME, description: 'Supplementary groups (must exist). The exact set, unless append: true.' },
       append: { type: 'boolean', default: false, description: 'Add the user to groups and keep the other groups it is in.' },
-      comment: { type: 'string', pattern: '^[^:\\n]*$', patternHint: 'one line without ":"', description: 'The GECOS field (full name).' },
+      comment: { type: 'string', title: 'passwd field', pattern: '^[^:\\n]*$', patternHint: 'one line without ":"', description: 'The GECOS field (full name).' },
       shell: { type: 'string', pattern: '^/[^:\\n]*$', patternHint: 'an absolute path without ":"', description: 'The login shell.' },
       home: { type: 'string', pattern: '^/[^:\\n]*$', patternHint: 'an absolute path without ":"', description: 'The home directory (default /home/NAME). Changing it on an existing user does not move files.' },
       create_home: { type: 'boolean', default: true, description: 'Create the home directory (from /etc/skel) when the user is created.' },
@@ -123,14 +126,14 @@ export default defineModule<UserArgs, Accounts>({
   ],
   reversible: true,
   inspect: (host, args) => readAccounts(host, args.name, args.home ?? `/home/${args.name}`),
-  plan(s, args): Change[] {
+  plan(s, args): Change<UserData>[] {
     if (args.state === 'absent') {
       return s.user ? [{ msg: `remove user ${args.name}${args.remove ? ` and its home ${s.user.home}` : ''}`, diff: { path: `user ${args.name}`, before: describeEntry(s.user), after: '' }, data: { remove: true } }] : [];
     }
     return s.user ? planModify(s.user, args) : planCreate(s, args);
   },
   async apply(host, args, changes, s) {
-    const data = changes[0].data as { create?: boolean; remove?: boolean; modify?: boolean; groups?: string[]; hash?: boolean };
+    const data = changes[0].data;
     if (data.remove) return runTool(host, ['userdel', ...(args.remove ? ['-r'] : []), '--', args.name]);
     if (data.create) {
       const ownGroup = args.group === undefined && s.groups.some((g) => g.name === args.name) ? ['-N'] : [];
