@@ -62,7 +62,10 @@ function keysPath(s: KeyState, args: KeyArgs): string {
   return args.path ?? path.posix.join(s.owner?.home ?? `/home/${args.user}`, '.ssh', 'authorized_keys');
 }
 
-export default defineModule<KeyArgs, KeyState>({
+/** What apply does: create ~/.ssh, write the file (its new text), set attributes. */
+interface KeyData { mkdir?: boolean; write?: string; attrs?: boolean }
+
+export default defineModule<KeyArgs, KeyState, KeyData>({
   name: 'authorized_key',
   doc: 'Make sure SSH public keys are in a user\'s authorized_keys (with options and comment), or not; with exclusive, the only keys there. Keys are matched by type and key, so a changed comment or option updates the line. The file is 0600 and .ssh 0700, owned by the user; rollback restores the file.',
   schema: {
@@ -76,8 +79,8 @@ export default defineModule<KeyArgs, KeyState>({
       path: { type: 'string', pattern: '^/', patternHint: 'an absolute path', description: 'The file (default ~USER/.ssh/authorized_keys).' },
       manage_dir: { type: 'boolean', default: true, description: 'Create the directory of the file (0700, owned by the user) when missing.' },
       exclusive: { type: 'boolean', default: false, description: 'Remove every other key from the file.' },
-      key_options: { type: 'string', pattern: '^[^\\n]*$', patternHint: 'one line', description: 'sshd options for the keys (from="10.0.0.0/8",no-agent-forwarding).' },
-      comment: { type: 'string', pattern: '^[^\\n]*$', patternHint: 'one line', description: 'The comment after the key, instead of the key\'s own.' },
+      key_options: { type: 'string', title: 'single line', pattern: '^[^\\n]*$', patternHint: 'one line', description: 'sshd options for the keys (from="10.0.0.0/8",no-agent-forwarding).' },
+      comment: { type: 'string', title: 'single line', pattern: '^[^\\n]*$', patternHint: 'one line', description: 'The comment after the key, instead of the key\'s own.' },
     },
     allOf: [
       { if: { properties: { state: { const: 'absent' } }, required: ['state'] }, then: { properties: { exclusive: { const: false }, key_options: false, comment: false } } },
@@ -95,13 +98,13 @@ export default defineModule<KeyArgs, KeyState>({
     const file = keysPath(state, args);
     return { owner, file: await readFileState(host, file), dirExists: (await host.stat(path.posix.dirname(file)))?.type === 'directory' };
   },
-  plan(s, args): Change[] {
+  plan(s, args): Change<KeyData>[] {
     if (!s.owner) throw new ModuleError(`user ${args.user} does not exist on this host: create it first (user module)`);
     const file = keysPath(s, args);
     if (s.file.exists && s.file.type !== 'file') throw new ModuleError(`${file} is a ${s.file.type}, not a regular file`);
     const before = s.file.content ?? '';
     const after = editKeys(before, args);
-    const changes: Change[] = [];
+    const changes: Change<KeyData>[] = [];
     if (!s.dirExists && after !== before) {
       if (!args.manage_dir) throw new ModuleError(`${path.posix.dirname(file)} does not exist (manage_dir: true creates it)`);
       changes.push({ msg: `create ${path.posix.dirname(file)} (0700, owner ${args.user})`, data: { mkdir: true } });
@@ -119,7 +122,7 @@ export default defineModule<KeyArgs, KeyState>({
     const file = keysPath(s, args);
     const owner = { owner: args.user, group: s.owner!.group };
     for (const c of changes) {
-      const d = c.data as { mkdir?: boolean; write?: string; attrs?: boolean };
+      const d = c.data;
       if (d.mkdir) await runTool(host, ['install', '-d', '-m', '0700', '-o', owner.owner, '-g', owner.group, '--', path.posix.dirname(file)]);
       if (d.write !== undefined) await host.writeFile(file, d.write, { mode: 0o600, ...owner });
       if (d.attrs) await setAttributes(host, file, { mode: 0o600, ...owner });
@@ -127,6 +130,6 @@ export default defineModule<KeyArgs, KeyState>({
   },
   async revert(host, { before, args, changes }) {
     await restoreFile(host, before.file);
-    if (changes.some((c) => (c.data as { mkdir?: boolean }).mkdir)) await host.run(['rmdir', '--', path.posix.dirname(keysPath(before, args))]);
+    if (changes.some((c) => c.data.mkdir)) await host.run(['rmdir', '--', path.posix.dirname(keysPath(before, args))]);
   },
 });
