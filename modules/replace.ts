@@ -23,7 +23,7 @@ export function replaceInText(text: string, args: ReplaceArgs): { text: string; 
   return { text: text.slice(0, start) + replaced.text + text.slice(end), count: replaced.count, sectionFound: true };
 }
 
-export default defineModule<ReplaceArgs, FileState>({
+export default defineModule<ReplaceArgs, FileState, { after: string }>({
   name: 'replace',
   doc: 'Replace every match of a regular expression in a file (multiline mode: ^ and $ match at each line), with backreferences (\\1, \\g<name>), optionally only between the first match of after and the next of before. RE2 syntax (linear time). Changed only when the text changes; diff and rollback of the whole file.',
   schema: {
@@ -44,7 +44,7 @@ export default defineModule<ReplaceArgs, FileState>({
   ],
   reversible: true,
   inspect: (host, args) => readFileState(host, args.path),
-  plan(current, args): Change[] {
+  plan(current, args): Change<{ after: string }>[] {
     if (!current.exists) throw new ModuleError(`${args.path} does not exist`);
     if (current.type !== 'file' || current.binary) throw new ModuleError(`${args.path} is not a text file`);
     const before = current.content ?? '';
@@ -53,7 +53,7 @@ export default defineModule<ReplaceArgs, FileState>({
     return [{ msg: `replace ${result.count} match${result.count === 1 ? '' : 'es'} in ${args.path}`, diff: { path: args.path, before, after: result.text }, data: { after: result.text } }];
   },
   async apply(host, args, changes) {
-    await host.writeFile(args.path, (changes[0].data as { after: string }).after);
+    await host.writeFile(args.path, changes[0].data.after);
   },
   revert: (host, record) => restoreFile(host, record.before),
 });
