@@ -57,13 +57,13 @@ describe('module plans (table-driven from test/fixtures/modules)', () => {
     modules = new Map((await loadCorePack()).modules.map((m) => [m.name, m]));
   });
 
-  it('every core module has fixtures, a case planned twice, and (but for heketi_topology) a recorded apply', async () => {
+  it('every core module has fixtures; one that changes things has a case planned twice and (but for heketi_topology) a recorded apply', async () => {
     const all: Case[] = [];
     for (const m of (await loadCorePack()).modules) {
       expect(files, `test/fixtures/modules/${m.name}.yml`).to.include(`${m.name}.yml`);
       const cases = parse(readFileSync(path.join(dir, `${m.name}.yml`), 'utf8')) as Case[];
       all.push(...cases);
-      if (m.name === 'assert') continue; // changes nothing, ever
+      if (!cases.some((c) => (c.changes?.length ?? 0) > 0)) continue; // a module that only reports or asserts changes nothing
       expect(cases.some((c) => c.after !== undefined), `${m.name}: a case with after`).to.equal(true);
       if (!APPLY_NOT_ON_HOST.has(m.name)) expect(cases.some((c) => c.apply !== undefined), `${m.name}: a case with apply`).to.equal(true);
     }
