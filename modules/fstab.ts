@@ -4,6 +4,7 @@
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
+import { missingOptions, restoringOptions } from './lib/mount-options.js';
 import { formatFstabLine, parseFstabLine, parseMountinfo, sameEntry, setFstabEntry, type FstabEntry } from './lib/fstab-line.js';
 import { absolutePath, filePath, fstabField } from './lib/arg-kinds.js';
 import { mustRun } from './lib/must-run.js';
@@ -28,10 +29,12 @@ interface FstabState {
   resolved?: string;
   /** For a bind mount: the directory currently bound at path, when it is one. */
   boundFrom?: string;
+  /** The live options of what is mounted at path (per-mount and superblock, comma separated). */
+  liveOptions?: string;
 }
 
 /** What apply does: write the file (after), mount, remount or unmount. */
-interface FstabData { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean }
+interface FstabData { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean; remountOptions?: boolean }
 
 const isBind = (opts: string) => opts.split(',').includes('bind') || opts.split(',').includes('rbind');
 
@@ -40,7 +43,7 @@ function entryOf(args: FstabArgs): FstabEntry {
   return { src: args.src!, path: args.path, fstype: args.fstype, opts: args.opts, dump: String(args.dump), passno: String(args.passno) };
 }
 
-async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState, 'mounted' | 'mountedSource' | 'boundFrom'>> {
+async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState, 'mounted' | 'mountedSource' | 'boundFrom' | 'liveOptions'>> {
   const info = parseMountinfo((await host.readFile('/proc/self/mountinfo'))?.toString('utf8') ?? '');
   const at = info.filter((m) => m.mountPoint === args.path.replace(/\/+$/, '') || (args.path === '/' && m.mountPoint === '/')).pop();
   if (!at) return { mounted: false };
@@ -50,12 +53,12 @@ async function mountState(host: Host, args: FstabArgs): Promise<Pick<FstabState,
     const base = info.filter((m) => m.source === at.source && m.root === '/' && m.mountPoint !== at.mountPoint).pop();
     boundFrom = base ? `${base.mountPoint === '/' ? '' : base.mountPoint}${at.root}` : at.root;
   }
-  return { mounted: true, mountedSource: at.source, boundFrom };
+  return { mounted: true, mountedSource: at.source, boundFrom, liveOptions: [at.options, at.superOptions].filter(Boolean).join(',') };
 }
 
 export default defineModule<FstabArgs, FstabState, FstabData>({
   name: 'fstab',
-  doc: 'Manage a line of /etc/fstab (options compared as sets; your line is written exactly as given) and optionally the mount: present (line only), mounted (line + mounted, mount point created), unmounted, absent. Bind mounts are recognised and not remounted on every run.',
+  doc: 'Manage a line of /etc/fstab (options compared as sets; your line is written exactly as given) and optionally the mount: present (line only), mounted (line + mounted, mount point created), unmounted, absent. Bind mounts are recognised and not remounted on every run. A mounted filesystem whose live options (/proc/self/mountinfo) lack wanted ones is remounted in place (`mount -o remount,OPTS`, never unmounted), and check mode reports that drift.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -110,8 +113,10 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
         changes.push({ msg: `${args.path} is bound from ${s.boundFrom}, wanted ${args.src}: remount`, data: { remount: true } });
       } else if (!isBind(args.opts) && s.mountedSource && !args.src!.includes('=') && s.mountedSource !== args.src && s.mountedSource !== s.resolved) {
         changes.push({ msg: `${args.path} has ${s.mountedSource} mounted, wanted ${args.src}: remount`, data: { remount: true } });
-      } else if (current && entry && !sameEntry(current, entry) && s.mounted) {
-        changes.push({ msg: `remount ${args.path} with ${args.opts}`, data: { remount: true } });
+      } else {
+        // Same filesystem: options are changed in place (mount -o remount), never by unmounting a busy filesystem.
+        const missing = missingOptions(args.opts, s.liveOptions ?? '');
+        if (missing.length > 0) changes.push({ msg: `remount ${args.path} with ${args.opts} (live options lack ${missing.join(',')})`, data: { remountOptions: true } });
       }
     }
     if ((args.state === 'unmounted' || args.state === 'absent') && s.mounted) changes.push({ msg: `unmount ${args.path}`, data: { unmount: true } });
@@ -122,6 +127,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     const d: FstabData = Object.assign({}, ...changes.map((c) => c.data));
     if (d.unmount || d.remount) await must(['umount', '--', args.path]);
     if (d.after !== undefined) await host.writeFile(args.fstab, d.after);
+    if (d.remountOptions) await must(['mount', '-o', `remount,${args.opts}`, '--', args.path]);
     if (d.mount || d.remount) {
       await must(['mkdir', '-p', '--', args.path]);
       if (isBind(args.opts)) await must(['mkdir', '-p', '--', args.src!]);
@@ -130,6 +136,9 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
   },
   async revert(host, { before, args }) {
     const now = await mountState(host, args);
+    if (now.mounted && before.mounted && before.liveOptions && before.liveOptions !== now.liveOptions) {
+      await mustRun(host, ['mount', '-o', `remount,${restoringOptions(before.liveOptions, now.liveOptions ?? '')}`, '--', args.path], `mount -o remount ${args.path} (options back to ${before.liveOptions})`);
+    }
     if (now.mounted && !before.mounted) {
       await mustRun(host, ['umount', '--', args.path], `umount ${args.path}`);
     }

@@ -61,6 +61,8 @@ export interface MountInfo {
   fstype: string;
   source: string;
   options: string;
+  /** The superblock options (after the source): tmpfs size and mode, proc hidepid, ... */
+  superOptions: string;
 }
 
 /** /proc/self/mountinfo lines (fields: id parent major:minor root mountpoint options ... - fstype source superopts). */
@@ -69,6 +71,6 @@ export function parseMountinfo(text: string): MountInfo[] {
     const [pre, post] = l.split(' - ');
     const f = pre.split(' ');
     const g = (post ?? '').split(' ');
-    return { root: unescape(f[3]), mountPoint: unescape(f[4]), options: f[5], fstype: g[0], source: unescape(g[1] ?? ''), };
+    return { root: unescape(f[3]), mountPoint: unescape(f[4]), options: f[5], fstype: g[0], source: unescape(g[1] ?? ''), superOptions: g[2] ?? '' };
   });
 }

@@ -1,0 +1,61 @@
+// fstab state: mounted on a lab host with a real tmpfs (#12 item 13): a mounted filesystem whose live options differ
+// from the wanted ones is remounted in place (mount -o remount) while a process keeps it busy, so it is never
+// unmounted; check mode reports the live drift first; a rerun changes nothing; rollback puts the old options back.
+
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsonEvents, runCli } from '../helpers/cli.js';
+import { acquireLab, type TestLab } from '../helpers/lab.js';
+
+const MOUNT = '/mnt/runbook-remount';
+
+describe('fstab remounts live options in place on a lab host (#12 item 13)', function () {
+  this.timeout(180_000);
+  let lab: TestLab;
+  let dir: string;
+  let host: string;
+
+  before(async function () {
+    lab = await acquireLab(1, this);
+    host = lab.hosts[0].name;
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-remount-'));
+    await fs.writeFile(path.join(dir, 'site.yml'), `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - name: scratch tmpfs\n      fstab: { path: ${MOUNT}, src: tmpfs, fstype: tmpfs, opts: "size=2m,mode=0700,nosuid", state: mounted, fstab: /etc/fstab-remount-test }\n`);
+    // Mounted with other options, listed with them, and kept busy by a process whose working directory is inside.
+    const setup = `umount ${MOUNT} 2>/dev/null; mkdir -p ${MOUNT} && mount -t tmpfs -o size=1m,mode=0755 tmpfs ${MOUNT} && echo data > ${MOUNT}/keep &&
+      printf 'tmpfs ${MOUNT} tmpfs size=1m,mode=0755 0 0\\n' > /etc/fstab-remount-test && (cd ${MOUNT} && setsid sleep 120 >/dev/null 2>&1 < /dev/null & echo $! > /tmp/runbook-remount-busy.pid)`;
+    const r = await lab.exec(host, ['sh', '-c', setup]);
+    expect(r.code, r.stderr).to.equal(0);
+  });
+  after(async () => {
+    if (lab) await lab.exec(host, ['sh', '-c', `kill "$(cat /tmp/runbook-remount-busy.pid)"; rm -f /tmp/runbook-remount-busy.pid; umount -l ${MOUNT}; rm -f /etc/fstab-remount-test`]).catch(() => undefined);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const play = (...args: string[]) => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 });
+  const live = async () => (await lab.exec(host, ['findmnt', '-n', '-o', 'OPTIONS', MOUNT])).stdout.trim();
+
+  it('check mode reports the live drift and changes nothing', async () => {
+    const res = await play('--check');
+    const task = jsonEvents(res.stdout).find((e) => e.event === 'task')!;
+    expect(task.status).to.equal('changed');
+    expect(task.changes.join('\n')).to.contain('live options lack size=2m,nosuid');
+    expect(await live()).to.contain('size=1024k');
+  });
+
+  it('remounts in place while busy (the file inside survives), then changes nothing; rollback restores the options', async () => {
+    const first = await play();
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(await live()).to.match(/nosuid.*size=2048k/);
+    expect((await lab.exec(host, ['cat', `${MOUNT}/keep`])).stdout).to.equal('data\n');
+    const second = await play();
+    expect(jsonEvents(second.stdout).find((e) => e.event === 'task')!.status).to.equal('ok');
+    const run = jsonEvents(first.stdout).find((e) => e.event === 'run_start')!.run;
+    const back = await runCli(['rollback', run], { cwd: dir, timeoutMs: 120_000 });
+    expect(back.code, back.stdout + back.stderr).to.equal(0);
+    expect(await live()).to.match(/size=1024k/);
+    expect(await live()).not.to.contain('nosuid');
+    expect((await lab.exec(host, ['cat', `${MOUNT}/keep`])).stdout).to.equal('data\n');
+  });
+});
