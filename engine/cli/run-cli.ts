@@ -111,7 +111,8 @@ function registerFleetCommands(program: Command, io: CliIO, setExit: (code: numb
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
-    .action(async (run: string, o: { limit?: string; format: Format; acceptNewHostKeys?: boolean }) => {
+    .option('--force', 'revert even targets changed since the run (a conflict otherwise: reported, skipped, exit 1)')
+    .action(async (run: string, o: { limit?: string; format: Format; acceptNewHostKeys?: boolean; force?: boolean }) => {
       const { rollbackCommand } = await import('./runs-command.js');
       setExit(await rollbackCommand(run, o, connectionSettings(o), io));
     });
