@@ -118,6 +118,11 @@ export interface ChangeBase {
    * reports such a task as skipped ("would run"), not as drift.
    */
   uncertain?: boolean;
+  /**
+   * This change cannot be undone even though the module can revert others (e.g. a directory too large to keep):
+   * plans and check mode show it as irreversible before it happens, and rollback reports it so.
+   */
+  irreversible?: boolean;
 }
 
 /**

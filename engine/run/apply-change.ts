@@ -18,7 +18,7 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
   const entry = {
     type: 'change' as const, seq, host: target.name, ...(target !== run.hostState ? { for: run.hostState.name } : {}),
     route: routeOf(target), task: task.name, module: task.module!, args, before: current,
-    changes, reversible: module.reversible, ts: new Date().toISOString(),
+    changes, reversible: module.reversible && !changes.some((c) => c.irreversible), ts: new Date().toISOString(),
   };
   await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));
   run.hostState.applied.push(seq);
