@@ -206,6 +206,12 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
   /** False when revert is impossible (e.g. command); the engine reports such changes as irreversible. */
   reversible: boolean;
   /**
+   * Reads what a change leaves on the target (e.g. the file at `dest`), nothing else. The engine fingerprints it right
+   * after apply and again before revert: a difference means the target changed since, and rollback reports a
+   * conflict instead of overwriting that later change. Modules without it are reverted without this check.
+   */
+  readTarget?(host: Host, args: A): Promise<unknown>;
+  /**
    * Args may be a bare string in YAML (`command: ls -l`); this names the property it fills.
    */
   freeForm?: string;

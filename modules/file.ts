@@ -66,6 +66,7 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     }
     return { file, archive, size };
   },
+  readTarget: (host, args) => readFileState(host, args.path, false),
   plan({ file, archive, size }, args): Change<FileData>[] {
     const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
     const attrs = (what: string): Change<FileData>[] => {

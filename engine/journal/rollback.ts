@@ -46,7 +46,7 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     try {
       const host = await o.hostFor(entry);
       const ctx: ModuleContext = { ...o.context, task: entry.task, vars: host.vars, render: (t) => t };
-      const changedSince = o.force ? undefined : await changedSinceRun(module, host, entry, afterOf(lines, entry), ctx);
+      const changedSince = o.force ? undefined : await changedSinceRun(module, host, entry, afterOf(lines, entry));
       if (changedSince) {
         // Left pending: a later `rollback --force` may still revert it.
         steps.push({ task: entry.task, module: entry.module, status: 'conflict', msg: changedSince });
@@ -65,11 +65,11 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
 }
 
 /** Why reverting would overwrite a change made after the run (the target differs from what the run left), or none. */
-async function changedSinceRun(module: ModuleDefinition, host: Host, entry: JournalEntry, after: string | undefined, ctx: ModuleContext): Promise<string | undefined> {
-  if (!after) return undefined; // journals from before fingerprints, or a state the module could not read back
+async function changedSinceRun(module: ModuleDefinition, host: Host, entry: JournalEntry, after: string | undefined): Promise<string | undefined> {
+  if (!after || !module.readTarget) return undefined; // no fingerprint: older journals, modules without readTarget
   let now: string;
   try {
-    now = fingerprintState(await module.inspect(host, entry.args as never, ctx));
+    now = fingerprintState(await module.readTarget(host, entry.args as never));
   } catch (e) {
     return `cannot tell whether it changed since the run (${describeFailure(e)}): skipped; rerun with --force to revert anyway`;
   }

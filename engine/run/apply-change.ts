@@ -25,7 +25,7 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
   try {
     const applied = await module.apply(host, args, changes, current, moduleContext);
     if (applied?.secrets) runContext.redactor.add(applied.secrets);
-    const after = module.reversible && module.revert ? await fingerprintAfter(invocation) : undefined;
+    const after = module.reversible && module.readTarget ? await fingerprintAfter(invocation) : undefined;
     await runContext.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ...(after ? { after } : {}), ts: new Date().toISOString() });
     const status = applied?.changed === false ? 'ok' : 'changed';
     const described = changes.map((c) => c.msg).join('; ');
@@ -49,9 +49,9 @@ function routeOf(target: HostState): HostRoute {
 }
 
 /** What the change produced, read back; none when the module cannot inspect it now (rollback then cannot compare). */
-async function fingerprintAfter({ module, host, args, moduleContext }: Invocation): Promise<string | undefined> {
+async function fingerprintAfter({ module, host, args }: Invocation): Promise<string | undefined> {
   try {
-    return fingerprintState(await module.inspect(host, args, moduleContext));
+    return fingerprintState(await module.readTarget!(host, args));
   } catch {
     return undefined;
   }
