@@ -216,6 +216,11 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
    */
   freeForm?: string;
   /**
+   * Ansible's key=value words a free-form string may carry (`creates=/x chdir=/tmp`): taken out of the string and
+   * given as arguments (engine/load/free-form.ts). Keys the schema lacks are then refused as unknown arguments.
+   */
+  freeFormKeys?: string[];
+  /**
    * Args that are command lines: their {{templates}} render shell-quoted ({{{x}}} for raw), so a value
    * from a variable can never inject shell syntax.
    */

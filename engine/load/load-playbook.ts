@@ -10,6 +10,7 @@ import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from '.
 import { parseYaml, readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 import { checkTemplates } from '../template/render.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
+import { splitFreeForm } from './free-form.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -322,7 +323,9 @@ function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName
       push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
       return undefined;
     }
-    return { [module.freeForm]: String(rawArgs) };
+    if (!module.freeFormKeys) return { [module.freeForm]: String(rawArgs) };
+    const { rest, options } = splitFreeForm(String(rawArgs), module.freeFormKeys);
+    return { [module.freeForm]: rest, ...options };
   }
   if (isObject(rawArgs)) return { ...rawArgs };
   push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
