@@ -38,6 +38,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     });
   registerVaultCommand(program, io, setExit);
   registerAuditCommand(program, io, setExit);
+  program.command('completion <shell>')
+    .description('print shell completion for bash, zsh or fish (eval "$(runbook completion bash)")')
+    .action(async (shell: string) => (await import('./completion-command.js')).completionCommand(program, shell, io));
   registerLabCommand(program);
   return program;
 }
