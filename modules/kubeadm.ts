@@ -97,7 +97,7 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
     additionalProperties: false,
     required: ['state'],
     allOf: [{
-      if: { properties: { state: { const: 'join' } } },
+      if: { properties: { state: { const: 'join' } }, required: ['state'] },
       then: { anyOf: [{ required: ['from'] }, { required: ['join_command'] }, { required: ['token', 'discovery_token_ca_cert_hash', 'control_plane_endpoint'] }] },
     }],
     properties: {

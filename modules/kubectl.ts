@@ -78,9 +78,9 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     additionalProperties: false,
     required: ['state'],
     allOf: [
-      { if: { properties: { state: { enum: ['present', 'absent'] } } }, then: { anyOf: [{ required: ['definition'] }, { required: ['src'] }] } },
-      { if: { properties: { state: { const: 'labels' } } }, then: { required: ['node', 'labels'] } },
-      { if: { properties: { state: { const: 'secret' } } }, then: { required: ['name', 'from_file'] } },
+      { if: { properties: { state: { enum: ['present', 'absent'] } }, required: ['state'] }, then: { anyOf: [{ required: ['definition'] }, { required: ['src'] }] } },
+      { if: { properties: { state: { const: 'labels' } }, required: ['state'] }, then: { required: ['node', 'labels'] } },
+      { if: { properties: { state: { const: 'secret' } }, required: ['state'] }, then: { required: ['name', 'from_file'] } },
     ],
     properties: {
       state: { enum: ['present', 'absent', 'labels', 'secret'], description: 'present: apply; absent: delete; labels: set node labels; secret: a generic secret from files.' },

@@ -24,7 +24,6 @@ interface PackageState {
 /** One change: refresh the lists, or one manager call installing and removing these. */
 interface PackageData { update?: boolean; install?: string[]; remove?: string[] }
 
-interface PackageUndo { installed: Record<string, string> }
 
 function managerOf(host: Host, use: PackageArgs['use']): Manager {
   if (use && use !== 'auto') return use;
@@ -96,15 +95,14 @@ export default defineModule<PackageArgs, PackageState, PackageData>({
       if (d.install?.length) { await installPackages(host, s.mgr, d.install, { recommends: args.install_recommends }); changed = true; }
       if (d.remove?.length) { await removePackages(host, s.mgr, d.remove); changed = true; }
     }
-    const undo: PackageUndo = { installed: await installedVersions(host, s.mgr, s.specs.map((p) => p.name)) };
-    return { undo, changed };
+    // Revert reads what is installed then, against `before`: nothing more to keep.
+    return { changed };
   },
-  async revert(host, { before, undo }) {
+  async revert(host, { before }) {
     const now = await installedVersions(host, before.mgr, before.specs.map((p) => p.name));
     const toRemove = Object.keys(now).filter((n) => before.installed[n] === undefined);
     const toRestore = Object.entries(before.installed).filter(([n, v]) => now[n] !== v)
       .map(([n, v]) => (before.mgr === 'apt' ? `${n}=${v}` : `${n}-${v}`));
-    void undo;
     await removePackages(host, before.mgr, toRemove);
     await installPackages(host, before.mgr, toRestore, { recommends: false });
   },

@@ -292,7 +292,7 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   // Validate now (lenient with values only known after rendering); the engine validates again after rendering.
   for (const p of validateModuleArgs(module, args, { task: name, location }, true)) {
     const m = /'([A-Za-z0-9_]+)/.exec(p.message.split(': ').slice(1).join(': '));
-    const argPath: YamlPath = [...at, moduleName, ...(m && typeof rawArgs === 'object' && m[1] in (rawArgs as object) ? [m[1]] : [])];
+    const argPath: YamlPath = [...at, moduleName, ...(m && rawArgs !== null && typeof rawArgs === 'object' && m[1] in (rawArgs as object) ? [m[1]] : [])];
     l.problems.push(new RunbookError('VALIDATION', p.message, { location: src.loc(argPath, argPath.length > at.length + 1), task: name }));
   }
   // Template syntax is checked up front: a typo in a template must not surface after other tasks ran.

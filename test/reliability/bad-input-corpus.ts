@@ -100,6 +100,7 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'kubectl apply without manifests', files: site(play('    - kubectl: { state: present }\n')), expect: /site\.yml:6:\d+: .*'state: present or absent' needs 'definition' or 'src'/ },
   { name: 'heketi_topology with both topology and group', files: site(play('    - heketi_topology: { url: "http://127.0.0.1:1", key: k, group: g, topology: { clusters: [] } }\n')), expect: /site\.yml:6:\d+: .*'topology' and 'group' cannot be used together/ },
   { name: 'package_repository without repo or baseurl', files: site(play('    - package_repository: { name: docker }\n')), expect: /site\.yml:6:\d+: .*'state: present' needs 'repo' or 'baseurl'/ },
+  { name: 'a module with no arguments at all where some are required', files: site(play('    - kubectl:\n')), expect: /site\.yml:6:\d+: .*missing required argument 'state'/ },
   // Values that reach a program or a file (#13 items 3 and 4): refused at load by kind
   { name: 'package name that is an apt option', files: site(play('    - package: { name: "-oDir::Cache::pkgcache=/tmp/runbook-never" }\n')), expect: /site\.yml:6:\d+: .*'name' is not a valid package name \(got "-oDir::Cache::pkgcache=\/tmp\/runbook-never"\): it may not start with "-"/ },
   { name: 'service unit that is a systemctl option', files: site(play('    - service: { name: "--now", state: started }\n')), expect: /site\.yml:6:\d+: .*'name' is not a valid unit name .*may not start with "-"/ },
