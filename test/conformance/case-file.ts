@@ -22,6 +22,11 @@ export interface ConformanceCase {
   inventory: Record<string, any>;
   /** Extra command-line arguments given to both tools (-e, --tags, --skip-tags, --check, -l). */
   args: string[];
+  /** Arguments for one tool only (e.g. runbook's --no-rollback where a case compares a failed host's state). */
+  ansibleArgs: string[];
+  runbookArgs: string[];
+  /** Run each tool this many times (2: the second run's statuses are compared too, an idempotence check). */
+  runs: number;
   /** A shell script run as root on every host of both sides before the run (to drift a host). */
   setup?: string;
   /** Paths whose state (type, mode, owner, content) must be the same on both sides; /tmp/conf/<id> always is. */
@@ -38,7 +43,7 @@ export interface ConformanceCase {
   deliberate?: { reason: string; ansible: ToolExpectation; runbook: ToolExpectation };
 }
 
-const KEYS = new Set(['description', 'hosts', 'inventory', 'args', 'setup', 'compare', 'order', 'files', 'ansible_files', 'runbook_files', 'ansible', 'runbook', 'deliberate']);
+const KEYS = new Set(['description', 'hosts', 'inventory', 'args', 'ansible_args', 'runbook_args', 'runs', 'setup', 'compare', 'order', 'files', 'ansible_files', 'runbook_files', 'ansible', 'runbook', 'deliberate']);
 
 export function readCase(file: string): ConformanceCase {
   const id = path.basename(file, '.yml');
@@ -53,6 +58,9 @@ export function readCase(file: string): ConformanceCase {
     hosts: raw.hosts ?? 1,
     inventory: raw.inventory ?? {},
     args: (raw.args ?? []).map(String),
+    ansibleArgs: (raw.ansible_args ?? []).map(String),
+    runbookArgs: (raw.runbook_args ?? []).map(String),
+    runs: raw.runs ?? 1,
     setup: raw.setup,
     compare: raw.compare ?? [],
     order: raw.order ?? false,

@@ -13,16 +13,27 @@ import { readCases, type ConformanceCase } from './case-file.js';
 import { deliberateProblems, differences, type Observed } from './compare.js';
 import { conformanceLabDown, conformanceLabUp } from './conformance-lab.js';
 import { caseDir, orderLog, orderSignature, resetHost, snapshot } from './host-state.js';
-import { ansibleConfig, labHostOf, prepareTool, runAnsible, runRunbook, type Tool } from './tool-runs.js';
+import { ansibleConfig, labHostOf, prepareTool, runAnsible, runRunbook, type Tool, type ToolRun } from './tool-runs.js';
 
 const sourceDir = path.join(repoRoot, 'test', 'conformance');
 const knownFile = path.join(sourceDir, 'known-differences.json');
 const only = process.env.CONF_CASE ? new RegExp(process.env.CONF_CASE) : undefined;
 const jobs = Number(process.env.CONF_JOBS ?? 4);
 
+/** A later run of the same case: its tasks are named "run N: task", its failure wins the exit code. */
+function mergeRuns(first: ToolRun, later: ToolRun, n: number): ToolRun {
+  const tasks = new Map(first.tasks);
+  for (const [name, hosts] of later.tasks) tasks.set(`run ${n}: ${name}`, hosts);
+  return { code: first.code !== 0 ? first.code : later.code, output: `${first.output}\n${later.output}`, tasks, notes: [...first.notes, ...later.notes] };
+}
+
 async function observe(lab: TestLab, c: ConformanceCase, tool: Tool, root: string, config: string): Promise<Observed> {
   const dir = await prepareTool(lab, c, tool, root);
-  const run = tool === 'ansible' ? await runAnsible(dir, config, c.args) : await runRunbook(dir, c.args);
+  let run!: ToolRun;
+  for (let n = 1; n <= c.runs; n++) {
+    const r = tool === 'ansible' ? await runAnsible(dir, config, [...c.args, ...c.ansibleArgs]) : await runRunbook(dir, [...c.args, ...c.runbookArgs]);
+    run = n === 1 ? r : mergeRuns(run, r, n);
+  }
   const state: Record<string, string> = {};
   const records = [];
   for (let i = 1; i <= c.hosts; i++) {

@@ -89,6 +89,9 @@ function add(tasks: ToolRun['tasks'], task: string, host: string, status: Status
   hosts.set(host, [...(hosts.get(host) ?? []), status]);
 }
 
+/** Ansible reports an include or a meta task as a task of its own; runbook reports the tasks it includes. */
+const PSEUDO_ACTIONS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'include', 'include_role', 'ansible.builtin.include_role', 'meta', 'ansible.builtin.meta']);
+
 function ansibleStatus(r: Record<string, any>): Status {
   if (r.unreachable) return 'unreachable';
   if (r.failed) return 'failed';
@@ -107,6 +110,7 @@ export async function runAnsible(dir: string, config: string, args: string[]): P
       for (const play of doc.plays ?? []) {
         for (const t of play.tasks ?? []) {
           for (const [host, res] of Object.entries(t.hosts ?? {}) as Array<[string, Record<string, any>]>) {
+            if (PSEUDO_ACTIONS.has(res.action)) continue;
             add(tasks, t.task.name, host, ansibleStatus(res));
             if (res.failed || res.unreachable) notes.push(`${t.task.name} on ${host}: ${String(res.msg ?? '').slice(0, 300)} ${String(res.stderr ?? '').slice(0, 200)}`);
           }
