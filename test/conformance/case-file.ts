@@ -33,6 +33,12 @@ export interface ConformanceCase {
   compare: string[];
   /** Compare the order of steps recorded as "<ns> <label>" lines in /tmp/conf/<id>/order.log. */
   order: boolean;
+  /**
+   * For strategy free: the waiter host's task loops until /tmp/conf/<id>/gate exists; the harness creates it there
+   * once the opener host has logged `label` in its order.log (or after `seconds`). Free lets the opener get there;
+   * linear does not, whatever the machine's load.
+   */
+  gate?: { waiter: string; opener: string; label: string; seconds: number };
   /** Files written beside both playbooks (vars files, imported task files, inventory group_vars ...). */
   files: Record<string, string>;
   ansibleFiles: Record<string, string>;
@@ -43,7 +49,7 @@ export interface ConformanceCase {
   deliberate?: { reason: string; ansible: ToolExpectation; runbook: ToolExpectation };
 }
 
-const KEYS = new Set(['description', 'hosts', 'inventory', 'args', 'ansible_args', 'runbook_args', 'runs', 'setup', 'compare', 'order', 'files', 'ansible_files', 'runbook_files', 'ansible', 'runbook', 'deliberate']);
+const KEYS = new Set(['description', 'hosts', 'inventory', 'args', 'ansible_args', 'runbook_args', 'runs', 'gate', 'setup', 'compare', 'order', 'files', 'ansible_files', 'runbook_files', 'ansible', 'runbook', 'deliberate']);
 
 export function readCase(file: string): ConformanceCase {
   const id = path.basename(file, '.yml');
@@ -71,6 +77,7 @@ export function readCase(file: string): ConformanceCase {
     // `runbook: same` when the twin is word for word the Ansible playbook (no Jinja filters, only {{ name }}).
     runbook: raw.runbook.trim() === 'same' ? raw.ansible : raw.runbook,
     deliberate: raw.deliberate,
+    gate: raw.gate ? { seconds: 30, ...raw.gate } : undefined,
   };
 }
 

@@ -46,7 +46,8 @@ export async function orderLog(lab: TestLab, host: string, logical: string, id: 
 export function orderSignature(records: OrderRecord[]): { perHost: Record<string, string[]>; global: string[] } {
   const sorted = [...records].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
   const perHost: Record<string, string[]> = {};
-  for (const r of sorted) (perHost[r.host] ??= []).push(r.label);
+  for (const host of [...new Set(records.map((r) => r.host))].sort()) perHost[host] = [];
+  for (const r of sorted) perHost[r.host].push(r.label);
   const global: string[] = [];
   for (const r of sorted) if (global[global.length - 1] !== r.label) global.push(r.label);
   return { perHost, global };

@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import type { TestLab } from '../helpers/lab.js';
 import type { ConformanceCase } from './case-file.js';
@@ -57,7 +56,8 @@ export async function prepareTool(lab: TestLab, c: ConformanceCase, tool: Tool, 
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(path.join(dir, 'inv'), { recursive: true });
   await writeFiles(dir, { ...c.files, ...(tool === 'ansible' ? c.ansibleFiles : c.runbookFiles), 'site.yml': tool === 'ansible' ? c.ansible : c.runbook });
-  await fs.writeFile(path.join(dir, 'inv', 'hosts.yml'), stringify(inventoryFor(lab, c, tool)));
+  // JSON (which YAML reads): every string stays quoted, so Ansible's YAML 1.1 cannot read 'yes' or 'on' as a boolean.
+  await fs.writeFile(path.join(dir, 'inv', 'hosts.yml'), `${JSON.stringify(inventoryFor(lab, c, tool), null, 2)}\n`);
   return dir;
 }
 
