@@ -10,6 +10,8 @@ export interface ToolExpectation {
   exit?: 'zero' | 'nonzero' | number;
   /** A regular expression the tool's output (stdout + stderr) must match. */
   output?: string;
+  /** Exact contents of files on h1 after the run (path -> content). */
+  files?: Record<string, string>;
 }
 
 export interface ConformanceCase {

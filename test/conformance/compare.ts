@@ -43,8 +43,27 @@ export function differences(c: ConformanceCase, ansible: Observed, runbook: Obse
   return out;
 }
 
-function meets(tool: string, run: ToolRun, e: ToolExpectation): string[] {
+/** A regular file's content as the snapshot shows it ("  | " lines up to "  |<eof>"), or undefined when absent. */
+export function snapshotContent(snapshot: string, file: string): string | undefined {
+  const lines = snapshot.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${file} f `));
+  if (at < 0) return undefined;
+  let text = '';
+  for (const l of lines.slice(at + 1)) {
+    if (l === '  |<eof>') return text;
+    if (l.endsWith('  |<eof>')) return text + l.slice(4, -'  |<eof>'.length);
+    text += `${l.slice(4)}\n`;
+  }
+  return text;
+}
+
+function meets(tool: string, observed: Observed, e: ToolExpectation): string[] {
+  const run = observed.run;
   const out: string[] = [];
+  for (const [file, want] of Object.entries(e.files ?? {})) {
+    const got = snapshotContent(observed.state.h1 ?? '', file);
+    if (got !== want) out.push(`${tool} wrote ${JSON.stringify(got)} to ${file}, expected ${JSON.stringify(want)}`);
+  }
   const code = run.code ?? -1;
   if (e.exit === 'zero' && code !== 0) out.push(`${tool} exit ${code}, expected 0`);
   if (e.exit === 'nonzero' && code === 0) out.push(`${tool} exit 0, expected non-zero`);
@@ -56,5 +75,5 @@ function meets(tool: string, run: ToolRun, e: ToolExpectation): string[] {
 /** For a deliberate difference: each tool against its own expectation. */
 export function deliberateProblems(c: ConformanceCase, ansible: Observed, runbook: Observed): string[] {
   const d = c.deliberate!;
-  return [...meets('ansible', ansible.run, d.ansible ?? {}), ...meets('runbook', runbook.run, d.runbook ?? {})];
+  return [...meets('ansible', ansible, d.ansible ?? {}), ...meets('runbook', runbook, d.runbook ?? {})];
 }

@@ -123,7 +123,8 @@ export async function runAnsible(dir: string, config: string, args: string[]): P
 }
 
 export async function runRunbook(dir: string, args: string[]): Promise<ToolRun> {
-  const r = await runCli(['play', 'site.yml', '-i', 'inv', '--format', 'json', ...args], { cwd: dir, timeoutMs: 240_000 });
+  // Cases run side by side on the same lab hosts, each on its own paths: each case has its own host-lock folder.
+  const r = await runCli(['play', 'site.yml', '-i', 'inv', '--format', 'json', ...args], { cwd: dir, timeoutMs: 240_000, env: { XDG_STATE_HOME: path.join(dir, 'state') } });
   const tasks: ToolRun['tasks'] = new Map();
   const notes: string[] = [];
   for (const e of jsonEvents(r.stdout)) {
