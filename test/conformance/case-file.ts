@@ -37,7 +37,8 @@ export interface ConformanceCase {
   order: boolean;
   /**
    * For strategy free: the waiter host's task loops until /tmp/conf/<id>/gate exists; the harness creates it there
-   * once the opener host has logged `label` in its order.log (or after `seconds`). Free lets the opener get there;
+   * once the opener host has logged `label` in its order.log (or after `seconds`, 120 by default: a loaded machine
+   * can take half a minute to start Ansible). Free lets the opener get there;
    * linear does not, whatever the machine's load.
    */
   gate?: { waiter: string; opener: string; label: string; seconds: number };
@@ -79,7 +80,7 @@ export function readCase(file: string): ConformanceCase {
     // `runbook: same` when the twin is word for word the Ansible playbook (no Jinja filters, only {{ name }}).
     runbook: raw.runbook.trim() === 'same' ? raw.ansible : raw.runbook,
     deliberate: raw.deliberate,
-    gate: raw.gate ? { seconds: 30, ...raw.gate } : undefined,
+    gate: raw.gate ? { seconds: 120, ...raw.gate } : undefined,
   };
 }
 
