@@ -127,9 +127,9 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
       'test -f /etc/kubernetes/admin.conf && echo admin',
       'test -f /etc/kubernetes/kubelet.conf && echo kubelet',
       'ls /etc/kubernetes/manifests 2>/dev/null | sed "s/^/manifest /"',
-      'awk "NR>1 && NF {print \\"swap\\"}" /proc/swaps 2>/dev/null; test -e /var/lib/runbook-standin/swap-on && echo swap',
+      'awk "NR>1 && NF {print \\"swap\\"}" /proc/swaps 2>/dev/null',
       'echo "fwd $(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"',
-      'test -e /proc/sys/net/bridge/bridge-nf-call-iptables && ! test -e /var/lib/runbook-standin/no-br-netfilter && echo bridge',
+      'test -e /proc/sys/net/bridge/bridge-nf-call-iptables && echo bridge',
       ...RUNTIME_SOCKETS.map((s) => `test -S ${s} && echo runtime`),
       'true',
     ].join('; ')]);

@@ -1,5 +1,6 @@
 // modprobe: a kernel module loaded (with its parameters) or not, and persisted in modules-load.d / modprobe.d.
-// Loaded state comes from /proc/modules (and modules.builtin): never from modprobe's exit code.
+// Loaded state comes from the kernel (/sys/module/NAME/initstate, /proc/modules, modules.builtin): never from
+// modprobe's exit code.
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
@@ -32,17 +33,6 @@ function paramMap(p: ModprobeArgs['params']): Record<string, string> {
   }));
 }
 
-/**
- * Where the kernel's module state is read. Real hosts use the defaults; a host var can point elsewhere
- * (documented: the lab's modprobe stand-in keeps its state in files because nothing can load here).
- */
-function paths(host: Host) {
-  return {
-    procModules: String(host.vars.modprobe_proc_modules ?? '/proc/modules'),
-    sysModule: String(host.vars.modprobe_sys_module ?? '/sys/module'),
-  };
-}
-
 /** One change: load, reload or unload the module, or write (content) / remove (null) a boot file. */
 interface ModprobeData { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null }
 
@@ -69,16 +59,18 @@ export default defineModule<ModprobeArgs, ModprobeState, ModprobeData>({
   ],
   reversible: true,
   async inspect(host, args) {
-    const p = paths(host);
     const name = args.name.replace(/-/g, '_');
-    const proc = (await host.readFile(p.procModules))?.toString('utf8') ?? '';
-    const loaded = proc.split('\n').some((l) => l.split(' ')[0] === name);
+    // A loadable module that is loaded has /sys/module/NAME/initstate "live" (built-in ones have no initstate);
+    // /proc/modules says the same where the kernel has it.
+    const initstate = (await host.readFile(`/sys/module/${name}/initstate`))?.toString('utf8').trim();
+    const proc = (await host.readFile('/proc/modules'))?.toString('utf8') ?? '';
+    const loaded = initstate === 'live' || proc.split('\n').some((l) => l.split(' ')[0] === name);
     const release = (await host.run(['uname', '-r'])).stdout.trim();
-    const builtinText = (await host.readFile(String(host.vars.modprobe_builtin ?? `/lib/modules/${release}/modules.builtin`)))?.toString('utf8') ?? '';
+    const builtinText = (await host.readFile(`/lib/modules/${release}/modules.builtin`))?.toString('utf8') ?? '';
     const builtin = builtinText.split('\n').some((l) => l.replace(/^.*\//, '').replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_') === name);
     const params: Record<string, string | undefined> = {};
     for (const key of Object.keys(paramMap(args.params))) {
-      params[key] = (await host.readFile(`${p.sysModule}/${name}/parameters/${key}`))?.toString('utf8').trim();
+      params[key] = (await host.readFile(`/sys/module/${name}/parameters/${key}`))?.toString('utf8').trim();
     }
     return { loaded, builtin, params, loadFile: await readFileState(host, loadFileOf(args.name)), optionsFile: await readFileState(host, optionsFileOf(args.name)) };
   },

@@ -2,6 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
+import { LAB_FEATURES, parseFeatures } from './features.js';
 import { labDown, labInventory, labStatus, labUp, listLabs, readLabState, type LabState } from './lab.js';
 
 const DEFAULT_LAB = 'default';
@@ -18,9 +19,10 @@ export function registerLabCommand(program: Command): void {
 
   nameOpt(lab.command('up [hosts]').description('bring up N hosts (default 3), or grow the lab to N'))
     .option('--prefix <prefix>', 'host name prefix', 'node')
-    .action(async (hosts: string | undefined, o: { name: string; prefix: string }) => {
+    .option('--with <features>', `stand-ins to install on every host, comma-separated (${Object.keys(LAB_FEATURES).join(', ')})`)
+    .action(async (hosts: string | undefined, o: { name: string; prefix: string; with?: string }) => {
       const t0 = Date.now();
-      const s = await labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix });
+      const s = await labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix, features: parseFeatures(o.with) });
       process.stdout.write(`lab '${s.name}' is up: ${s.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       for (const h of s.hosts) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address}\n`);
       process.stdout.write(`inventory: ${s.inventoryPath}\ntry:       runbook play playbooks/hello-lab.yml -i ${s.inventoryPath}\n`);
@@ -39,13 +41,18 @@ export function registerLabCommand(program: Command): void {
     if (labs.length === 0) process.stdout.write('no labs\n');
     for (const s of labs) {
       process.stdout.write(`lab '${s.name}' (${s.hosts.length} hosts, inventory ${s.inventoryPath})\n`);
-      for (const h of await labStatus(s)) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} sshd ${h.sshd ? 'up' : 'DOWN'}${h.netns ? '' : ' (namespace missing)'}\n`);
+      process.stdout.write('  stand-in: modprobe, lsmod, /sys/module, /proc/modules, /proc/swaps (module tree: nothing loads into the shared kernel)\n');
+      for (const f of s.features ?? []) process.stdout.write(`  stand-in: ${LAB_FEATURES[f]?.standsIn ?? f}\n`);
+      for (const h of await labStatus(s)) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} systemd ${h.systemd ? 'up' : 'DOWN'}  sshd ${h.sshd ? 'up' : 'DOWN'}${h.netns ? '' : ' (namespace missing)'}\n`);
     }
   });
 
-  nameOpt(lab.command('inventory').description('print the lab inventory (YAML)')).action(async (o: { name: string }) => {
-    process.stdout.write(labInventory(await mustHave(o.name)));
-  });
+  nameOpt(lab.command('inventory').description('print the lab inventory (YAML), or with --path its file\'s path'))
+    .option('--path', 'print the inventory file\'s path (for -i "$(runbook lab inventory --path)")')
+    .action(async (o: { name: string; path?: boolean }) => {
+      const s = await mustHave(o.name);
+      process.stdout.write(o.path ? `${s.inventoryPath}\n` : labInventory(s));
+    });
 
   nameOpt(lab.command('ssh <host> [command...]').description('open a shell (or run a command) on a lab host over ssh'))
     .action(async (host: string, command: string[], o: { name: string }) => {

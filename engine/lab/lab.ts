@@ -1,13 +1,15 @@
 // The lab: real Linux hosts on this machine. Each host is a network namespace (veth into a lab bridge, an address in
-// 10.213.0.0/16), a mount + UTS namespace held by a long-lived holder process, a root that is an overlay of this
-// machine's own root (each host writes only to its own upper dir), and its own sshd. Everything made is recorded in
-// a state file so `down` removes it by PID and by name, also after a crash.
+// 10.213.0.0/16) and a root that is an overlay of this machine's own root (each host writes only to its own upper
+// dir), booted by systemd-nspawn with real systemd as PID 1 of its own PID namespace; sshd is its ssh.service.
+// Everything made is recorded in a state file so `down` removes it by PID and by name, also after a crash.
 
 import { spawn, execFile } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { featureFiles, type FeatureFile } from './features.js';
+import { seedHostRoot, snapshotSysModule } from './host-root.js';
 
 const run = promisify(execFile);
 
@@ -19,8 +21,10 @@ export interface LabHostState {
   address: string;
   netns: string;
   veth: string;
+  /** systemd-nspawn, run in a mount namespace of its own that holds the host's overlay root. */
   holderPid: number;
-  sshdPid: number;
+  /** The host's systemd (PID 1 inside it): commands enter its namespaces. */
+  initPid: number;
   root: string;
   upper: string;
 }
@@ -33,6 +37,8 @@ export interface LabState {
   keyPath: string;
   knownHostsPath: string;
   inventoryPath: string;
+  /** Lab features installed on every host (`--with kubernetes,heketi`). */
+  features?: string[];
   hosts: LabHostState[];
 }
 
@@ -154,96 +160,88 @@ function tcpOpen(address: string, port: number): Promise<boolean> {
   });
 }
 
-function spawnDetached(argv: string[], logFile: string): number {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
+/** Run argv inside a lab host (all its namespaces, as its own processes see them), not over ssh. */
+export function hostCommand(h: LabHostState, argv: string[]): string[] {
+  return ['nsenter', '-t', String(h.initPid), '-m', '-u', '-i', '-n', '-p', '--', ...argv];
+}
+
+async function addHostNetwork(s: LabState, netns: string, veth: string, address: string): Promise<void> {
+  await sh(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  await sh(['ip', 'link', 'set', veth, 'master', s.bridge, 'up']);
+  await sh(['ip', '-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+  await sh(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
+  await sh(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
+}
+
+/** The host's systemd: the child of its systemd-nspawn that runs systemd (nspawn's setup child comes and goes first). */
+async function findInit(holderPid: number): Promise<number> {
+  const children = await fs.readFile(`/proc/${holderPid}/task/${holderPid}/children`, 'utf8').catch(() => '');
+  for (const pid of children.trim().split(/\s+/).map(Number).filter((p) => p > 0)) {
+    if ((await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'systemd') return pid;
+  }
+  return 0;
+}
+
+async function writeIntoRoot(upper: string, f: FeatureFile): Promise<void> {
+  const p = path.join(upper, f.path);
+  await fs.mkdir(path.dirname(p), { recursive: true });
+  await fs.writeFile(p, f.content, { mode: f.mode });
+  await fs.chmod(p, f.mode);
+}
+
+/** Installs lab features into running hosts (files, then systemd re-reads its units) and records them. */
+export async function labAddFeatures(s: LabState, names: string[]): Promise<void> {
+  const fresh = names.filter((n) => !(s.features ?? []).includes(n));
+  if (fresh.length === 0) return;
+  const files = await featureFiles(fresh);
+  await Promise.all(s.hosts.map(async (h) => {
+    for (const f of files) {
+      const r = await labExec(h, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"', 'sh', f.path, f.mode.toString(8)], f.content);
+      if (r.code !== 0) throw new LabError(`installing ${f.path} on ${h.name}: ${r.stderr.trim()}`);
+    }
+    await labExec(h, ['systemctl', 'daemon-reload']);
+  }));
+  s.features = [...(s.features ?? []), ...fresh];
+  await writeLabState(s);
+}
+
+/** Boots a host: overlay root mounted in a mount namespace of its own, then systemd-nspawn --boot in its netns. */
+function bootHost(s: LabState, name: string, netns: string, base: string): number {
+  const root = path.join(base, 'root');
+  const boot = [
+    `mount -t overlay overlay -o lowerdir=/,upperdir=${path.join(base, 'upper')},workdir=${path.join(base, 'work')} ${root}`,
+    `exec systemd-nspawn --quiet --console=passive --boot --register=no --keep-unit --link-journal=no --capability=CAP_NET_ADMIN -D ${root} -M ${name} --network-namespace-path=/run/netns/${netns}`,
+  ].join(' && ');
+  const fd = openSync(path.join(s.dir, `${name}.boot.log`), 'a');
+  // net.* sysctls are per network namespace, so a host may set them; the rest of /proc/sys stays read-only.
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', boot], {
+    detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' },
+  });
   closeSync(fd);
   child.unref();
-  if (!child.pid) throw new LabError(`cannot start ${argv.join(' ')}`);
+  if (!child.pid) throw new LabError(`cannot boot lab host ${name}`);
   return child.pid;
 }
 
-function sshdConfig(address: string): string {
-  return [
-    'Port 22', `ListenAddress ${address}`, 'HostKey /etc/runbook-lab/ssh_host_ed25519_key', 'PermitRootLogin prohibit-password',
-    'PubkeyAuthentication yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no',
-    'AuthorizedKeysFile .ssh/authorized_keys', 'PidFile /run/sshd-lab.pid', 'Subsystem sftp internal-sftp',
-    'MaxSessions 64', 'MaxStartups 200', 'LogLevel ERROR', '',
-  ].join('\n');
-}
-
-/** Files a host gets before its overlay is mounted: written straight into its upper dir. */
-async function seedUpper(upper: string, host: { name: string; address: string }, all: Array<{ name: string; address: string }>, pubKey: string): Promise<string> {
-  const put = async (rel: string, content: string, mode = 0o644) => {
-    const p = path.join(upper, rel);
-    await fs.mkdir(path.dirname(p), { recursive: true });
-    await fs.writeFile(p, content, { mode });
-    await fs.chmod(p, mode);
-  };
-  await put('etc/hostname', `${host.name}\n`);
-  await put('etc/hosts', `127.0.0.1 localhost\n${all.map((h) => `${h.address} ${h.name}`).join('\n')}\n`);
-  await put('root/.ssh/authorized_keys', pubKey, 0o600);
-  await put('etc/runbook-lab/sshd_config', sshdConfig(host.address));
-  // Package scripts must not start services inside a lab host.
-  await put('usr/sbin/policy-rc.d', '#!/bin/sh\nexit 101\n', 0o755);
-  const keyFile = path.join(upper, 'etc/runbook-lab/ssh_host_ed25519_key');
-  await sh(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `root@${host.name}`, '-f', keyFile]);
-  return (await fs.readFile(`${keyFile}.pub`, 'utf8')).trim();
-}
-
-/** Run argv inside a lab host (its namespaces and root), not over ssh. */
-export function hostCommand(h: LabHostState, argv: string[]): string[] {
-  return ['nsenter', '-t', String(h.holderPid), '-m', '-n', '-u', '--', 'chroot', h.root, ...argv];
-}
-
-async function startHost(s: LabState, i: number, all: Array<{ name: string; address: string }>, pubKey: string): Promise<{ host: LabHostState; hostKey: string }> {
+async function startHost(s: LabState, i: number, all: Array<{ name: string; address: string }>, pubKey: string, extra: FeatureFile[]): Promise<{ host: LabHostState; hostKey: string }> {
   const { name, address } = all[i];
   const netns = `rbl${s.index}-${name}`;
   const veth = `rb${s.index}v${i + 1}`;
   const base = path.join(s.dir, 'fs', name);
   const upper = path.join(base, 'upper');
   const root = path.join(base, 'root');
-  await fs.mkdir(upper, { recursive: true });
-  await fs.mkdir(path.join(base, 'work'), { recursive: true });
-  await fs.mkdir(root, { recursive: true });
-  const hostKey = await seedUpper(upper, { name, address }, all, pubKey);
+  for (const d of [upper, path.join(base, 'work'), root]) await fs.mkdir(d, { recursive: true });
+  const hostKey = await seedHostRoot(upper, { name, address }, all, pubKey, path.join(s.dir, 'fs', '.sys-module'));
+  for (const f of extra) await writeIntoRoot(upper, f);
 
   await sh(['ip', 'netns', 'add', netns]);
-  const partial: LabHostState = { name, address, netns, veth, holderPid: 0, sshdPid: 0, root, upper };
-  s.hosts.push(partial);
+  const host: LabHostState = { name, address, netns, veth, holderPid: 0, initPid: 0, root, upper };
+  s.hosts.push(host);
   await writeLabState(s);
-  await sh(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
-  await sh(['ip', 'link', 'set', veth, 'master', s.bridge, 'up']);
-  await sh(['ip', '-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-  await sh(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
-  await sh(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
-
-  // The holder keeps the host's mount and UTS namespaces alive; wait until it really runs in its own
-  // mount namespace before entering it, or we would land in (and change) the machine's.
-  partial.holderPid = spawnDetached(['ip', 'netns', 'exec', netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sleep', 'infinity'], path.join(s.dir, `${name}.holder.log`));
+  await addHostNetwork(s, netns, veth, address);
+  host.holderPid = bootHost(s, name, netns, base);
   await writeLabState(s);
-  const ownMnt = await fs.readlink('/proc/self/ns/mnt');
-  await waitFor(`the namespace holder of ${name}`, async () => {
-    const mnt = await fs.readlink(`/proc/${partial.holderPid}/ns/mnt`).catch(() => ownMnt);
-    const comm = await fs.readFile(`/proc/${partial.holderPid}/comm`, 'utf8').catch(() => '');
-    return mnt !== ownMnt && comm.trim() === 'sleep';
-  }, 10_000);
-
-  const mountScript = [
-    'set -e',
-    `mount -t overlay overlay -o lowerdir=/,upperdir=${upper},workdir=${path.join(base, 'work')} ${root}`,
-    `mount -t proc proc ${root}/proc`,
-    `mount -t sysfs sysfs ${root}/sys`,
-    `mount --rbind /dev ${root}/dev`,
-    `mount -t tmpfs -o mode=0755 tmpfs ${root}/run`,
-    `mount -t tmpfs -o mode=1777 tmpfs ${root}/tmp`,
-    `mkdir -p ${root}/run/sshd ${root}/run/lock`,
-    `hostname ${name}`,
-  ].join('\n');
-  await sh(['nsenter', '-t', String(partial.holderPid), '-m', '-n', '-u', '--', 'sh', '-c', mountScript]);
-  partial.sshdPid = spawnDetached(hostCommand(partial, ['/usr/sbin/sshd', '-D', '-e', '-f', '/etc/runbook-lab/sshd_config']), path.join(s.dir, `${name}.sshd.log`));
-  await writeLabState(s);
-  return { host: partial, hostKey };
+  return { host, hostKey };
 }
 
 export interface LabUpOptions {
@@ -251,6 +249,21 @@ export interface LabUpOptions {
   hosts: number;
   /** Host name prefix (node → node1, node2, ...). */
   prefix?: string;
+  /** Lab features to install on every host (stand-ins: kubernetes, heketi). */
+  features?: string[];
+}
+
+async function bootLogTail(s: LabState, name: string): Promise<string> {
+  const text = await fs.readFile(path.join(s.dir, `${name}.boot.log`), 'utf8').catch(() => '');
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-4).join(' | ') || '(no boot log)';
+}
+
+/** Each systemd host holds several inotify instances; the kernel's default of 128 per user stops a fleet at ~40. */
+async function raiseMachineLimits(): Promise<void> {
+  const file = '/proc/sys/fs/inotify/max_user_instances';
+  const now = Number((await fs.readFile(file, 'utf8').catch(() => '0')).trim());
+  if (now > 0 && now < 8192) await fs.writeFile(file, '8192\n');
 }
 
 /** Bring a lab up (or grow an existing one to `hosts` hosts). */
@@ -258,9 +271,10 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   requireRoot();
   if (!/^[a-z0-9]{1,10}$/.test(o.name)) throw new LabError(`lab name '${o.name}' must be 1-10 lowercase letters or digits`);
   if (o.hosts < 1 || o.hosts > 200) throw new LabError('a lab has between 1 and 200 hosts');
-  for (const tool of ['/usr/sbin/sshd', '/usr/bin/ssh-keygen']) {
-    if (!(await fs.stat(tool).catch(() => null))) throw new LabError(`${tool} is missing: apt-get install openssh-server openssh-client`);
+  for (const [tool, pkg] of [['/usr/sbin/sshd', 'openssh-server'], ['/usr/bin/ssh-keygen', 'openssh-client'], ['/usr/bin/systemd-nspawn', 'systemd-container'], ['/lib/systemd/systemd', 'systemd']]) {
+    if (!(await fs.stat(tool).catch(() => null))) throw new LabError(`${tool} is missing: apt-get install ${pkg}`);
   }
+  await raiseMachineLimits();
   let s = await readLabState(o.name);
   if (!s) {
     const dir = stateDir(o.name);
@@ -275,6 +289,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     // Upper dirs live on a tmpfs of the lab's own: fast, and gone with the lab.
     await fs.mkdir(path.join(dir, 'fs'), { recursive: true });
     await sh(['mount', '-t', 'tmpfs', '-o', 'size=4g,mode=0700', `runbook-lab-${o.name}`, path.join(dir, 'fs')]);
+    await snapshotSysModule(path.join(dir, 'fs', '.sys-module'));
     await sh(['ip', 'link', 'add', s.bridge, 'type', 'bridge']);
     await sh(['ip', 'addr', 'add', `${LAB_PREFIX}.${index}.1/24`, 'dev', s.bridge]);
     await sh(['ip', 'link', 'set', s.bridge, 'up']);
@@ -283,18 +298,27 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   const prefix = o.prefix ?? 'node';
   const all = Array.from({ length: Math.max(o.hosts, s.hosts.length) }, (_, i) => ({ name: `${prefix}${i + 1}`, address: `${LAB_PREFIX}.${s!.index}.${10 + i}` }));
   const pubKey = await fs.readFile(`${s.keyPath}.pub`, 'utf8');
+  // Hosts already up get new features installed live; new hosts get every feature of the lab before they boot.
+  await labAddFeatures(s, o.features ?? []);
+  const extra = await featureFiles(s.features ?? []);
   const started: Array<{ host: LabHostState; hostKey: string }> = [];
   // Hosts are started a few at a time: each step is a handful of short commands.
   for (let i = s.hosts.length; i < all.length; i += 8) {
     const batch = [];
-    for (let j = i; j < Math.min(i + 8, all.length); j++) batch.push(startHost(s, j, all, pubKey));
+    for (let j = i; j < Math.min(i + 8, all.length); j++) batch.push(startHost(s, j, all, pubKey, extra));
     started.push(...(await Promise.all(batch)));
   }
   // Hosts start concurrently; keep them in name order (node1, node2, ...).
   s.hosts.sort((a, b) => Number(a.address.split('.')[3]) - Number(b.address.split('.')[3]));
-  for (const { host } of started) {
-    await waitFor(`sshd on ${host.name} (${host.address}:22)`, () => tcpOpen(host.address, 22), 15_000);
-  }
+  // Bring-up is done when every new host's sshd (its ssh.service) answers.
+  const bootBudget = 30_000 + 500 * started.length;
+  await Promise.all(started.map(({ host }) => waitFor(`systemd of ${host.name} to start; see ${s!.dir}/${host.name}.boot.log`, async () => {
+    host.initPid = await findInit(host.holderPid);
+    if (host.initPid === 0 && !alive(host.holderPid)) throw new LabError(`${host.name} did not boot: ${await bootLogTail(s!, host.name)}`);
+    return host.initPid > 0;
+  }, bootBudget)));
+  await writeLabState(s);
+  await Promise.all(started.map(({ host }) => waitFor(`sshd on ${host.name} (${host.address}:22) after boot; see ${s!.dir}/${host.name}.boot.log`, () => tcpOpen(host.address, 22), bootBudget)));
   // New hosts get the full /etc/hosts; existing ones are told about the new names.
   if (started.length > 0 && started.length < all.length) {
     const hostsText = `127.0.0.1 localhost\n${all.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
@@ -349,30 +373,74 @@ function alive(pid: number): boolean {
   }
 }
 
-async function killPid(pid: number): Promise<void> {
-  if (!pid || !alive(pid)) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-  const until = Date.now() + 2000;
-  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  if (alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-}
-
-/** Stop one host's sshd (fault tests) or start it again. */
-export async function stopSshd(s: LabState, name: string): Promise<void> {
+function findHost(s: LabState, name: string): LabHostState {
   const h = s.hosts.find((x) => x.name === name);
   if (!h) throw new LabError(`no host ${name} in lab ${s.name}`);
-  await killPid(h.sshdPid);
-  h.sshdPid = 0;
-  await writeLabState(s);
+  return h;
+}
+
+/** Stop one host's sshd (fault tests: the host is up, ssh is not) or start it again, through its ssh.service. */
+export async function stopSshd(s: LabState, name: string): Promise<void> {
+  const r = await labExec(findHost(s, name), ['systemctl', 'stop', 'ssh.service']);
+  if (r.code !== 0) throw new LabError(`stopping ssh.service on ${name}: ${r.stderr.trim()}`);
 }
 
 export async function startSshd(s: LabState, name: string): Promise<void> {
-  const h = s.hosts.find((x) => x.name === name);
-  if (!h) throw new LabError(`no host ${name} in lab ${s.name}`);
-  if (h.sshdPid && alive(h.sshdPid)) return;
-  h.sshdPid = spawnDetached(hostCommand(h, ['/usr/sbin/sshd', '-D', '-e', '-f', '/etc/runbook-lab/sshd_config']), path.join(s.dir, `${name}.sshd.log`));
-  await writeLabState(s);
+  const h = findHost(s, name);
+  const r = await labExec(h, ['systemctl', 'start', 'ssh.service']);
+  if (r.code !== 0) throw new LabError(`starting ssh.service on ${name}: ${r.stderr.trim()}`);
   await waitFor(`sshd on ${h.name}`, () => tcpOpen(h.address, 22), 15_000);
+}
+
+/** SIGKILL a recorded PID only while it is still the process we started (PIDs get reused). */
+async function killIfOurs(pid: number, comms: string[]): Promise<void> {
+  if (!pid) return;
+  const comm = (await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  if (comms.includes(comm)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
+/** PIDs of processes whose network namespace is one of the given ones (by inode), from one scan of /proc. */
+async function pidsInNetns(netnsNames: string[]): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const n of netnsNames) {
+    const st = await fs.stat(`/run/netns/${n}`).catch(() => undefined);
+    if (st) inodes.add(`net:[${st.ino}]`);
+  }
+  if (inodes.size === 0) return [];
+  const out: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const link = await fs.readlink(`/proc/${entry}/ns/net`).catch(() => '');
+    if (inodes.has(link)) out.push(Number(entry));
+  }
+  return out;
+}
+
+async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Remove hosts: each host's systemd gets SIGKILL (its whole PID namespace goes with it) and so does its nspawn, then
+ * anything else left in the hosts' network namespaces, then namespaces and links in one `ip -batch`. Signals and one
+ * scan of /proc: the cost does not grow with a process per host.
+ */
+async function removeHosts(hosts: LabHostState[]): Promise<void> {
+  for (const h of hosts) {
+    await killIfOurs(h.initPid, ['systemd']);
+    await killIfOurs(h.holderPid, ['systemd-nspawn', 'unshare', 'sh']);
+  }
+  await waitGone(hosts.flatMap((h) => [h.initPid, h.holderPid]).filter((p) => p > 0), 10_000);
+  const left = await pidsInNetns(hosts.map((h) => h.netns));
+  for (const pid of left) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  await waitGone(left, 5_000);
+  const batch = hosts.map((h) => `netns del ${h.netns}`).join('\n');
+  await sh(['ip', '-force', '-batch', '-'], `${batch}\n`).catch(() => undefined);
+  // A veth goes with its peer's namespace; one still there (a half-made host) is deleted by name.
+  const links = await sh(['ip', '-o', 'link', 'show']).catch(() => '');
+  const stale = hosts.filter((h) => links.includes(` ${h.veth}@`) || links.includes(` ${h.veth}:`));
+  if (stale.length > 0) await sh(['ip', '-force', '-batch', '-'], `${stale.map((h) => `link del ${h.veth}`).join('\n')}\n`).catch(() => undefined);
 }
 
 /** Remove everything a lab made: processes in its namespaces (by PID), namespaces, links, mounts, state. */
@@ -380,13 +448,7 @@ export async function labDown(name: string): Promise<void> {
   requireRoot();
   const s = await readLabState(name);
   if (!s) return;
-  for (const h of s.hosts) {
-    // Every process left in the host's network namespace (sshd children, glusterd, ...) belongs to the lab.
-    const pids = (await sh(['ip', 'netns', 'pids', h.netns]).catch(() => '')).split('\n').map(Number).filter((p) => p > 0);
-    await Promise.all([h.sshdPid, ...pids, h.holderPid].map(killPid));
-    await sh(['ip', 'netns', 'del', h.netns]).catch(() => undefined);
-    await sh(['ip', 'link', 'del', h.veth]).catch(() => undefined);
-  }
+  await removeHosts(s.hosts);
   await sh(['ip', 'link', 'del', s.bridge]).catch(() => undefined);
   await sh(['umount', '-l', path.join(s.dir, 'fs')]).catch(() => undefined);
   await fs.rm(s.dir, { recursive: true, force: true });
@@ -394,7 +456,9 @@ export async function labDown(name: string): Promise<void> {
 }
 
 /** What is still running or present for a lab, for `runbook lab status` and leak tests. */
-export async function labStatus(s: LabState): Promise<Array<{ name: string; address: string; sshd: boolean; netns: boolean }>> {
+export async function labStatus(s: LabState): Promise<Array<{ name: string; address: string; systemd: boolean; sshd: boolean; netns: boolean }>> {
   const netns = (await sh(['ip', 'netns', 'list']).catch(() => '')).split('\n').map((l) => l.split(' ')[0]);
-  return s.hosts.map((h) => ({ name: h.name, address: h.address, sshd: h.sshdPid > 0 && alive(h.sshdPid), netns: netns.includes(h.netns) }));
+  return Promise.all(s.hosts.map(async (h) => ({
+    name: h.name, address: h.address, systemd: h.initPid > 0 && alive(h.initPid), sshd: await tcpOpen(h.address, 22), netns: netns.includes(h.netns),
+  })));
 }

@@ -1,7 +1,7 @@
-// A running lab for the tests of this process: shared by every test file, grown on demand, removed by a root
+// A running lab (systemd hosts) for the tests of this process: shared by every test file, grown on demand, removed by a root
 // after() hook. Suites that need it skip loudly when not root (CI runs as root).
 
-import { labDown, labExec, labUp, readLabState, startSshd, stopSshd, type LabState } from '../../engine/lab/lab.js';
+import { labAddFeatures, labDown, labExec, labUp, readLabState, startSshd, stopSshd, type LabState } from '../../engine/lab/lab.js';
 import type { ExecResult } from '../../engine/types.js';
 
 export interface LabHost { name: string; address: string }
@@ -17,6 +17,8 @@ export interface TestLab {
   writeFile(host: string, path: string, data: string, mode?: number): Promise<void>;
   stopSshd(host: string): Promise<void>;
   startSshd(host: string): Promise<void>;
+  /** Installs lab features (the stand-ins of `runbook lab up --with ...`) on every host of the lab. */
+  withFeatures(names: string[]): Promise<void>;
 }
 
 const labName = `t${process.pid % 100000}`;
@@ -27,7 +29,8 @@ export function isRoot(): boolean {
   return process.platform === 'linux' && process.getuid?.() === 0;
 }
 
-function wrap(s: LabState): TestLab {
+/** A TestLab over a lab's state (also for suites that bring up a lab of their own). */
+export function wrapLabState(s: LabState): TestLab {
   const find = (name: string) => {
     const h = s.hosts.find((x) => x.name === name);
     if (!h) throw new Error(`no lab host ${name}`);
@@ -53,6 +56,7 @@ function wrap(s: LabState): TestLab {
     },
     stopSshd: (host) => stopSshd(s, host),
     startSshd: (host) => startSshd(s, host),
+    withFeatures: async (names) => labAddFeatures((await readLabState(s.name)) ?? s, names),
   };
 }
 
@@ -69,7 +73,7 @@ export async function acquireLab(n: number, ctx?: Mocha.Context): Promise<TestLa
   const prev = current ? await current.catch(() => undefined) : undefined;
   if (!prev || prev.hosts.length < n) current = labUp({ name: labName, hosts: Math.max(n, prev?.hosts.length ?? 0) });
   const s = await current!;
-  return wrap((await readLabState(s.name)) ?? s);
+  return wrapLabState((await readLabState(s.name)) ?? s);
 }
 
 // Root-level hook: registered once, when the first test file imports this module.

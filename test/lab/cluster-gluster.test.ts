@@ -20,7 +20,7 @@ describe('gluster_peer with real glusterd peers on the lab', function () {
     const hostsFile = `127.0.0.1 localhost\n${lab.hosts.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
     for (const h of lab.hosts.slice(0, 4)) {
       await lab.writeFile(h.name, '/etc/hosts', hostsFile);
-      const r = await lab.exec(h.name, ['sh', '-c', '{ [ -f /run/glusterd.pid ] && kill -0 $(cat /run/glusterd.pid) 2>/dev/null; } || glusterd -p /run/glusterd.pid; for i in $(seq 1 100); do gluster --xml pool list >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1']);
+      const r = await lab.exec(h.name, ['sh', '-c', 'systemctl stop firewalld; systemctl start glusterd || exit 1; for i in $(seq 1 100); do gluster --xml pool list >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1']);
       expect(r.code, `glusterd on ${h.name}: ${r.stderr}`).to.equal(0);
     }
   });
@@ -70,7 +70,7 @@ describe('gluster_peer with real glusterd peers on the lab', function () {
   });
 
   it('reports a failed probe from opRet/opErrstr (exit code 0) and rolls back what this run probed', async () => {
-    await lab.exec('node4', ['sh', '-c', 'kill $(cat /run/glusterd.pid)']);
+    await lab.exec('node4', ['systemctl', 'stop', 'glusterd']);
     try {
       // Start from a pool without node3 so the run probes node3 (succeeds) and node4 (fails).
       await lab.exec('node1', ['gluster', '--mode=script', 'peer', 'detach', 'node3']);
@@ -81,7 +81,7 @@ describe('gluster_peer with real glusterd peers on the lab', function () {
       expect(rb.steps[0]).to.include({ module: 'gluster_peer', status: 'reverted' });
       expect(await pool()).to.not.include('node3');
     } finally {
-      await lab.exec('node4', ['sh', '-c', 'glusterd -p /run/glusterd.pid']);
+      await lab.exec('node4', ['systemctl', 'start', 'glusterd']);
     }
   });
 

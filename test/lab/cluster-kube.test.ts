@@ -1,4 +1,4 @@
-// kubeadm and kubectl on lab hosts, through stand-ins (test/stand-ins/kubeadm, kubectl: Kubernetes needs a container
+// kubeadm and kubectl on lab hosts, through the lab's kubernetes feature (stand-ins for kubeadm, kubectl: Kubernetes needs a container
 // runtime and a kubelet, which this machine cannot run). Init once, fresh join command, workers join, manifests and
 // labels by kubectl diff/apply, pre-flight failures before kubeadm runs, tokens never printed, a worker that fails
 // is rolled back while the others converge.
@@ -53,25 +53,26 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
 
   before(async function () {
     lab = await acquireLab(3, this);
+    await lab.withFeatures(['kubernetes']);
     for (const h of hosts) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-kube-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
     for (const h of hosts) {
-      for (const tool of ['kubeadm', 'kubectl']) await lab.writeFile(h, `/usr/local/bin/${tool}`, await fs.readFile(path.join(repoRoot, 'test/stand-ins', tool), 'utf8'), 0o755);
       // A container runtime socket, as containerd leaves it.
-      const r = await lab.exec(h, ['sh', '-c', 'mkdir -p /run/containerd /var/lib/runbook-standin && python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.bind(\'/run/containerd/containerd.sock\')" 2>/dev/null; test -S /run/containerd/containerd.sock']);
+      const r = await lab.exec(h, ['sh', '-c', 'mkdir -p /run/containerd /var/lib/runbook-lab/kubernetes && systemctl start containerd 2>/dev/null; test -S /run/containerd/containerd.sock']);
       expect(r.code, r.stderr).to.equal(0);
     }
   });
   after(async () => {
-    if (lab) for (const h of hosts) await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; rm -rf /var/lib/runbook-standin/kube /usr/local/bin/kubeadm /usr/local/bin/kubectl /run/containerd']);
+    if (lab) for (const h of hosts) await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; rm -rf /var/lib/runbook-lab/kubernetes/objects /run/containerd']);
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
   const play = (...args: string[]) => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 200_000 });
 
   it('refuses to init on a host that fails pre-flight, saying why, before kubeadm runs', async () => {
-    await lab.exec('node1', ['touch', '/var/lib/runbook-standin/swap-on']);
+    // A swap file in use, as /proc/swaps shows it (the lab binds this file there: a lab host cannot swapon).
+    await lab.exec('node1', ['sh', '-c', 'echo "/swapfile file 1048572 0 -2" >> /var/lib/runbook-lab/kernel/swaps']);
     try {
       const res = await play('-l', 'node1');
       expect(res.code).to.equal(1);
@@ -79,7 +80,7 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
       expect(ev.msg).to.contain('kubeadm init would fail its pre-flight checks').and.to.contain('swap is on');
       expect(await lab.readFile('node1', '/etc/kubernetes/admin.conf')).to.equal(null);
     } finally {
-      await lab.exec('node1', ['rm', '-f', '/var/lib/runbook-standin/swap-on']);
+      await lab.exec('node1', ['sh', '-c', 'head -n 1 /var/lib/runbook-lab/kernel/swaps > /tmp/swaps && cat /tmp/swaps > /var/lib/runbook-lab/kernel/swaps']);
     }
   });
 
@@ -87,17 +88,17 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
     const res = await play();
     expect(res.code, res.stdout + res.stderr).to.equal(0);
     expect(await lab.readFile('node1', '/etc/kubernetes/admin.conf')).to.contain('kind: Config');
-    expect(await lab.readFile('node1', '/var/lib/runbook-standin/kubeadm-init')).to.contain('pod-network-cidr=10.244.0.0/16');
-    const tokens = (await lab.readFile('node1', '/var/lib/runbook-standin/kubeadm-tokens'))!.trim().split('\n');
+    expect(await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init')).to.contain('pod-network-cidr=10.244.0.0/16');
+    const tokens = (await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-tokens'))!.trim().split('\n');
     for (const w of ['node2', 'node3']) {
       expect(await lab.readFile(w, '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
-      const joined = (await lab.readFile(w, '/var/lib/runbook-standin/kubeadm-joined'))!;
+      const joined = (await lab.readFile(w, '/var/lib/runbook-lab/kubernetes/kubeadm-joined'))!;
       expect(joined).to.contain(`token=${tokens[tokens.length - 1]}`);
     }
     for (const t of tokens) expect(res.stdout + res.stderr, 'a token leaked').to.not.contain(t);
-    const sc = JSON.parse((await lab.readFile('node1', '/var/lib/runbook-standin/kube/_cluster/StorageClass/gfs-mirror.json'))!);
+    const sc = JSON.parse((await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/_cluster/StorageClass/gfs-mirror.json'))!);
     expect(sc.parameters).to.deep.equal({ resturl: 'http://heketi:8080', volumetype: 'replicate:2' });
-    expect(JSON.parse((await lab.readFile('node1', '/var/lib/runbook-standin/kube/_cluster/Node/node1.json'))!).metadata.labels.disktype).to.equal('ssd');
+    expect(JSON.parse((await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/_cluster/Node/node1.json'))!).metadata.labels.disktype).to.equal('ssd');
   });
 
   it('changes nothing on the second run, and check mode finds no drift', async () => {
@@ -110,7 +111,7 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
   });
 
   it('reports a drifted storage class with a diff and repairs it', async () => {
-    await lab.exec('node1', ['sh', '-c', "sed -i 's/replicate:2/none/' /var/lib/runbook-standin/kube/_cluster/StorageClass/gfs-mirror.json"]);
+    await lab.exec('node1', ['sh', '-c', "sed -i 's/replicate:2/none/' /var/lib/runbook-lab/kubernetes/objects/_cluster/StorageClass/gfs-mirror.json"]);
     const check = await play('--check', '--diff', '--detect-drift', '-l', 'node1');
     expect(check.code).to.equal(4);
     const ev = jsonEvents(check.stdout).find((e) => e.task === 'storage class')!;
@@ -119,11 +120,11 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
     expect(ev.diff[0].after).to.contain('volumetype: replicate:2');
     const fix = await play('-l', 'node1');
     expect(fix.code).to.equal(0);
-    expect(await lab.readFile('node1', '/var/lib/runbook-standin/kube/_cluster/StorageClass/gfs-mirror.json')).to.contain('replicate:2');
+    expect(await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/_cluster/StorageClass/gfs-mirror.json')).to.contain('replicate:2');
   });
 
   it('a worker whose join fails is rolled back; the others stay converged', async () => {
-    await lab.exec('node3', ['sh', '-c', 'kubeadm reset -f >/dev/null; rm -f /etc/sysctl.d/k8s.conf; sysctl -qw net.ipv4.ip_forward=0; touch /var/lib/runbook-standin/fail-kubeadm']);
+    await lab.exec('node3', ['sh', '-c', 'kubeadm reset -f >/dev/null; rm -f /etc/sysctl.d/k8s.conf; sysctl -qw net.ipv4.ip_forward=0; mkdir -p /var/lib/runbook-lab/kubernetes && touch /var/lib/runbook-lab/kubernetes/fail-kubeadm']);
     try {
       const res = await play();
       expect(res.code).to.equal(1);
@@ -136,7 +137,7 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
       expect(await lab.readFile('node3', '/etc/sysctl.d/k8s.conf')).to.equal(null);
       expect(await lab.readFile('node2', '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
     } finally {
-      await lab.exec('node3', ['rm', '-f', '/var/lib/runbook-standin/fail-kubeadm']);
+      await lab.exec('node3', ['rm', '-f', '/var/lib/runbook-lab/kubernetes/fail-kubeadm']);
     }
   });
 });

@@ -1,6 +1,6 @@
 // Host modules end to end on lab hosts over SSH: real sysctl (per network namespace), real bind mounts and fstab,
-// real apt/dpkg with a local repository, real firewalld; modprobe and systemctl through stand-ins (no kernel
-// modules can load and systemd is not PID 1 here). First run converges, second changes nothing, --check finds no
+// real apt/dpkg with a local repository, real firewalld and systemd; modprobe through the lab's module tree stand-in
+// (no kernel module can load into the machine's shared kernel) and kubelet through the lab's kubernetes feature. First run converges, second changes nothing, --check finds no
 // drift, drift is reported with diffs, a repair run fixes it, and rollback restores the starting state.
 
 import { expect } from 'chai';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
-import { installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { resetLabHost, startFirewalld } from '../helpers/stand-ins.js';
 
 const HOSTS = ['node1', 'node2'];
 
@@ -42,7 +42,7 @@ const PLAYBOOK = `
       firewalld: { port: [24007-24008/tcp, 49152-49251/tcp], service: nfs }
 `;
 
-describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewalld; modprobe + systemctl stand-ins)', function () {
+describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewalld, systemd; modprobe stand-in)', function () {
   this.timeout(300_000);
   let lab: TestLab;
   let dir: string;
@@ -52,12 +52,11 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
     const source = await ensureFakeRepo();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-hostmod-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
-    await fs.writeFile(path.join(dir, 'standins.yml'), JSON.stringify(STANDIN_VARS));
     // Fresh machines (the lab is shared with other test files; and a new network namespace copies ip_forward from
     // the machine's own, 1 on machines running Docker, as on some CI hosts).
     for (const h of lab.hosts.map((x) => x.name)) await resetLabHost(lab, h);
+    await lab.withFeatures(['kubernetes']);
     for (const h of HOSTS) {
-      await installStandIns(lab, h);
       await startFirewalld(lab, h);
       // Start from an /etc/hosts that does not know the peers, as on fresh machines.
       await lab.writeFile(h, '/etc/hosts', '127.0.0.1 localhost\n');
@@ -69,7 +68,7 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const play = (...args: string[]) => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '-e', '@standins.yml', '--format', 'json', ...args], { cwd: dir, timeoutMs: 240_000 });
+  const play = (...args: string[]) => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 240_000 });
   const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts;
   const sh = async (host: string, script: string) => (await lab.exec(host, ['sh', '-c', script])).stdout.trim();
 
@@ -83,7 +82,8 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
       expect(recap(res.stdout)[h]).to.include({ failed: 0, changed: 11 });
       expect(await sh(h, 'cat /proc/sys/net/ipv4/ip_forward')).to.equal('1');
       expect(await lab.readFile(h, '/etc/sysctl.d/k8s.conf')).to.equal('net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter = 2\n');
-      expect(await sh(h, 'cut -d" " -f1 /var/lib/runbook-standin/proc-modules | sort | tr "\\n" " "')).to.equal('br_netfilter dm_thin_pool');
+      expect(await sh(h, 'lsmod | tail -n +2 | cut -d" " -f1 | sort | tr "\\n" " "')).to.equal('br_netfilter dm_thin_pool');
+      expect(await sh(h, 'cat /sys/module/br_netfilter/initstate')).to.equal('live');
       expect(await lab.readFile(h, '/etc/modules-load.d/br_netfilter.conf')).to.equal('br_netfilter\n');
       expect(await lab.readFile(h, '/etc/modprobe.d/dm_thin_pool.conf')).to.equal('options dm_thin_pool no_space_timeout=120\n');
       const fstab = await lab.readFile(h, '/etc/fstab');
@@ -92,7 +92,7 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
       expect(await sh(h, 'findmnt -n -o TARGET /var/lib/etcd')).to.equal('/var/lib/etcd');
       expect(await sh(h, 'hostname')).to.equal(`${h}-k8s`);
       expect(await lab.readFile(h, '/etc/hosts')).to.contain(`${lab.hosts[2].address} node3\n`);
-      expect(await sh(h, 'kubelet; kubeadm')).to.equal('kubelet 1.13.1-00\nkubeadm 1.13.1-00');
+      expect(await sh(h, '/usr/bin/kubelet; /usr/bin/kubeadm')).to.equal('kubelet 1.13.1-00\nkubeadm 1.13.1-00');
       expect(await sh(h, 'systemctl is-active kubelet; systemctl is-enabled kubelet')).to.equal('active\nenabled');
       expect(await sh(h, 'firewall-cmd --zone=public --list-ports; firewall-cmd --permanent --zone=public --list-ports; firewall-cmd --zone=public --query-service=nfs')).to.equal('24007-24008/tcp 49152-49251/tcp\n24007-24008/tcp 49152-49251/tcp\nyes');
     }
@@ -139,13 +139,13 @@ describe('host modules on lab hosts over SSH (real sysctl, mounts, apt, firewall
   });
 
   it('reports a module loaded with other parameters as drift', async () => {
-    await sh('node1', 'echo 60 > /var/lib/runbook-standin/sys-module/dm_thin_pool/parameters/no_space_timeout');
+    await sh('node1', 'echo 60 > /sys/module/dm_thin_pool/parameters/no_space_timeout');
     const check = await play('--check', '--detect-drift', '-l', 'node1');
     expect(check.code).to.equal(4);
     expect(jsonEvents(check.stdout).find((e) => e.task === 'dm_thin_pool with options')!.msg).to.contain('dm_thin_pool is loaded with no_space_timeout=60, wanted no_space_timeout=120');
     const fix = await play('-l', 'node1');
     expect(fix.code).to.equal(0);
-    expect(await sh('node1', 'cat /var/lib/runbook-standin/sys-module/dm_thin_pool/parameters/no_space_timeout')).to.equal('120');
+    expect(await sh('node1', 'cat /sys/module/dm_thin_pool/parameters/no_space_timeout')).to.equal('120');
   });
 
   it('edits the permanent firewall config with firewall-offline-cmd when firewalld is not running (offline: true)', async () => {

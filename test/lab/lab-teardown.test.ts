@@ -54,7 +54,7 @@ describe('lab teardown (runbook lab up/down through the CLI)', function () {
     expect(links).to.not.contain(`${s.bridge}:`);
     for (const x of s.hosts) expect(links).to.not.contain(`${x.veth}@`);
     expect(await fs.readFile('/proc/self/mountinfo', 'utf8')).to.not.contain(`runbook-lab-${name}`);
-    for (const pid of [...inNs, ...s.hosts.flatMap((x) => [x.holderPid, x.sshdPid])]) expect(alive(pid), `pid ${pid}`).to.equal(false);
+    for (const pid of [...inNs, ...s.hosts.flatMap((x) => [x.holderPid, x.initPid])]) expect(alive(pid), `pid ${pid}`).to.equal(false);
     expect(await readLabState(name)).to.equal(undefined);
   });
 });

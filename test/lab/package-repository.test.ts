@@ -52,7 +52,7 @@ describe('package_repository with a signed apt repository on the lab', function 
     expect(res.code, res.stdout + res.stderr).to.equal(0);
     expect(await lab.readFile('node3', '/etc/apt/sources.list.d/runbook-lab.list')).to.equal(`${repo.sourceLine.replace(/^deb /, 'deb [signed-by=/etc/apt/keyrings/runbook-lab.asc] ')}\n`);
     expect(await lab.readFile('node3', '/etc/apt/keyrings/runbook-lab.asc')).to.equal(repo.publicKey);
-    expect(await sh('kubectl')).to.equal('kubectl 1.14.0-00');
+    expect(await sh('/usr/bin/kubectl')).to.equal('kubectl 1.14.0-00');
     const again = await play('lab.asc');
     expect(jsonEvents(again.stdout).find((e) => e.event === 'recap')!.hosts.node3.changed).to.equal(0);
     const run = jsonEvents(res.stdout).find((e) => e.event === 'run_start')!.run as string;

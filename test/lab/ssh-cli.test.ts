@@ -103,11 +103,12 @@ describe('lab over SSH (real sshd in network namespaces)', function () {
   it('reports a connection that drops mid-run as unreachable and journals what it did', async () => {
     const started = Date.now();
     const pending = play(`- hosts: lab\n  tasks:\n    - name: first\n      copy: { dest: /tmp/drop1.txt, content: "1" }\n    - name: wait\n      command: sleep 2\n    - name: second\n      copy: { dest: /tmp/drop2.txt, content: "2" }\n`);
-    // Kill every sshd of node3 (listener and the session serving runbook) while `wait` runs.
-    await new Promise((r) => setTimeout(r, 1200));
-    // Only node3's sshd processes: every host shares the PID namespace, so filter by network namespace.
-    const pids = (await lab.exec('node3', ['sh', '-c', 'me=$(readlink /proc/self/ns/net); for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sshd ] && [ "$(readlink $p/ns/net)" = "$me" ] && echo ${p#/proc/}; done'])).stdout.split('\n').filter(Boolean);
-    expect(pids.length).to.be.greaterThan(0);
+    // Kill every sshd of node3 (listener and the session serving runbook) while `wait` runs: once runbook's session
+    // exists (more sshd processes than the listener), bounded.
+    const sshdPids = async () => (await lab.exec('node3', ['sh', '-c', 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sshd ] && echo ${p#/proc/}; done'])).stdout.split('\n').filter(Boolean);
+    let pids: string[] = [];
+    for (const until = Date.now() + 20_000; (pids = await sshdPids()).length < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.length).to.be.greaterThan(1);
     for (const p of pids) await lab.exec('node3', ['kill', '-9', p]);
     const res = await pending;
     expect(Date.now() - started).to.be.lessThan(60_000);

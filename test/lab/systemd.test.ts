@@ -1,6 +1,6 @@
 // The systemd module on a lab host through the CLI: start/enable, mask (the /dev/null symlink systemd makes), daemon-reload
-// alone, check mode touching nothing, a second run changing nothing, rollback restoring the start. systemctl is the
-// stand-in of test/stand-ins/ until lab hosts boot real systemd (systemd is not PID 1 here).
+// alone, check mode touching nothing, a second run changing nothing, rollback restoring the start. Lab hosts boot
+// real systemd: the units are real unit files and systemctl is systemd's own.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
-import { installStandIns, resetLabHost } from '../helpers/stand-ins.js';
+import { resetLabHost } from '../helpers/stand-ins.js';
 
 const PLAYBOOK = `
 - hosts: node1
@@ -20,7 +20,7 @@ const PLAYBOOK = `
       systemd: { name: legacy.service, state: stopped, masked: true }
 `;
 
-describe('systemd module on a lab host (systemctl stand-in)', function () {
+describe('systemd module on a lab host (real systemd)', function () {
   this.timeout(120_000);
   let lab: TestLab;
   let dir: string;
@@ -31,8 +31,11 @@ describe('systemd module on a lab host (systemctl stand-in)', function () {
   before(async function () {
     lab = await acquireLab(1, this);
     await resetLabHost(lab, 'node1');
-    await installStandIns(lab, 'node1', { units: ['demo', 'legacy'] });
-    await sh('rm -f /etc/systemd/system/legacy.service; systemctl start legacy; systemctl enable legacy 2>/dev/null');
+    const unit = (what: string) => `[Unit]\nDescription=${what}\n\n[Service]\nExecStart=/bin/sleep infinity\n\n[Install]\nWantedBy=multi-user.target\n`;
+    await sh('systemctl disable --now demo legacy 2>/dev/null; systemctl unmask legacy 2>/dev/null; rm -f /etc/systemd/system/legacy.service /etc/systemd/system/demo.service; true');
+    await lab.writeFile('node1', '/lib/systemd/system/demo.service', unit('demo'));
+    await lab.writeFile('node1', '/lib/systemd/system/legacy.service', unit('legacy'));
+    await sh('systemctl daemon-reload; systemctl start legacy; systemctl enable legacy 2>/dev/null');
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-systemd-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
     await fs.writeFile(path.join(dir, 'reload.yml'), '- hosts: node1\n  gather_facts: false\n  tasks:\n    - systemd: { daemon_reload: true }\n');
@@ -59,10 +62,12 @@ describe('systemd module on a lab host (systemctl stand-in)', function () {
   });
 
   it('runs daemon-reload without a unit', async () => {
-    await sh('rm -f /var/lib/runbook-standin/daemon-reloaded');
+    // A unit file changed on disk: systemd says it needs a reload until daemon-reload runs.
+    await sh('echo "# edited" >> /lib/systemd/system/demo.service');
+    expect(await sh('systemctl show demo -p NeedDaemonReload')).to.equal('NeedDaemonReload=yes');
     const res = await play('reload.yml');
     expect(res.code, res.stdout + res.stderr).to.equal(0);
-    expect(await sh('test -s /var/lib/runbook-standin/daemon-reloaded && echo reloaded')).to.equal('reloaded');
+    expect(await sh('systemctl show demo -p NeedDaemonReload')).to.equal('NeedDaemonReload=no');
   });
 
   it('refuses to start a masked unit, naming it, before running anything', async () => {

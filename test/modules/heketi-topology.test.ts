@@ -1,4 +1,4 @@
-// heketi_topology through the real CLI against the heketi stand-in (test/stand-ins/heketi: heketi is not packaged
+// heketi_topology through the real CLI against the heketi stand-in (lab/stand-ins/heketi-server.ts: heketi is not packaged
 // for this machine) on 127.0.0.1: JWT auth, the 202/queue protocol, additions, idempotence, check mode, drift,
 // failures rolled back, `runbook rollback`, the secret never printed.
 
@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
-import { startHeketiStandIn, verifyJwt, type HeketiStandIn } from '../stand-ins/heketi/server.js';
+import { startHeketiStandIn, verifyJwt, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
 import { heketiJwt } from '../../modules/lib/heketi-api.js';
 
 const KEY = 'My$ecretAdminKey-42';

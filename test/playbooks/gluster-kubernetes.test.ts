@@ -11,8 +11,8 @@ import { jsonEvents } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
-import { installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
-import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
+import { resetLabHost, startFirewalld } from '../helpers/stand-ins.js';
+import { startHeketiStandIn, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
 
 const ADMIN_KEY = 'gk-admin-Key-0042';
 const NODES = ['node1', 'node2', 'node3'];
@@ -29,16 +29,18 @@ describe('playbook gluster-kubernetes on the lab', function () {
     for (const h of NODES) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb2-'));
     heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 5 });
+    await lab.withFeatures(['kubernetes']);
     for (const h of NODES) {
-      await installStandIns(lab, h, { units: ['rpcbind.socket', 'kubelet'] });
       await startFirewalld(lab, h);
-      await lab.writeFile(h, '/usr/local/bin/kubectl', await fs.readFile(path.join(repoRoot, 'test/stand-ins/kubectl'), 'utf8'), 0o755);
-      // A CentOS-like host: rpcbind.socket active and enabled; node1's disk was used before (ext4 on it).
+      // A CentOS-like host: rpcbind.socket (a real socket unit on port 111) active and enabled; node1's disk was used
+      // before (ext4 on it).
+      await lab.writeFile(h, '/etc/systemd/system/rpcbind.socket', '[Unit]\nDescription=RPCbind Server Activation Socket\n\n[Socket]\nListenStream=0.0.0.0:111\n\n[Install]\nWantedBy=sockets.target\n');
+      await lab.writeFile(h, '/etc/systemd/system/rpcbind.service', '[Unit]\nDescription=RPC bind portmap service\nRequires=rpcbind.socket\n\n[Service]\nExecStart=/bin/sleep infinity\n');
       const r = await lab.exec(h, ['sh', '-c', [
-        'touch /var/lib/runbook-standin/active/rpcbind.socket /var/lib/runbook-standin/enabled/rpcbind.socket 2>/dev/null || { mkdir -p /var/lib/runbook-standin/active /var/lib/runbook-standin/enabled && touch /var/lib/runbook-standin/active/rpcbind.socket /var/lib/runbook-standin/enabled/rpcbind.socket; }',
+        'systemctl daemon-reload && systemctl enable --now rpcbind.socket 2>/dev/null',
         `rm -f ${DISK} && truncate -s 32M ${DISK}`,
         h === 'node1' ? `mkfs.ext4 -q -F ${DISK}` : 'true',
-        h === 'node1' ? `mkdir -p /etc/kubernetes /var/lib/runbook-standin/kube && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf '%s\\n' ${NODES.join(' ')} > /var/lib/runbook-standin/kube/nodes` : 'true',
+        h === 'node1' ? `mkdir -p /etc/kubernetes /var/lib/runbook-lab/kubernetes/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf '%s\\n' ${NODES.join(' ')} > /var/lib/runbook-lab/kubernetes/objects/nodes` : 'true',
       ].join(' && ')]);
       expect(r.code, r.stderr).to.equal(0);
     }
@@ -50,12 +52,13 @@ describe('playbook gluster-kubernetes on the lab', function () {
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/gluster-kubernetes/group_vars/all.yml'), 'utf8'))
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
-    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}\n${Object.entries(STANDIN_VARS).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
+`);
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\nheketi_user_key: gk-user-Key-0043\n`);
   });
   after(async () => {
     if (heketi) await heketi.close();
-    if (lab) for (const h of NODES) await lab.exec(h, ['sh', '-c', `rm -rf /var/lib/runbook-standin /usr/local/bin/kubectl /etc/kubernetes ${DISK}; true`]);
+    if (lab) for (const h of NODES) await lab.exec(h, ['sh', '-c', `rm -rf /var/lib/runbook-lab/kubernetes /etc/kubernetes ${DISK}; true`]);
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -63,7 +66,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
   const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
-  const kube = '/var/lib/runbook-standin/kube';
+  const kube = '/var/lib/runbook-lab/kubernetes/objects';
 
   it('stops a host whose disk carries a signature, rolls it back with the disk untouched, converges the others', async () => {
     const res = await play();
@@ -75,13 +78,13 @@ describe('playbook gluster-kubernetes on the lab', function () {
     // node1 rolled back: its ports are closed again, its modules unloaded, rpcbind.socket back on.
     expect(recap(res.stdout).node1.rolled_back).to.be.greaterThan(0);
     expect(await sh('node1', 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('');
-    expect(await sh('node1', 'cat /var/lib/runbook-standin/proc-modules')).to.equal('');
+    expect(await sh('node1', 'lsmod | tail -n +2')).to.equal('');
     expect(await sh('node1', 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('active\nenabled');
     for (const h of ['node2', 'node3']) {
       expect(recap(res.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
       expect(await sh(h, 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
       expect(await sh(h, 'firewall-cmd --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
-      expect(await sh(h, 'cut -d" " -f1 /var/lib/runbook-standin/proc-modules | sort | tr "\\n" " "')).to.equal('dm_mirror dm_snapshot dm_thin_pool');
+      expect(await sh(h, 'lsmod | tail -n +2 | cut -d" " -f1 | sort | tr "\\n" " "')).to.equal('dm_mirror dm_snapshot dm_thin_pool');
       expect(await lab.readFile(h, '/etc/modules-load.d/dm_thin_pool.conf')).to.equal('dm_thin_pool\n');
       expect(await sh(h, 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('inactive\ndisabled');
     }
@@ -127,6 +130,6 @@ describe('playbook gluster-kubernetes on the lab', function () {
     expect(fix.code, failures(fix.stdout)).to.equal(0);
     expect(recap(fix.stdout).node3.changed).to.equal(1);
     expect(await sh('node3', 'firewall-cmd --zone=public --query-port=2222/tcp')).to.equal('yes');
-    expect(await sh('node2', 'grep -c ^dm_mirror /var/lib/runbook-standin/proc-modules')).to.equal('1');
+    expect(await sh('node2', 'lsmod | grep -c ^dm_mirror')).to.equal('1');
   });
 });

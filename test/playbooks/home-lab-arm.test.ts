@@ -13,7 +13,7 @@ import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
-import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
+import { ensureBridgeNetfilter, resetLabHost, startFirewalld } from '../helpers/stand-ins.js';
 
 const BOARDS: Record<string, string> = { node1: 'k8s-master-1', node2: 'k8s-node-1', node3: 'k8s-node-2' };
 const FSTAB = '# static file system information\nproc /proc proc defaults 0 0\n';
@@ -25,26 +25,25 @@ describe('playbook home-lab-arm on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(3, this);
+    await lab.withFeatures(['kubernetes']);
     for (const h of Object.keys(BOARDS)) await resetLabHost(lab, h);
     await ensureBridgeNetfilter();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb3-'));
     const source = await ensureFakeRepo();
     for (const h of Object.keys(BOARDS)) {
-      await installStandIns(lab, h, { units: ['docker', 'kubelet', 'containerd'] });
       await startFirewalld(lab, h);
-      for (const tool of ['kubeadm', 'kubectl']) await lab.writeFile(h, `/usr/local/bin/${tool}`, await fs.readFile(path.join(repoRoot, 'test/stand-ins', tool), 'utf8'), 0o755);
       await lab.writeFile(h, '/etc/fstab', FSTAB);
       const r = await lab.exec(h, ['sh', '-c', [
         useRepoScript(source),
         'hostname raspberrypi && echo raspberrypi > /etc/hostname',
         'sysctl -qw net.ipv4.ip_forward=0 && rm -f /etc/sysctl.d/k8s.conf',
-        'mkdir -p /run/containerd && python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.bind(\'/run/containerd/containerd.sock\')"',
+        'mkdir -p /run/containerd && systemctl start containerd',
         // The boards' kubelets register with the API server once joined; the kubectl stand-in on the master
         // cannot see other hosts, so it is told their names.
-        h === 'node1' ? `mkdir -p /var/lib/runbook-standin/kube && printf '%s\\n' ${BOARDS.node2} ${BOARDS.node3} > /var/lib/runbook-standin/kube/nodes` : 'true',
+        h === 'node1' ? `mkdir -p /var/lib/runbook-lab/kubernetes/objects && printf '%s\\n' ${BOARDS.node2} ${BOARDS.node3} > /var/lib/runbook-lab/kubernetes/objects/nodes` : 'true',
         'kubeadm reset -f >/dev/null 2>&1; true',
       ].join('\n')]);
-      expect(r.code, r.stderr).to.equal(0);
+      expect(r.code, `${r.stderr}${(await lab.exec(h, ['journalctl', '-u', 'containerd', '--no-pager', '-n', '20'])).stdout}`).to.equal(0);
     }
     await writeLabInventory(dir, lab, { boards: { hosts: { node1: {}, node2: {}, node3: {} } }, master: { hosts: { node1: {} } } });
     await fs.mkdir(path.join(dir, 'inv/host_vars'), { recursive: true });
@@ -56,12 +55,13 @@ describe('playbook home-lab-arm on the lab', function () {
       // No block devices on the lab: the UUID lines are written, not mounted; the bind mounts are real.
       .replace(/^data_disk_state: .*$/m, 'data_disk_state: present')
       .replace(/^apiserver_liveness_initial_delay: .*$/m, 'apiserver_liveness_initial_delay: 120');
-    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}\n${Object.entries(STANDIN_VARS).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
+`);
   });
   after(async () => {
     if (lab) {
       for (const h of Object.keys(BOARDS)) {
-        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; umount /var/lib/etcd /var/lib/docker 2>/dev/null; rm -rf /var/lib/runbook-standin /usr/local/bin/kubeadm /usr/local/bin/kubectl; true']);
+        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; umount /var/lib/etcd /var/lib/docker 2>/dev/null; rm -rf /var/lib/runbook-lab/kubernetes; true']);
       }
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -71,10 +71,10 @@ describe('playbook home-lab-arm on the lab', function () {
   const runner = playbookRunner(site, () => dir);
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
-  const kube = '/var/lib/runbook-standin/kube';
+  const kube = '/var/lib/runbook-lab/kubernetes/objects';
 
   it('rolls back a board whose join fails — name, fstab, mounts, packages — and converges the others', async () => {
-    await sh('node3', 'touch /var/lib/runbook-standin/fail-kubeadm');
+    await sh('node3', 'mkdir -p /var/lib/runbook-lab/kubernetes && touch /var/lib/runbook-lab/kubernetes/fail-kubeadm');
     try {
       const res = await play();
       expect(res.code).to.equal(1);
@@ -88,7 +88,7 @@ describe('playbook home-lab-arm on the lab', function () {
       expect(await sh('node3', 'dpkg-query -W -f "\\${Status}" kubeadm 2>/dev/null || echo none')).to.not.contain('install ok installed');
       expect(await sh('node3', 'cat /proc/sys/net/ipv4/ip_forward')).to.equal('0');
     } finally {
-      await sh('node3', 'rm -f /var/lib/runbook-standin/fail-kubeadm');
+      await sh('node3', 'rm -f /var/lib/runbook-lab/kubernetes/fail-kubeadm');
     }
   });
 
@@ -106,7 +106,7 @@ describe('playbook home-lab-arm on the lab', function () {
     expect(fstab).to.contain('UUID=655a39e8-9a5d-45f3-ae14-73b4c5ed50c3 /mnt/root ext4 defaults,rw,user,auto,exec 0 0\n');
     expect(fstab).to.contain('UUID=0633df91-017c-4b98-9b2e-4a0d27989a5c /mnt/raid ext4 defaults,rw,user,auto 0 0\n');
     expect(await lab.readFile('node2', '/etc/fstab')).to.not.contain('UUID=');
-    expect(await lab.readFile('node1', '/var/lib/runbook-standin/kubeadm-init')).to.contain('skip-phases=mark-control-plane');
+    expect(await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init')).to.contain('skip-phases=mark-control-plane');
     expect(await lab.readFile('node1', '/etc/kubernetes/manifests/kube-apiserver.yaml')).to.contain('      initialDelaySeconds: 120\n').and.to.not.contain('initialDelaySeconds: 15');
     expect(await sh('node1', `ls ${kube}/kube-system/DaemonSet`)).to.equal('weave-net.json');
     for (const w of ['node2', 'node3']) expect(await lab.readFile(w, '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');

@@ -13,8 +13,8 @@ import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
-import { ensureBridgeNetfilter, installStandIns, resetLabHost, STANDIN_VARS, startFirewalld } from '../helpers/stand-ins.js';
-import { startHeketiStandIn, type HeketiStandIn } from '../stand-ins/heketi/server.js';
+import { ensureBridgeNetfilter, resetLabHost, startFirewalld } from '../helpers/stand-ins.js';
+import { startHeketiStandIn, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
 
 const ADMIN_KEY = 'heketi-admin-S3cret';
 
@@ -27,6 +27,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(5, this);
+    await lab.withFeatures(['kubernetes']);
     for (const h of Object.keys(role)) await resetLabHost(lab, h);
     await ensureBridgeNetfilter();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb1-'));
@@ -35,10 +36,8 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     const hostsFile = `127.0.0.1 localhost\n${lab.hosts.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
     for (const h of Object.keys(role)) {
       await lab.writeFile(h, '/etc/hosts', hostsFile);
-      await installStandIns(lab, h, { units: ['glusterd /usr/sbin/glusterd -p /run/glusterd.pid', 'kubelet', 'containerd'] });
       await startFirewalld(lab, h);
-      for (const tool of ['kubeadm', 'kubectl']) await lab.writeFile(h, `/usr/local/bin/${tool}`, await fs.readFile(path.join(repoRoot, 'test/stand-ins', tool), 'utf8'), 0o755);
-      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nmkdir -p /run/containerd /root/.ssh && python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.bind('/run/containerd/containerd.sock')"; truncate -s 16M /srv/vdb1.img; iptables -P FORWARD DROP; kubeadm reset -f >/dev/null 2>&1; true`]);
+      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nmkdir -p /run/containerd /root/.ssh && systemctl start containerd; truncate -s 16M /srv/vdb1.img; iptables -P FORWARD DROP; kubeadm reset -f >/dev/null 2>&1; true`]);
       expect(r.code, r.stderr).to.equal(0);
     }
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', path.join(dir, 'heketi_id_rsa')]);
@@ -54,14 +53,15 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       .replace(/^heketi_ssh_public_key: .*$/m, `heketi_ssh_public_key: "${pub}"`)
       .replace(/^heketi_ssh_private_key_file: .*$/m, `heketi_ssh_private_key_file: ${path.join(dir, 'heketi_id_rsa')}`)
       .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
-    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}\n${Object.entries(STANDIN_VARS).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+    await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
+`);
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\n`);
   });
   after(async () => {
     if (heketi) await heketi.close();
     if (lab && !process.env.RUNBOOK_KEEP_LAB) {
       for (const h of Object.keys(role)) {
-        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; [ -f /run/glusterd.pid ] && kill $(cat /run/glusterd.pid); rm -rf /var/lib/glusterd/peers/* /var/lib/runbook-standin /usr/local/bin/kubeadm /usr/local/bin/kubectl; true']);
+        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; systemctl stop glusterd; rm -rf /var/lib/glusterd/peers/* /var/lib/runbook-lab/kubernetes; true']);
       }
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -89,9 +89,9 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       expect(await sh(h, 'dpkg-query -W -f "\\${Package} " containerd kubelet kubeadm kubectl')).to.equal('containerd kubeadm kubectl kubelet');
     }
     expect(await lab.readFile('node3', '/root/.kube/config')).to.contain('kind: Config');
-    expect(await lab.readFile('node3', '/var/lib/runbook-standin/kubeadm-init')).to.contain('pod-network-cidr=10.244.0.0/16');
+    expect(await lab.readFile('node3', '/var/lib/runbook-lab/kubernetes/kubeadm-init')).to.contain('pod-network-cidr=10.244.0.0/16');
     for (const w of ['node4', 'node5']) expect(await lab.readFile(w, '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
-    const kube = '/var/lib/runbook-standin/kube';
+    const kube = '/var/lib/runbook-lab/kubernetes/objects';
     expect(await sh('node3', `ls ${kube}/kube-system/DaemonSet ${kube}/default/Deployment ${kube}/default/Secret ${kube}/_cluster/StorageClass`)).to.contain('kube-flannel-ds.json').and.to.contain('heketi.json').and.to.contain('heketi-id-rsa.json').and.to.contain('gfs-mirror.json').and.to.contain('standard.json');
     expect(JSON.parse((await lab.readFile('node3', `${kube}/_cluster/StorageClass/gfs-mirror.json`))!).parameters.volumetype).to.equal('replicate:2');
     // Heketi's topology: zones 1 and 2, one device each.
@@ -128,7 +128,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
   });
 
   it('rolls back a worker whose kubeadm join fails and leaves the others converged', async () => {
-    await sh('node5', 'kubeadm reset -f >/dev/null; rm -f /etc/sysctl.d/k8s.conf; sysctl -qw net.ipv4.ip_forward=0; touch /var/lib/runbook-standin/fail-kubeadm');
+    await sh('node5', 'kubeadm reset -f >/dev/null; rm -f /etc/sysctl.d/k8s.conf; sysctl -qw net.ipv4.ip_forward=0; mkdir -p /var/lib/runbook-lab/kubernetes && touch /var/lib/runbook-lab/kubernetes/fail-kubeadm');
     try {
       const res = await play();
       expect(res.code).to.equal(1);
@@ -140,7 +140,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       expect(await lab.readFile('node5', '/etc/sysctl.d/k8s.conf')).to.equal(null);
       expect(await lab.readFile('node4', '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
     } finally {
-      await sh('node5', 'rm -f /var/lib/runbook-standin/fail-kubeadm');
+      await sh('node5', 'rm -f /var/lib/runbook-lab/kubernetes/fail-kubeadm');
     }
   });
 });

@@ -25,14 +25,14 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
 
   before(async function () {
     lab = await acquireLab(3, this);
+    await lab.withFeatures(['kubernetes']);
     for (const h of NODES) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb4-'));
     const source = await ensureFakeRepo();
     for (const h of NODES) {
-      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nrm -rf /etc/ceph /var/lib/runbook-standin/kube\ndpkg -r ceph-common >/dev/null 2>&1; true`]);
+      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nrm -rf /etc/ceph /var/lib/runbook-lab/kubernetes/objects\ndpkg -r ceph-common >/dev/null 2>&1; true`]);
       expect(r.code, r.stderr).to.equal(0);
     }
-    await lab.writeFile('node1', '/usr/local/bin/kubectl', await fs.readFile(path.join(repoRoot, 'test/stand-ins/kubectl'), 'utf8'), 0o755);
     await lab.exec('node1', ['mkdir', '-p', '/etc/kubernetes']);
     await lab.writeFile('node1', '/etc/kubernetes/admin.conf', 'apiVersion: v1\nkind: Config\n');
     await writeLabInventory(dir, lab, { kube_nodes: { hosts: Object.fromEntries(NODES.map((h) => [h, {}])) }, kube_master: { hosts: { node1: {} } } });
@@ -40,13 +40,13 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     await fs.writeFile(path.join(dir, 'secrets.yml'), `ceph_admin_key: "${ADMIN_KEY}"\nceph_user_key: "${USER_KEY}"\n`);
   });
   after(async () => {
-    if (lab) await lab.exec('node1', ['sh', '-c', 'rm -rf /var/lib/runbook-standin /usr/local/bin/kubectl /etc/kubernetes; true']);
+    if (lab) await lab.exec('node1', ['sh', '-c', 'rm -rf /var/lib/runbook-lab/kubernetes /etc/kubernetes; true']);
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
   const site = path.join(repoRoot, 'playbooks/statefulsets-on-ceph/site.yml');
   const { play, recap } = playbookRunner(site, () => dir, ['-e', '@secrets.yml', '--diff'], 200_000);
-  const obj = async (rel: string) => JSON.parse((await lab.readFile('node1', `/var/lib/runbook-standin/kube/${rel}.json`))!);
+  const obj = async (rel: string) => JSON.parse((await lab.readFile('node1', `/var/lib/runbook-lab/kubernetes/objects/${rel}.json`))!);
   const noKeys = (out: string) => {
     for (const k of [ADMIN_KEY, USER_KEY]) expect(out).to.not.contain(k).and.to.not.contain(Buffer.from(k).toString('base64'));
   };
@@ -95,7 +95,7 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
   });
 
   it('reports a deleted PodDisruptionBudget as drift, without the keys, and a run restores it', async () => {
-    await lab.exec('node1', ['rm', '/var/lib/runbook-standin/kube/default/PodDisruptionBudget/etcd-pdb.json']);
+    await lab.exec('node1', ['rm', '/var/lib/runbook-lab/kubernetes/objects/default/PodDisruptionBudget/etcd-pdb.json']);
     const a = await runCli(['audit', site, '-i', 'inv', '-e', '@secrets.yml', '--format', 'json'], { cwd: dir, timeoutMs: 200_000 });
     expect(a.code).to.equal(4);
     noKeys(a.stdout + a.stderr);

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   try {
     const lab = await labUp({ name, hosts });
     // The network namespace of each host, to count what lives there after each run.
-    const netns = lab.hosts.map((h) => readlinkSync(`/proc/${h.holderPid}/ns/net`));
+    const netns = lab.hosts.map((h) => readlinkSync(`/proc/${h.initPid}/ns/net`));
     const count = () => { const m = processesByNetns(); return netns.map((ns) => m.get(ns) ?? { sshd: 0, other: 0 }); };
     // Sessions of the lab's own start-up checks close within a moment: let them, then take the baseline.
     await new Promise((r) => setTimeout(r, 1500));

@@ -1,4 +1,5 @@
-// Stand-in for heketi 10 (the GlusterFS volume manager's REST server), which is not packaged for this machine.
+// Lab stand-in (runbook lab up --with heketi; tests) for heketi 10, the GlusterFS volume manager's REST server, which
+// is not packaged for this machine.
 // Implements the documented API subset runbook uses: clusters (list/create/info/delete), nodes (add/info/delete),
 // devices (add/info/delete); JWT HS256 auth with iss (admin|user), iat, exp and qsh (sha256 of "METHOD&PATH")
 // verified — 401 "Token missing iss claim" / "Invalid qsh" / "Token is expired" as heketi's middleware says; the
@@ -43,7 +44,7 @@ export function verifyJwt(auth: string | undefined, method: string, path: string
   return undefined;
 }
 
-export async function startHeketiStandIn(o: { stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number }): Promise<HeketiStandIn> {
+export async function startHeketiStandIn(o: { stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number; port?: number; listen?: string }): Promise<HeketiStandIn> {
   let state: State;
   try { state = JSON.parse(readFileSync(o.stateFile, 'utf8')); } catch { state = { clusters: {}, nodes: {}, devices: {} }; }
   const save = () => writeFileSync(o.stateFile, JSON.stringify(state, null, 2));
@@ -160,10 +161,10 @@ export async function startHeketiStandIn(o: { stateFile: string; adminKey: strin
       return text(res, 404, 'page not found');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(o.port ?? 0, o.listen ?? '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${o.listen && o.listen !== '0.0.0.0' ? o.listen : '127.0.0.1'}:${port}`,
     stateFile: o.stateFile,
     state: () => JSON.parse(JSON.stringify(state)),
     close: () => new Promise((r) => server.close(() => r())),

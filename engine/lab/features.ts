@@ -1,0 +1,71 @@
+// Lab features (`runbook lab up N --with kubernetes,heketi`): faithful stand-ins for what cannot run on a lab host,
+// installed as files and systemd units into every host (from lab/stand-ins/). Each stand-in says in its header what
+// it mimics.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { STAND_INS_DIR } from './host-root.js';
+
+export interface FeatureFile { path: string; content: string; mode: number }
+
+export interface LabFeature {
+  name: string;
+  /** One line for `runbook lab status`: what stands in for what. */
+  standsIn: string;
+  files(): Promise<FeatureFile[]>;
+}
+
+function serviceUnit(name: string, what: string, execStart: string, type = 'simple'): string {
+  return [
+    `# runbook lab stand-in unit: ${what}`, '[Unit]', `Description=${name} (runbook lab stand-in)`, 'After=network.target', '',
+    '[Service]', `Type=${type}`, `ExecStart=${execStart}`, 'Restart=on-failure', '', '[Install]', 'WantedBy=multi-user.target', '',
+  ].join('\n');
+}
+
+const standIn = async (name: string) => fs.readFile(path.join(STAND_INS_DIR, name), 'utf8');
+
+const kubernetes: LabFeature = {
+  name: 'kubernetes',
+  standsIn: 'kubeadm, kubectl (/usr/local/bin) and the kubelet, containerd, docker units are stand-ins (no container runtime here)',
+  async files() {
+    const daemon = '/usr/local/lib/runbook-lab/service-daemon';
+    return [
+      { path: '/usr/local/bin/kubeadm', content: await standIn('kubeadm'), mode: 0o755 },
+      { path: '/usr/local/bin/kubectl', content: await standIn('kubectl'), mode: 0o755 },
+      { path: daemon, content: await standIn('service-daemon'), mode: 0o755 },
+      { path: '/etc/systemd/system/kubelet.service', content: serviceUnit('kubelet', 'the kubelet node agent', `${daemon} kubelet`, 'notify'), mode: 0o644 },
+      { path: '/etc/systemd/system/containerd.service', content: serviceUnit('containerd', 'containerd with its CRI socket', `${daemon} containerd /run/containerd/containerd.sock`, 'notify'), mode: 0o644 },
+      { path: '/etc/systemd/system/docker.service', content: serviceUnit('docker', 'the Docker engine with its API socket', `${daemon} docker /run/docker.sock`, 'notify'), mode: 0o644 },
+    ];
+  },
+};
+
+const heketi: LabFeature = {
+  name: 'heketi',
+  standsIn: 'heketi (/usr/local/bin/heketi, heketi.service) is a stand-in server for heketi 10\'s REST API (heketi is not packaged here)',
+  async files() {
+    const server = path.resolve(STAND_INS_DIR, '../../dist/lab/stand-ins/heketi-main.js');
+    return [
+      { path: '/usr/local/bin/heketi', content: `#!/bin/sh\n# runbook lab stand-in for heketi 10: the REST server of lab/stand-ins/heketi-server.ts\nexec /usr/bin/node ${server} "$@"\n`, mode: 0o755 },
+      { path: '/etc/systemd/system/heketi.service', content: serviceUnit('heketi', 'the heketi server reading /etc/heketi/heketi.json', '/usr/local/bin/heketi --config=/etc/heketi/heketi.json'), mode: 0o644 },
+    ];
+  },
+};
+
+export const LAB_FEATURES: Record<string, LabFeature> = { kubernetes, heketi };
+
+/** Parses `--with a,b`: unknown names are an error that lists the known ones. */
+export function parseFeatures(list: string | undefined): string[] {
+  const names = (list ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!LAB_FEATURES[n]) throw new Error(`unknown lab feature '${n}' (known: ${Object.keys(LAB_FEATURES).join(', ')})`);
+  }
+  return [...new Set(names)];
+}
+
+/** Every file of the named features, to write into a host (before boot, or into a running host then daemon-reload). */
+export async function featureFiles(names: string[]): Promise<FeatureFile[]> {
+  const out: FeatureFile[] = [];
+  for (const n of names) out.push(...(await LAB_FEATURES[n].files()));
+  return out;
+}
