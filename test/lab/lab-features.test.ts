@@ -1,0 +1,41 @@
+// `runbook lab up 1 --with kubernetes,heketi` through the CLI: the stand-ins are installed as real units and tools,
+// heketi.service serves heketi's API from /etc/heketi/heketi.json, containerd.service makes its CRI socket, and
+// `lab status` says what stands in.
+
+import { expect } from 'chai';
+import { runCli } from '../helpers/cli.js';
+import { isRoot } from '../helpers/lab.js';
+
+describe('lab features --with kubernetes,heketi (through the CLI)', function () {
+  this.timeout(180_000);
+  const name = `lw${process.pid % 100000}`;
+
+  before(async function () {
+    if (!isRoot()) {
+      console.warn('\n  *** SKIPPED: lab tests need root on Linux; CI runs as root ***\n');
+      this.skip();
+    }
+    const up = await runCli(['lab', 'up', '1', '--name', name, '--with', 'kubernetes,heketi'], { timeoutMs: 120_000 });
+    expect(up.code, up.stdout + up.stderr).to.equal(0);
+  });
+  after(async () => {
+    if (isRoot()) await runCli(['lab', 'down', '--name', name], { timeoutMs: 60_000 });
+  });
+  const onHost = async (command: string) => (await runCli(['lab', 'ssh', 'node1', '--name', name, '--', command])).stdout.trim();
+
+  it('refuses an unknown feature, naming the known ones', async () => {
+    const r = await runCli(['lab', 'up', '1', '--name', `${name}x`, '--with', 'openshift']);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain("unknown lab feature 'openshift' (known: kubernetes, heketi)");
+  });
+
+  it('installs the stand-ins as units and tools, and lab status names them', async () => {
+    const config = '{"port":"8080","use_auth":true,"jwt":{"admin":{"key":"k"}},"glusterfs":{"db":"/var/lib/heketi/heketi.db"}}';
+    expect(await onHost(`mkdir -p /etc/heketi /var/lib/heketi && echo '${config}' > /etc/heketi/heketi.json && systemctl start heketi && for i in $(seq 1 50); do curl -s http://127.0.0.1:8080/hello && break; sleep 0.2; done`)).to.equal('Hello from Heketi');
+    expect(await onHost('systemctl start containerd && test -S /run/containerd/containerd.sock && systemctl is-active containerd')).to.equal('active');
+    expect(await onHost('kubeadm version')).to.contain('standin');
+    const status = (await runCli(['lab', 'status'])).stdout;
+    expect(status).to.contain('stand-in: kubeadm, kubectl');
+    expect(status).to.contain('stand-in: heketi');
+  });
+});
