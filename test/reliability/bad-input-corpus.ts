@@ -128,4 +128,6 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'authorized_key absent with key_options', files: site(play('    - authorized_key: { user: ops, key: "ssh-ed25519 AAAA", state: absent, key_options: no-pty }\n')), expect: /site\.yml:6:\d+: .*'key_options' cannot be used with state: absent/ },
   { name: 'replace with a relative path', files: site(play('    - replace: { path: etc/motd, regexp: x }\n')), expect: /site\.yml:6:\d+: .*'path' must be an absolute path/ },
   { name: 'find depth without recurse', files: site(play('    - find: { paths: [/var/log], depth: 2 }\n')), expect: /site\.yml:6:\d+: .*'depth' cannot be used with recurse: false/ },
+  { name: 'cron special_time with a minute', files: site(play('    - cron: { name: x, job: /bin/true, special_time: daily, minute: "5" }\n')), expect: /site\.yml:6:\d+: .*'minute' must be \* with special_time/ },
+  { name: 'cron present without a job', files: site(play('    - cron: { name: x }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'job' \(needed with state: present\)/ },
 ];
