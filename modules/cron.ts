@@ -72,8 +72,8 @@ export default defineModule<CronArgs, CronState>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', pattern: '^[^\\n]+$', patternHint: 'one line', description: 'The entry\'s name (its marker line): unique in the crontab.' },
-      job: { type: 'string', pattern: '^[^\\n]+$', patternHint: 'one line', description: 'The command line to run.' },
+      name: { type: 'string', pattern: '^[^\\n-][^\\n]*$', patternHint: 'one line, not starting with -', description: 'The entry\'s name (its marker line): unique in the crontab.' },
+      job: { type: 'string', pattern: '^[^\\n-][^\\n]*$', patternHint: 'one line, not starting with -', description: 'The command line to run.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the entry must be there.' },
       user: { ...ACCOUNT_NAME, description: 'Whose crontab (default root); with cron_file, the user the job runs as.' },
       cron_file: { type: 'string', pattern: '^(/[^\\n]+|[A-Za-z0-9_-]+)$', patternHint: 'a file name cron reads (letters, digits, _ and -: cron.d skips names with dots) or an absolute path', description: 'Write to /etc/cron.d/NAME instead of a user\'s crontab.' },
