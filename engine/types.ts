@@ -118,6 +118,11 @@ export interface ChangeBase {
    * reports such a task as skipped ("would run"), not as drift.
    */
   uncertain?: boolean;
+  /**
+   * This change cannot be undone even though the module can revert others (e.g. a directory too large to keep):
+   * plans and check mode show it as irreversible before it happens, and rollback reports it so.
+   */
+  irreversible?: boolean;
 }
 
 /**
@@ -201,9 +206,20 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
   /** False when revert is impossible (e.g. command); the engine reports such changes as irreversible. */
   reversible: boolean;
   /**
+   * Reads what a change leaves on the target (e.g. the file at `dest`), nothing else. The engine fingerprints it right
+   * after apply and again before revert: a difference means the target changed since, and rollback reports a
+   * conflict instead of overwriting that later change. Modules without it are reverted without this check.
+   */
+  readTarget?(host: Host, args: A): Promise<unknown>;
+  /**
    * Args may be a bare string in YAML (`command: ls -l`); this names the property it fills.
    */
   freeForm?: string;
+  /**
+   * Ansible's key=value words a free-form string may carry (`creates=/x chdir=/tmp`): taken out of the string and
+   * given as arguments (engine/load/free-form.ts). Keys the schema lacks are then refused as unknown arguments.
+   */
+  freeFormKeys?: string[];
   /**
    * Args that are command lines: their {{templates}} render shell-quoted ({{{x}}} for raw), so a value
    * from a variable can never inject shell syntax.

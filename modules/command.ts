@@ -1,5 +1,6 @@
 // command: run a program with arguments, no shell. Guards (creates/removes) make it idempotent.
 
+import { ANSIBLE_FREE_FORM_KEYS } from '../engine/load/free-form.js';
 import { defineModule } from '../engine/types.js';
 import { commandSchemaProps, inspectGuards, planCommand, runCommand, splitCommand, type CommandArgs, type CommandState } from './lib/run-command.js';
 
@@ -10,6 +11,7 @@ export default defineModule<CommandArgs, CommandState>({
   name: 'command',
   doc: 'Run a program with arguments, without a shell (no pipes, redirections or variable expansion: use shell for those). Registers rc, stdout, stderr. Without creates/removes it cannot know in advance whether it changes anything, so check mode reports it as "would run"; it cannot be rolled back.',
   freeForm: 'cmd',
+  freeFormKeys: ANSIBLE_FREE_FORM_KEYS,
   shellArgs: ['cmd'],
   schema: {
     type: 'object',

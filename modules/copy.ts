@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
 import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
-import { parseMode } from './lib/file-state.js';
+import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string }
@@ -45,6 +45,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
     return inspectContent(host, args.dest, desired, parseMode(args.mode));
   },
   plan: (current, args) => planContent(current, args),
+  readTarget: (host, args) => readFileState(host, args.dest),
   apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
   revert: async (host, record) => revertContent(host, record),
 });

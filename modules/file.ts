@@ -19,6 +19,8 @@ interface FileInspect {
   file: FileState;
   /** For state absent on a directory: its content as a base64 tar (when small), so rollback can restore it. */
   archive?: string;
+  /** For state absent on a directory: its size in bytes (du -sb). */
+  size?: number;
 }
 
 const MAX_ARCHIVE_BYTES = 8 * 1024 * 1024;
@@ -55,15 +57,17 @@ export default defineModule<FileArgs, FileInspect, FileData>({
   async inspect(host, args) {
     const file = await readFileState(host, args.path, args.state === 'absent');
     let archive: string | undefined;
+    let size: number | undefined;
     if (args.state === 'absent' && file.exists && file.type === 'directory') {
-      const size = Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]);
+      size = Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]);
       if (size <= MAX_ARCHIVE_BYTES) {
         archive = (await run(host, ['sh', '-c', 'tar -C "$1" -czf - . | base64 -w0', 'sh', args.path])).trim();
       }
     }
-    return { file, archive };
+    return { file, archive, size };
   },
-  plan({ file }, args): Change<FileData>[] {
+  readTarget: (host, args) => readFileState(host, args.path, false),
+  plan({ file, archive, size }, args): Change<FileData>[] {
     const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
     const attrs = (what: string): Change<FileData>[] => {
       const diffs = attributeChanges(file, want);
@@ -72,6 +76,11 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     switch (args.state) {
       case 'absent':
         if (!file.exists) return [];
+        if (file.type === 'directory' && archive === undefined) {
+          // Said before it happens (plan, check mode), not discovered at rollback.
+          const mb = ((size ?? 0) / 1024 / 1024).toFixed(1);
+          return [{ msg: `remove directory ${args.path} (${mb} MB, more than the ${MAX_ARCHIVE_BYTES / 1024 / 1024} MB rollback keeps: this removal cannot be undone)`, data: { remove: true }, irreversible: true }];
+        }
         return [{ msg: `remove ${file.type} ${args.path}`, diff: file.type === 'file' && !file.binary ? { path: args.path, before: file.content ?? '', after: '' } : undefined, data: { remove: true } }];
       case 'directory':
         if (!file.exists) return [{ msg: `create directory ${args.path}${want.mode !== undefined ? ` (mode ${formatMode(want.mode)})` : ''}`, data: { create: true } }];

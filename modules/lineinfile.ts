@@ -82,6 +82,7 @@ export default defineModule<LineArgs, FileState, { after: string }>({
   ],
   reversible: true,
   inspect: (host, args) => readFileState(host, args.path),
+  readTarget: (host, args) => readFileState(host, args.path),
   plan(current, args): Change<{ after: string }>[] {
     if (current.exists && current.type !== 'file') throw new ModuleError(`${args.path} is a ${current.type}, not a regular file`);
     if (!current.exists) {

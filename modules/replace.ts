@@ -44,6 +44,7 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
   ],
   reversible: true,
   inspect: (host, args) => readFileState(host, args.path),
+  readTarget: (host, args) => readFileState(host, args.path),
   plan(current, args): Change<{ after: string }>[] {
     if (!current.exists) throw new ModuleError(`${args.path} does not exist`);
     if (current.type !== 'file' || current.binary) throw new ModuleError(`${args.path} is not a text file`);

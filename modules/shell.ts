@@ -1,5 +1,6 @@
 // shell: run a command line through /bin/sh (pipes, redirections, globbing). Guards make it idempotent.
 
+import { ANSIBLE_FREE_FORM_KEYS } from '../engine/load/free-form.js';
 import { defineModule } from '../engine/types.js';
 import { commandSchemaProps, inspectGuards, planCommand, runCommand, type CommandArgs, type CommandState } from './lib/run-command.js';
 
@@ -7,6 +8,7 @@ export default defineModule<CommandArgs, CommandState>({
   name: 'shell',
   doc: 'Run a command line with /bin/sh -c (pipes, redirections, globbing). Values from variables are inserted as text: prefer command with argv when they come from users. Registers rc, stdout, stderr; check mode reports "would run" unless creates/removes decide; cannot be rolled back.',
   freeForm: 'cmd',
+  freeFormKeys: ANSIBLE_FREE_FORM_KEYS,
   shellArgs: ['cmd'],
   schema: {
     type: 'object',

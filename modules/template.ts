@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
 import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
-import { parseMode } from './lib/file-state.js';
+import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface TemplateArgs extends ContentArgs { src: string }
@@ -42,6 +42,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
     return inspectContent(host, args.dest, Buffer.from(rendered), parseMode(args.mode));
   },
   plan: (current, args) => planContent(current, args),
+  readTarget: (host, args) => readFileState(host, args.dest),
   apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
   revert: async (host, record) => revertContent(host, record),
 });

@@ -58,6 +58,8 @@ export interface PlayCliOptions {
   acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
   vaultPasswordFile?: string[]; vaultId?: string[]; askVaultPass?: boolean;
   user?: string; privateKey?: string; askPass?: boolean; become?: boolean; becomeUser?: string; askBecomePass?: boolean;
+  /** From runbook.yml or RUNBOOK_* only (no flag). */
+  packs?: string[]; rolesPath?: string[];
 }
 
 export function addPlayOptions(cmd: Command): Command {
@@ -72,7 +74,7 @@ export function addPlayOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
     .option('--command-timeout <seconds>', 'timeout of each remote command', '600')
-    .option('-v, --verbose', 'show messages of ok tasks too')
+    .option('-v, --verbose', 'show messages of ok tasks too, and what each command printed (stdout, stderr; never for no_log tasks)')
     .option('-u, --user <user>', 'log in as this user where the inventory names none')
     .option('--private-key <file>', 'SSH private key where the inventory names none')
     .option('-k, --ask-pass', 'ask for the SSH password')

@@ -27,6 +27,8 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     connection: connectionSettings(o),
     projectDir: io.cwd,
     hostDefaults: await commandLineHostDefaults(o, promptSecret),
+    packs: o.packs,
+    rolesPath: o.rolesPath,
     stateDir: userStateDir(io.env),
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });

@@ -2,6 +2,7 @@
 // command runs, so `runbook --version` loads neither ssh2, ajv nor handlebars. The only place that picks an exit code.
 
 import { Command, Option } from 'commander';
+import path from 'node:path';
 import { isInputError, LockError, RunbookError } from '../errors.js';
 import { describeFailure } from '../report/describe.js';
 import { registerAuditCommand } from '../audit/register-audit.js';
@@ -29,8 +30,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   registerRunCommands(program, io, setExit);
   registerFleetCommands(program, io, setExit);
+  program.command('config [playbook]')
+    .description('the effective settings (runbook.yml, RUNBOOK_* variables, defaults) and where each came from')
+    .action(async (playbook: string | undefined) => {
+      const { configCommand } = await import('./config-command.js');
+      await configCommand(playbook, io);
+    });
   registerVaultCommand(program, io, setExit);
   registerAuditCommand(program, io, setExit);
+  program.command('completion <shell>')
+    .description('print shell completion for bash, zsh or fish (eval "$(runbook completion bash)")')
+    .action(async (shell: string) => (await import('./completion-command.js')).completionCommand(program, shell, io));
   registerLabCommand(program);
   return program;
 }
@@ -42,7 +52,8 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     .option('-D, --diff', 'show diffs of changed files')
     .option('--detect-drift', 'with --check: exit 4 when something would change')
     .option('--no-rollback', 'leave a failed host as it is (the journal still allows `runbook rollback` later)')
-    .action(async (playbook: string, o: PlayCliOptions) => {
+    .action(async (playbook: string, o: PlayCliOptions, cmd: Command) => {
+      await configure(cmd, o, path.dirname(path.resolve(io.cwd, playbook)), io);
       const { executePlay } = await import('./play-command.js');
       setExit(await withVault(o, io, () => executePlay(playbook, o, io)));
     });
@@ -53,13 +64,15 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     .option('-C, --check', 'report what would change; change nothing')
     .option('-D, --diff', 'show diffs of changed files')
     .option('--no-rollback', 'leave a failed host as it is')
-    .action(async (pattern: string, o: ExecOptions) => {
+    .action(async (pattern: string, o: ExecOptions, cmd: Command) => {
+      await configure(cmd, o, io.cwd, io);
       const { execCommand } = await import('./exec-command.js');
       setExit(await withVault(o, io, () => execCommand(pattern, o, io)));
     });
 
   addPlayOptions(program.command('ping <pattern>').description('check the matching hosts can be reached and run a command'))
-    .action(async (pattern: string, o: ExecOptions) => {
+    .action(async (pattern: string, o: ExecOptions, cmd: Command) => {
+      await configure(cmd, o, io.cwd, io);
       const { execCommand } = await import('./exec-command.js');
       setExit(await withVault(o, io, () => execCommand(pattern, { ...o, module: 'ping', rollback: true }, io)));
     });
@@ -101,7 +114,8 @@ function registerFleetCommands(program: Command, io: CliIO, setExit: (code: numb
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
-    .action(async (run: string, o: { limit?: string; format: Format; acceptNewHostKeys?: boolean }) => {
+    .option('--force', 'revert even targets changed since the run (a conflict otherwise: reported, skipped, exit 1)')
+    .action(async (run: string, o: { limit?: string; format: Format; acceptNewHostKeys?: boolean; force?: boolean }) => {
       const { rollbackCommand } = await import('./runs-command.js');
       setExit(await rollbackCommand(run, o, connectionSettings(o), io));
     });
@@ -121,6 +135,12 @@ function registerFleetCommands(program: Command, io: CliIO, setExit: (code: numb
   program.command('schema')
     .description('print the JSON Schema of the playbook DSL (for editors / yaml-language-server)')
     .action(async () => (await import('./modules-command.js')).schemaCommand(io));
+}
+
+/** Settings a command was not given on its command line, from RUNBOOK_* variables or runbook.yml. */
+async function configure(cmd: Command, o: object, startDir: string, io: CliIO): Promise<void> {
+  const { applyProjectConfig, loadProjectConfig } = await import('./project-config.js');
+  applyProjectConfig(cmd, o as Record<string, unknown>, await loadProjectConfig(startDir, io.env), io.env, io.cwd);
 }
 
 /** Run the CLI; returns the exit code. Every error ends here and is printed once, with its location. */

@@ -38,7 +38,7 @@ export async function runsCommand(last: number, io: CliIO): Promise<void> {
   }
 }
 
-export async function rollbackCommand(run: string, o: { limit?: string; format: Format }, settings: ConnectionSettings, io: CliIO): Promise<number> {
+export async function rollbackCommand(run: string, o: { limit?: string; format: Format; force?: boolean }, settings: ConnectionSettings, io: CliIO): Promise<number> {
   const { dir, meta } = await readRunMeta(io.cwd, run);
   const registry = await loadRegistry(io.cwd);
   const inventory = await loadInventory(meta.inventory);
@@ -63,10 +63,10 @@ export async function rollbackCommand(run: string, o: { limit?: string; format: 
   try {
     for (const owner of owners) {
       const steps = await revertHost({
-        runDir: dir, registry, owner, hostFor: routes.hostFor, journal,
+        runDir: dir, registry, owner, hostFor: routes.hostFor, journal, force: Boolean(o.force),
         context: { hostvars: {}, groups: groupMembers(inventory), playbookDir: path.dirname(meta.playbook) },
       });
-      if (steps.some((s) => s.status === 'failed')) ok = false;
+      if (steps.some((s) => s.status === 'failed' || s.status === 'conflict')) ok = false;
       reporter.onEvent({ event: 'rollback', host: owner, steps });
     }
   } finally {

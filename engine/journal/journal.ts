@@ -34,7 +34,8 @@ export interface JournalEntry {
 
 export type JournalLine =
   | JournalEntry
-  | { type: 'applied'; seq: number; host: string; undo?: unknown; ts: string }
+  /** `after`: fingerprintState() of the target right after apply; rollback refuses to overwrite a later change. */
+  | { type: 'applied'; seq: number; host: string; undo?: unknown; after?: string; ts: string }
   | { type: 'apply_failed'; seq: number; host: string; msg: string; ts: string }
   | { type: 'reverted'; seq: number; host: string; ts: string }
   /** An irreversible change reported during a rollback: not reported again by the next one. */
@@ -177,6 +178,12 @@ export function pendingReverts(lines: JournalLine[], host?: string): JournalEntr
     .filter((l): l is JournalEntry => l.type === 'change')
     .filter((e) => (host === undefined || ownerOf(e) === host) && !reverted.has(`${e.host}#${e.seq}`))
     .reverse();
+}
+
+/** The fingerprint of what the change produced, if recorded. */
+export function afterOf(lines: JournalLine[], entry: JournalEntry): string | undefined {
+  const hit = lines.find((l) => l.type === 'applied' && l.seq === entry.seq && l.host === entry.host);
+  return hit && hit.type === 'applied' ? hit.after : undefined;
 }
 
 /** The undo data apply recorded for an entry, if any. */

@@ -2,14 +2,15 @@
 
 import { journalFile } from './run-record.js';
 import { describeFailure } from '../report/describe.js';
-import { type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
+import { afterOf, type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
+import { fingerprintState } from './state-fingerprint.js';
 import { unseal } from './seal.js';
-import type { Host, ModuleContext, ModuleRegistry } from '../types.js';
+import type { Host, ModuleContext, ModuleDefinition, ModuleRegistry } from '../types.js';
 
 export interface RollbackStep {
   task: string;
   module: string;
-  status: 'reverted' | 'failed' | 'irreversible';
+  status: 'reverted' | 'failed' | 'irreversible' | 'conflict';
   msg?: string;
 }
 
@@ -24,6 +25,8 @@ export interface RevertOptions {
   /** Only these sequence numbers (this run's changes for the host); all pending ones when omitted. */
   only?: number[];
   context: Omit<ModuleContext, 'task' | 'vars' | 'render'>;
+  /** Revert even a target changed since the run (a conflict otherwise). */
+  force?: boolean;
 }
 
 /** Revert a host's pending journal entries, newest first. Each step is reported; one failure does not stop the rest. */
@@ -43,6 +46,12 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     try {
       const host = await o.hostFor(entry);
       const ctx: ModuleContext = { ...o.context, task: entry.task, vars: host.vars, render: (t) => t };
+      const changedSince = o.force ? undefined : await changedSinceRun(module, host, entry, afterOf(lines, entry));
+      if (changedSince) {
+        // Left pending: a later `rollback --force` may still revert it.
+        steps.push({ task: entry.task, module: entry.module, status: 'conflict', msg: changedSince });
+        continue;
+      }
       await module.revert(host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
       await o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
@@ -53,4 +62,16 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     }
   }
   return steps;
+}
+
+/** Why reverting would overwrite a change made after the run (the target differs from what the run left), or none. */
+async function changedSinceRun(module: ModuleDefinition, host: Host, entry: JournalEntry, after: string | undefined): Promise<string | undefined> {
+  if (!after || !module.readTarget) return undefined; // no fingerprint: older journals, modules without readTarget
+  let now: string;
+  try {
+    now = fingerprintState(await module.readTarget(host, entry.args as never));
+  } catch (e) {
+    return `cannot tell whether it changed since the run (${describeFailure(e)}): skipped; rerun with --force to revert anyway`;
+  }
+  return now === after ? undefined : `changed since the run (the ${entry.module} target is no longer what this run left): skipped so that later change is kept; rerun with --force to revert anyway`;
 }

@@ -10,6 +10,8 @@ import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from '.
 import { parseYaml, readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
 import { checkTemplates } from '../template/render.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
+import { splitFreeForm } from './free-form.js';
+import { findJinjaHabits } from '../template/jinja-habits.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -230,6 +232,7 @@ async function loadBlockOrImport(site: TaskSite, candidates: string[]): Promise<
   const imported = raw.import_tasks ?? raw.include_tasks;
   const isBlock = raw.block !== undefined;
   if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
+  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true]]));
   if (l.problems.length > site.problemsBefore) return undefined;
   const block = isBlock ? await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack) : await loadImportedTasks(site);
   if (!block) return undefined;
@@ -294,7 +297,9 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   }
   // Template syntax is checked up front: a typo in a template must not surface after other tasks ran.
   const kw = keywords(raw);
-  l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
+  const habits = jinjaHabits(site, [[moduleName, args, false], ['loop', kw.loop, false], ...CONDITION_KEYS.map((k) => [k, kw[k], true] as JinjaField)]);
+  l.problems.push(...habits);
+  if (habits.length === 0) l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
   if (l.problems.length > site.problemsBefore) return undefined;
   return { ...kw, name, module: moduleName, args, location, renders: module.renders?.(args) };
 }
@@ -322,7 +327,9 @@ function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName
       push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
       return undefined;
     }
-    return { [module.freeForm]: String(rawArgs) };
+    if (!module.freeFormKeys) return { [module.freeForm]: String(rawArgs) };
+    const { rest, options } = splitFreeForm(String(rawArgs), module.freeFormKeys);
+    return { [module.freeForm]: rest, ...options };
   }
   if (isObject(rawArgs)) return { ...rawArgs };
   push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
@@ -354,4 +361,23 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     no_log: raw.no_log === true,
     vars: isObject(raw.vars) ? raw.vars : {},
   };
+}
+
+const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'] as const;
+type JinjaField = [key: string, value: unknown, isCondition: boolean];
+
+/** Jinja spellings (`os == 'Debian'`, `{{ x | upper }}`) at the key that holds them, with the Handlebars to write. */
+function jinjaHabits({ src, at, label }: TaskSite, fields: JinjaField[]): RunbookError[] {
+  const problems: RunbookError[] = [];
+  const texts = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(texts) : isObject(v) ? Object.values(v).flatMap(texts) : []);
+  for (const [key, value, isCondition] of fields) {
+    for (const text of texts(value)) {
+      for (const habit of findJinjaHabits(text, isCondition)) {
+        const kind = isCondition && !text.includes('{{') ? 'condition' : 'template';
+        const fix = habit.suggestion ? `write ${habit.suggestion}` : 'see docs/dsl.md (Templates, Conditions)';
+        problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: Jinja syntax in '${key}': ${habit.expression} — runbook ${kind}s are Handlebars: ${fix}`, { location: src.loc([...at, key], true), task: label }));
+      }
+    }
+  }
+  return problems;
 }

@@ -5,11 +5,11 @@ import { loadRegistry } from './packs.js';
 import type { Playbook } from './playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 
-export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
-  let registry = await loadRegistry(projectDir);
+export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string, configPacks: string[] = []): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
+  let registry = await loadRegistry(projectDir, configPacks);
   let playbook = await loadPlaybook(file, { registry, text });
   if (playbook.packs.length > 0) {
-    registry = await loadRegistry(projectDir, playbook.packs, playbook.dir);
+    registry = await loadRegistry(projectDir, [...configPacks, ...playbook.packs], playbook.dir);
     playbook = await loadPlaybook(file, { registry, text });
   }
   return { playbook, registry };

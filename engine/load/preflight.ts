@@ -45,8 +45,8 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
   const visitCall = (n: Node) => {
     const hasArgs = (n.params?.length ?? 0) > 0 || (n.hash?.pairs?.length ?? 0) > 0;
     visitPath(n.path, hasArgs || n.type === 'SubExpression');
-    // `default x "y"` exists for variables that may be undefined: its first argument is not checked.
-    const isDefault = n.path?.parts?.[0] === 'default';
+    // `default x "y"` and `defined x` exist for variables that may be undefined: their first argument is not checked.
+    const isDefault = n.path?.parts?.[0] === 'default' || n.path?.parts?.[0] === 'defined';
     (n.params ?? []).forEach((p: Node, i: number) => (isDefault && i === 0 ? undefined : visitExpr(p)));
     for (const pair of n.hash?.pairs ?? []) visitExpr(pair.value);
   };

@@ -41,7 +41,7 @@ export type RunEvent =
       result?: Record<string, unknown>;
     }
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
-  | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible'; msg?: string }> }
+  | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible' | 'conflict'; msg?: string }> }
   | { event: 'warning'; host?: string; msg: string }
   | { event: 'recap'; run: string; hosts: Record<string, HostRecap>; status: RunStatus; duration_ms: number;
       /** Hosts that failed or were unreachable, and the file listing them for `-l @file` retries. */

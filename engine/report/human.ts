@@ -50,6 +50,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         const msg = ev.status === 'ok' && !opts.verbose && ev.data === undefined ? '' : ` ${ev.msg}`;
         write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible && ev.status === 'changed' ? c.dim(' [irreversible]') : ''}\n`);
         for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
+        if (opts.verbose) write(commandOutput(ev.result, c.dim));
         break;
       }
       case 'handler_pending':
@@ -82,4 +83,21 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
     }
   };
   return { onEvent, finish: clearProgress };
+}
+
+/** -v: what a command printed (stdout, stderr; per loop item), trimmed to its last lines. */
+function commandOutput(result: Record<string, unknown> | undefined, dim: (s: string) => string): string {
+  if (!result) return '';
+  const results = Array.isArray(result.results) ? (result.results as Array<Record<string, unknown>>) : [result];
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = typeof r?.[stream] === 'string' ? (r[stream] as string).trimEnd() : '';
+      if (!text) continue;
+      const all = text.split('\n');
+      const shown = all.length > 40 ? [`(${all.length - 40} earlier lines not shown)`, ...all.slice(-40)] : all;
+      lines.push(`    ${stream}: ${shown.join('\n      ')}`);
+    }
+  }
+  return lines.length > 0 ? `${dim(lines.join('\n'))}\n` : '';
 }

@@ -1,5 +1,6 @@
 // Journal first (fsynced, sealed when sensitive), then module.apply; the journal records how it ended.
 
+import { fingerprintState } from '../journal/state-fingerprint.js';
 import { ModuleError } from '../errors.js';
 import { sealIfSensitive } from '../journal/seal.js';
 import { describeFailure } from '../report/describe.js';
@@ -17,14 +18,15 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
   const entry = {
     type: 'change' as const, seq, host: target.name, ...(target !== run.hostState ? { for: run.hostState.name } : {}),
     route: routeOf(target), task: task.name, module: task.module!, args, before: current,
-    changes, reversible: module.reversible, ts: new Date().toISOString(),
+    changes, reversible: module.reversible && !changes.some((c) => c.irreversible), ts: new Date().toISOString(),
   };
   await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));
   run.hostState.applied.push(seq);
   try {
     const applied = await module.apply(host, args, changes, current, moduleContext);
     if (applied?.secrets) runContext.redactor.add(applied.secrets);
-    await runContext.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ts: new Date().toISOString() });
+    const after = module.reversible && module.readTarget ? await fingerprintAfter(invocation) : undefined;
+    await runContext.journal.append({ type: 'applied', seq, host: target.name, undo: applied?.undo, ...(after ? { after } : {}), ts: new Date().toISOString() });
     const status = applied?.changed === false ? 'ok' : 'changed';
     const described = changes.map((c) => c.msg).join('; ');
     return {
@@ -44,4 +46,13 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
 
 function routeOf(target: HostState): HostRoute {
   return { identity: hostIdentity(target.name, target.vars), user: loginUserOf(target.vars), ...(target.conn?.hostKey ? { hostKey: target.conn.hostKey } : {}) };
+}
+
+/** What the change produced, read back; none when the module cannot inspect it now (rollback then cannot compare). */
+async function fingerprintAfter({ module, host, args }: Invocation): Promise<string | undefined> {
+  try {
+    return fingerprintState(await module.readTarget!(host, args));
+  } catch {
+    return undefined;
+  }
 }

@@ -15,7 +15,7 @@ export async function invokeModule(run: TaskRun, invocation: Invocation, variabl
   const planned = {
     diffs: changes.flatMap((c) => (c.diff ? [c.diff] : [])),
     changes: changes.map((c) => c.msg),
-    irreversible: changes.length > 0 && !module.reversible,
+    irreversible: changes.length > 0 && (!module.reversible || changes.some((c) => c.irreversible)),
   };
   const runsInCheck = task.check_mode === false;
   const checking = runContext.settings.check && !runsInCheck;

@@ -26,7 +26,7 @@ export interface RunResult {
 
 export async function runPlaybook(file: string, settings: RunSettings, sink: EventSink, abort: AbortSignal): Promise<RunResult> {
   const started = Date.now();
-  const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir, settings.playbookText);
+  const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir, settings.playbookText, settings.packs);
   const inventory = withHostDefaults(await loadInventory(settings.inventoryPaths), settings.hostDefaults);
   preflightVariables(playbook, inventory, settings.extraVars, registry);
   const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];

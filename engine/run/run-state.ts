@@ -20,6 +20,10 @@ export interface RunSettings {
   connection: ConnectionSettings;
   /** Where .runbook/ (the journal of runs) lives. */
   projectDir: string;
+  /** Packs every playbook gets (runbook.yml `packs`), beside those it names. */
+  packs?: string[];
+  /** Where roles are looked for after roles/ beside the playbook (runbook.yml `roles_path`). */
+  rolesPath?: string[];
   /** The play as text when it exists only in memory (`runbook exec`); the playbook path then only names it. */
   playbookText?: string;
   /** Connection vars from the command line (-u, --private-key, -b, ...): below the inventory's own. */

@@ -40,6 +40,8 @@ export function registerHelpers(hb: HB): void {
   h('and', (...a) => args(a).every(truthy));
   h('or', (...a) => args(a).some(truthy));
   h('not', (...a) => !truthy(args(a)[0]));
+  /** `defined x`: Jinja's `x is defined` (x may be undefined here, as in `default`). */
+  h('defined', (...a) => args(a)[0] !== undefined);
   h('default', (...a) => { const [v, d] = args(a); return v === undefined || v === null || v === '' ? d : v; });
   h('join', (...a) => { const [list, sep] = args(a); return Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : String(list ?? ''); });
   h('json', (...a) => JSON.stringify(args(a)[0]));

@@ -33,9 +33,8 @@ function pathsOf(template: string): string[][] {
     if (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') {
       const isCall = (n.params?.length ?? 0) > 0 || (n.hash?.pairs?.length ?? 0) > 0 || n.type !== 'MustacheStatement';
       visit(n.path, isCall);
-      // `default x "d"` exists for values that may be missing: its first argument is never the culprit.
-      const isDefault = n.path?.parts?.[0] === 'default';
-      (n.params ?? []).forEach((p: Node, i: number) => (isDefault && i === 0 ? undefined : visit(p)));
+      // `default a.b "d"` tolerates a missing b, not a missing a: its argument is diagnosed like any other.
+      (n.params ?? []).forEach((p: Node) => visit(p));
       (n.hash?.pairs ?? []).forEach((p: Node) => visit(p.value));
       const name = n.path?.parts?.[0];
       if (n.type === 'BlockStatement' && name !== 'each' && name !== 'with') visit(n.program);
