@@ -1,15 +1,18 @@
 // A playbook loaded with the module registry its `packs:` ask for (loaded twice only when it names packs).
 
+import path from 'node:path';
 import { loadPlaybook } from './load-playbook.js';
 import { loadRegistry } from './packs.js';
 import type { Playbook } from './playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 
 export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string, configPacks: string[] = []): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
-  let registry = await loadRegistry(projectDir, configPacks);
+  // Packs are found from the playbook's folder upward (its project), not from wherever the command was started.
+  const playbookDir = path.dirname(path.resolve(file));
+  let registry = await loadRegistry(playbookDir, configPacks);
   let playbook = await loadPlaybook(file, { registry, text });
   if (playbook.packs.length > 0) {
-    registry = await loadRegistry(projectDir, [...configPacks, ...playbook.packs], playbook.dir);
+    registry = await loadRegistry(playbookDir, [...configPacks, ...playbook.packs], playbook.dir);
     playbook = await loadPlaybook(file, { registry, text });
   }
   return { playbook, registry };
