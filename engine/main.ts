@@ -1,6 +1,6 @@
 // Process entry: wires stdio and SIGINT to the CLI and exits with its code.
 
-import { runCli } from './cli/run-cli.js';
+import { VERSION } from './version.js';
 
 // `runbook schema | head`: the reader went away; stop quietly, as cat and grep do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -19,7 +19,15 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-const code = await runCli(process.argv.slice(2), {
+// `runbook --version` answers before the CLI's table of contents is even loaded.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${VERSION}\n`);
+  process.exit(0);
+}
+const { runCli } = await import('./cli/run-cli.js');
+
+const code = await runCli(args, {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),

@@ -8,17 +8,16 @@ import { describeFailure } from '../report/describe.js';
 import { registerAuditCommand } from '../audit/register-audit.js';
 import { registerLabCommand } from '../lab/cli-lab.js';
 import { EXIT } from './exit-codes.js';
+import { VERSION } from '../version.js';
 import type { CliIO, Format } from './io.js';
 import { addPlayOptions, addVaultOptions, collect, connectionSettings, positiveOption, type PlayCliOptions } from './options.js';
 import { registerVaultCommand } from './register-vault.js';
-import { withVault } from './with-vault.js';
 import type { VaultOptions } from '../vault/keyring.js';
 import type { ExecOptions } from './exec-command.js';
 
 export { EXIT } from './exit-codes.js';
 export type { CliIO, Format, Reporter } from './io.js';
 
-const VERSION = '0.1.0';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('runbook')
@@ -135,6 +134,11 @@ function registerFleetCommands(program: Command, io: CliIO, setExit: (code: numb
   program.command('schema')
     .description('print the JSON Schema of the playbook DSL (for editors / yaml-language-server)')
     .action(async () => (await import('./modules-command.js')).schemaCommand(io));
+}
+
+/** with-vault.ts, imported only by the commands that read vars (so --version loads no crypto). */
+async function withVault<T>(o: VaultOptions, io: CliIO, fn: () => Promise<T>): Promise<T> {
+  return (await import('./with-vault.js')).withVault(o, io, fn);
 }
 
 /** Settings a command was not given on its command line, from RUNBOOK_* variables or runbook.yml. */

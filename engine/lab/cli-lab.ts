@@ -2,13 +2,18 @@
 
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { LAB_FEATURES, parseFeatures } from './features.js';
-import { labDown, labInventory, labStatus, labUp, listLabs, readLabState, type LabState } from './lab.js';
+import type { LabState } from './lab.js';
+
+// The lab itself is imported when a lab command runs: other commands (and --version) never load it.
+const loadLab = () => import('./lab.js');
+const loadFeatures = () => import('./features.js');
+/** Named here so `--help` needs no import; parseFeatures refuses anything else with the list. */
+const FEATURE_NAMES = 'kubernetes, heketi';
 
 const DEFAULT_LAB = 'default';
 
 async function mustHave(name: string): Promise<LabState> {
-  const s = await readLabState(name);
+  const s = await (await loadLab()).readLabState(name);
   if (!s) throw new Error(`no lab named '${name}' is up (runbook lab up 3${name === DEFAULT_LAB ? '' : ` --name ${name}`})`);
   return s;
 }
@@ -19,10 +24,10 @@ export function registerLabCommand(program: Command): void {
 
   nameOpt(lab.command('up [hosts]').description('bring up N hosts (default 3), or grow the lab to N'))
     .option('--prefix <prefix>', 'host name prefix', 'node')
-    .option('--with <features>', `stand-ins to install on every host, comma-separated (${Object.keys(LAB_FEATURES).join(', ')})`)
+    .option('--with <features>', `stand-ins to install on every host, comma-separated (${FEATURE_NAMES})`)
     .action(async (hosts: string | undefined, o: { name: string; prefix: string; with?: string }) => {
       const t0 = Date.now();
-      const s = await labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix, features: parseFeatures(o.with) });
+      const s = await (await loadLab()).labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix, features: (await loadFeatures()).parseFeatures(o.with) });
       process.stdout.write(`lab '${s.name}' is up: ${s.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       for (const h of s.hosts) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address}\n`);
       process.stdout.write(`inventory: ${s.inventoryPath}\ntry:       runbook play playbooks/hello-lab.yml -i ${s.inventoryPath}\n`);
@@ -31,19 +36,19 @@ export function registerLabCommand(program: Command): void {
   nameOpt(lab.command('down').description('remove the lab: processes, namespaces, links, mounts, state'))
     .option('--all', 'remove every lab on this machine')
     .action(async (o: { name: string; all?: boolean }) => {
-      const names = o.all ? (await listLabs()).map((l) => l.name) : [o.name];
-      for (const n of names) await labDown(n);
+      const names = o.all ? (await (await loadLab()).listLabs()).map((l) => l.name) : [o.name];
+      for (const n of names) await (await loadLab()).labDown(n);
       process.stdout.write(`removed: ${names.join(', ') || '(no labs)'}\n`);
     });
 
   lab.command('status').description('labs on this machine and their hosts').action(async () => {
-    const labs = await listLabs();
+    const labs = await (await loadLab()).listLabs();
     if (labs.length === 0) process.stdout.write('no labs\n');
     for (const s of labs) {
       process.stdout.write(`lab '${s.name}' (${s.hosts.length} hosts, inventory ${s.inventoryPath})\n`);
       process.stdout.write('  stand-in: modprobe, lsmod, /sys/module, /proc/modules, /proc/swaps (module tree: nothing loads into the shared kernel)\n');
-      for (const f of s.features ?? []) process.stdout.write(`  stand-in: ${LAB_FEATURES[f]?.standsIn ?? f}\n`);
-      for (const h of await labStatus(s)) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} systemd ${h.systemd ? 'up' : 'DOWN'}  sshd ${h.sshd ? 'up' : 'DOWN'}${h.netns ? '' : ' (namespace missing)'}\n`);
+      for (const f of s.features ?? []) process.stdout.write(`  stand-in: ${(await loadFeatures()).LAB_FEATURES[f]?.standsIn ?? f}\n`);
+      for (const h of await (await loadLab()).labStatus(s)) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} systemd ${h.systemd ? 'up' : 'DOWN'}  sshd ${h.sshd ? 'up' : 'DOWN'}${h.netns ? '' : ' (namespace missing)'}\n`);
     }
   });
 
@@ -51,7 +56,7 @@ export function registerLabCommand(program: Command): void {
     .option('--path', 'print the inventory file\'s path (for -i "$(runbook lab inventory --path)")')
     .action(async (o: { name: string; path?: boolean }) => {
       const s = await mustHave(o.name);
-      process.stdout.write(o.path ? `${s.inventoryPath}\n` : labInventory(s));
+      process.stdout.write(o.path ? `${s.inventoryPath}\n` : (await loadLab()).labInventory(s));
     });
 
   nameOpt(lab.command('ssh <host> [command...]').description('open a shell (or run a command) on a lab host over ssh'))
