@@ -221,8 +221,8 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
    */
   freeFormKeys?: string[];
   /**
-   * Args that are command lines: their {{templates}} render shell-quoted ({{{x}}} for raw), so a value
-   * from a variable can never inject shell syntax.
+   * Args that are command lines: their {{templates}} render quoted for the shell context where they sit
+   * ({{{x}}} for raw; docs/dsl.md), so a value from a variable can never inject shell syntax.
    */
   shellArgs?: string[];
   /** Names of the variables this task will set, known before the run (pre-flight); `dir` is the playbook's folder. */
@@ -232,6 +232,11 @@ export interface ModuleDefinition<A = any, S = any, D = any> {
    * kubectl *.hbs manifest): pre-flight checks the variables they use before anything runs.
    */
   renders?(args: A): string[];
+  /**
+   * Args that are command lines split into argv by quotes and backslashes only (command's `cmd`): each
+   * {{template}} is quoted for its quote context, so a value is always part of exactly one argv element.
+   */
+  wordArgs?: string[];
   inspect(host: Host, args: A, ctx: ModuleContext): Promise<S>;
   plan(current: S, args: A, ctx: ModuleContext): Change<D>[];
   /** Messages, data and variables the module reports (see ModuleReport); pure like plan. */

@@ -12,7 +12,7 @@ export default defineModule<CommandArgs, CommandState>({
   doc: 'Run a program with arguments, without a shell (no pipes, redirections or variable expansion: use shell for those). Registers rc, stdout, stderr. Without creates/removes it cannot know in advance whether it changes anything, so check mode reports it as "would run"; it cannot be rolled back.',
   freeForm: 'cmd',
   freeFormKeys: ANSIBLE_FREE_FORM_KEYS,
-  shellArgs: ['cmd'],
+  wordArgs: ['cmd'],
   schema: {
     type: 'object',
     additionalProperties: false,

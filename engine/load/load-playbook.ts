@@ -8,7 +8,8 @@ import { PLAY_SCHEMA, TASK_KEYWORDS } from './playbook-schema.js';
 import type { ModuleDefinition, ModuleRegistry } from '../types.js';
 import { compileSchema, describeAjvErrors, suggest, validateModuleArgs } from './validate-args.js';
 import { parseYaml, readYaml, type SourceFile, type YamlPath } from './yaml-source.js';
-import { checkTemplates } from '../template/render.js';
+import { checkShellTemplate, checkTemplates } from '../template/render.js';
+import { commandLineDialect } from '../template/shell-context.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 import { splitFreeForm } from './free-form.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
@@ -300,6 +301,11 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   const habits = jinjaHabits(site, [[moduleName, args, false], ['loop', kw.loop, false], ...CONDITION_KEYS.map((k) => [k, kw[k], true] as JinjaField)]);
   l.problems.push(...habits);
   if (habits.length === 0) l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
+  for (const [key, value] of Object.entries(args)) {
+    const dialect = commandLineDialect(module, key);
+    const argAt: YamlPath = [...at, moduleName, ...(typeof rawArgs === 'object' ? [key] : [])];
+    if (dialect && typeof value === 'string') l.problems.push(...checkShellTemplate(value, dialect, { task: name, location: src.loc(argAt) }));
+  }
   if (l.problems.length > site.problemsBefore) return undefined;
   return { ...kw, name, module: moduleName, args, location, renders: module.renders?.(args) };
 }

@@ -6,6 +6,7 @@ import { TemplateError, type SourceLocation } from '../errors.js';
 import { isTruthyText, registerHelpers, truthy } from './helpers.js';
 import { quoteArg } from './shell-quote.js';
 import { describePathProblem, diagnosePath } from './path-diagnosis.js';
+import { shellContexts, type ShellDialect } from './shell-context.js';
 
 export interface TemplateWhere {
   task?: string;
@@ -96,21 +97,51 @@ export function renderString(template: string, ctx: Record<string, unknown>, whe
   }
 }
 
-hb.registerHelper('__q', (value: unknown) => quoteArg(value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)));
+const asText = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+// One helper per shell context: unquoted → one single-quoted word; inside "..." → \ $ ` " escaped; inside '...' → ' closed, escaped, reopened.
+hb.registerHelper('__q', (value: unknown) => quoteArg(asText(value)));
+hb.registerHelper('__dq', (value: unknown) => asText(value).replace(/[\\$`"]/g, '\\$&'));
+hb.registerHelper('__sq', (value: unknown) => asText(value).replace(/'/g, `'\\''`));
+const HELPER_OF = { plain: '__q', double: '__dq', single: '__sq' } as const;
+
+/** `{{~ expr ~}}` (or `{{& expr}}`) → `{{~helper (expr)~}}`. */
+function wrapMustache(text: string, helper: string): string {
+  const m = /^\{\{(~?)\s*&?\s*([\s\S]*?)\s*(~?)\}\}$/.exec(text)!;
+  const expr = m[2];
+  const call = /\s/.test(expr) && !expr.startsWith('(') ? `(${expr})` : expr;
+  return `{{${m[1]}${helper} ${call}${m[3]}}}`;
+}
+
+/** The template with each value wrapped in the quoting helper of its shell context; throws where no value may go. */
+function quoteByContext(template: string, dialect: ShellDialect, where?: TemplateWhere): string {
+  let out = '';
+  let last = 0;
+  for (const { mustache, context } of shellContexts(template, dialect)) {
+    if (context.kind === 'refused') throw fail(`${mustache.text} is ${context.reason}: a templated value may not go there`, where);
+    out += template.slice(last, mustache.start) + wrapMustache(mustache.text, HELPER_OF[context.kind]);
+    last = mustache.end;
+  }
+  return out + template.slice(last);
+}
 
 /**
- * Render a command line: every {{expr}} is inserted shell-quoted (one word, whatever it holds);
+ * Render a command line: every {{expr}} (and {{& expr}}) is quoted for the shell context where it sits — one word
+ * unquoted, escaped inside "..." or '...' — so a value can never become shell syntax or several words.
  * {{{expr}}} inserts raw text, for the rare value that is meant to be shell syntax.
  */
-export function renderShellString(template: string, ctx: Record<string, unknown>, where?: TemplateWhere): string {
+export function renderShellString(template: string, ctx: Record<string, unknown>, where?: TemplateWhere, dialect: ShellDialect = 'sh'): string {
   if (!template.includes('{{')) return template;
-  const quoted = template.replace(/(\{\{\{[^}]*\}\}\})|\{\{(~?)\s*([^#/!>^&{}\s~][^{}]*?)\s*(~?)\}\}/g, (all, triple: string | undefined, l: string, expr: string, r: string) => {
-    if (triple) return `{{${triple.slice(3, -3)}}}`;
-    if (/^else\b/.test(expr)) return all;
-    const call = /\s/.test(expr) && !expr.startsWith('(') ? `(${expr})` : expr;
-    return `{{${l}__q ${call}${r}}}`;
-  });
-  return renderString(quoted, ctx, where);
+  return renderString(quoteByContext(template, dialect, where), ctx, where);
+}
+
+/** Validate-time check of a command line: templates where no value may go (backticks, comments, here-documents). */
+export function checkShellTemplate(template: string, dialect: ShellDialect, where: TemplateWhere): TemplateError[] {
+  try {
+    quoteByContext(template, dialect, where);
+    return [];
+  } catch (e) {
+    return [e as TemplateError];
+  }
 }
 
 // Only spaces may surround the expression: "{{ n }}\n" is text ("5\n"), as in Ansible.
