@@ -10,6 +10,11 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** Kill the command and fail after this many milliseconds (default: the connection's command timeout). */
   timeoutMs?: number;
+  /**
+   * The sudo password for `sudo -A`: the connection hands it out only through a SUDO_ASKPASS helper, so it reaches
+   * sudo's prompt when sudo asks and never the command's stdin.
+   */
+  askpass?: string;
 }
 
 /** What a finished command left behind. A non-zero exit is a result, not an exception. */
@@ -180,6 +185,11 @@ export interface ModuleContext {
   groups: Readonly<Record<string, string[]>>;
   /** Directory of the playbook file (relative `src` paths resolve from here). */
   playbookDir: string;
+  /**
+   * A controller-side path given in arg `arg` (e.g. copy's `src`), resolved from playbookDir. When the task built it
+   * from a template, it must resolve (symlinks followed) inside the project, or this throws a ModuleError.
+   */
+  controllerPath(arg: string, value: string): Promise<string>;
   /** The task's full template context (host vars, facts, registered results, loop item). */
   vars: Readonly<Record<string, unknown>>;
   /** Render a Handlebars template with the task's context (noEscape, strict); `file` names it in errors. */

@@ -37,7 +37,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
     let desired: Buffer;
     if (args.content !== undefined) desired = Buffer.from(args.content);
     else {
-      const file = path.resolve(ctx.playbookDir, args.src!);
+      const file = await ctx.controllerPath('src', args.src!);
       desired = await fs.readFile(file).catch(() => {
         throw new ModuleError(`src ${args.src} not found (looked at ${file})`);
       });

@@ -30,7 +30,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
   reversible: true,
   renders: (args) => [args.src],
   async inspect(host, args, ctx) {
-    const candidates = [path.resolve(ctx.playbookDir, args.src), path.resolve(ctx.playbookDir, 'templates', args.src)];
+    const candidates = [await ctx.controllerPath('src', args.src), await ctx.controllerPath('src', path.isAbsolute(args.src) ? args.src : path.join('templates', args.src))];
     let text: string | undefined;
     let used = candidates[0];
     for (const c of candidates) {

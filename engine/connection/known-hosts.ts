@@ -35,12 +35,12 @@ function hostMatches(pattern: string, name: string): boolean {
   });
 }
 
-/** Verdict for a key offered by address:port against every given known_hosts file. */
-export async function checkHostKey(files: string[], address: string, port: number, keyBlob: Buffer): Promise<HostKeyVerdict> {
+interface KnownEntry { marker?: string; type: string; key: string }
+
+/** Every known_hosts line (of every file) that names address:port; @cert-authority lines are skipped. */
+async function entriesFor(files: string[], address: string, port: number): Promise<KnownEntry[]> {
   const name = knownHostsName(address, port);
-  const offered = keyBlob.toString('base64');
-  const type = keyType(keyBlob);
-  let sawHost = false;
+  const out: KnownEntry[] = [];
   for (const file of files) {
     const text = await fs.readFile(file, 'utf8').catch(() => '');
     for (const raw of text.split('\n')) {
@@ -49,18 +49,38 @@ export async function checkHostKey(files: string[], address: string, port: numbe
       const fields = line.split(/\s+/);
       const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
       if (marker === '@cert-authority') continue;
-      const [hosts, ktype, key] = fields;
-      if (!hosts || !key || !hostMatches(hosts, name)) continue;
-      if (marker === '@revoked') {
-        if (key === offered) return 'changed';
-        continue;
-      }
-      if (key === offered) return 'known';
-      // A different key of the same type for this host is a changed key; another type only says "seen".
-      if (ktype === type) sawHost = true;
+      const [hosts, type, key] = fields;
+      if (hosts && key && hostMatches(hosts, name)) out.push({ marker, type, key });
     }
   }
-  return sawHost ? 'changed' : 'unknown';
+  return out;
+}
+
+/**
+ * Verdict for a key offered by address:port against every given known_hosts file. Like OpenSSH, any known key for
+ * the host, of any type, makes a different key a change: an attacker cannot dodge the check by offering another type.
+ */
+export async function checkHostKey(files: string[], address: string, port: number, keyBlob: Buffer): Promise<HostKeyVerdict> {
+  const offered = keyBlob.toString('base64');
+  const entries = await entriesFor(files, address, port);
+  if (entries.some((e) => e.marker === '@revoked' && e.key === offered)) return 'changed';
+  const known = entries.filter((e) => e.marker !== '@revoked');
+  if (known.some((e) => e.key === offered)) return 'known';
+  return known.length > 0 ? 'changed' : 'unknown';
+}
+
+// ssh2's default host key algorithms, in its order; an RSA key is offered under the three RSA signature names.
+const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/**
+ * Host key algorithms to offer, the types already known for this host first (as OpenSSH orders them), so a host
+ * with several keys shows the one we know rather than looking changed. Undefined when no key is known.
+ */
+export async function preferredHostKeyAlgorithms(files: string[], address: string, port: number): Promise<string[] | undefined> {
+  const types = new Set((await entriesFor(files, address, port)).filter((e) => e.marker !== '@revoked').map((e) => e.type));
+  if (types.size === 0) return undefined;
+  const known = HOST_KEY_ALGORITHMS.filter((a) => types.has(a) || (a.startsWith('rsa-sha2-') && types.has('ssh-rsa')));
+  return [...known, ...HOST_KEY_ALGORITHMS.filter((a) => !known.includes(a))];
 }
 
 /** Append the key (hashed name, like HashKnownHosts yes) to a known_hosts file, creating it 0600. */

@@ -5,6 +5,7 @@ import { promises as fs, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { ConnectionError, ModuleError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
+import { withLocalAskpass } from './askpass.js';
 import { lookupGroupId, lookupUserId, lookupGroupName, lookupUserName } from './local-users.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
@@ -17,10 +18,18 @@ export class LocalConnection implements Connection {
 
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) return Promise.reject(new ConnectionError('empty command'));
+    if (opts.askpass !== undefined) {
+      const { askpass, ...rest } = opts;
+      return withLocalAskpass(askpass, (env) => this.spawnCommand(argv, rest, env));
+    }
+    return this.spawnCommand(argv, opts, {});
+  }
+
+  private spawnCommand(argv: string[], opts: ExecOptions, extraEnv: Record<string, string>): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), {
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env: { ...process.env, ...opts.env, ...extraEnv },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];

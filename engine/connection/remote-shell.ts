@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
 import type { ExecResult } from '../types.js';
+import { REMOTE_ASKPASS_SETUP } from './askpass.js';
 
 const SIGNALS = Object.fromEntries(Object.entries(constants.signals).map(([name, n]) => [n, name.replace(/^SIG/, '')]));
 
@@ -44,20 +45,20 @@ export class RemoteShell {
         if (err) return reject(err);
         const shell = new RemoteShell(stream, onLost);
         // The frame files are private (umask 077); each command gets the login umask back, as a local command would.
-        stream.write(`U=$(umask); T=$(mktemp -d /tmp/.runbook-XXXXXXXX) || exit 1; trap 'rm -rf "$T"' EXIT; umask 077\n`);
+        stream.write(`U=$(umask); T=$(mktemp -d /tmp/.runbook-XXXXXXXX) || exit 1; trap 'rm -rf "$T"' EXIT; umask 077; ${REMOTE_ASKPASS_SETUP}\n`);
         resolve(shell);
       });
     });
   }
 
   /** Run one shell command line; commands are serialised on this shell. */
-  run(line: string, stdin: Buffer | undefined, timeoutMs: number): Promise<ExecResult> {
-    const job = this.queue.then(() => this.runNow(line, stdin, timeoutMs));
+  run(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string): Promise<ExecResult> {
+    const job = this.queue.then(() => this.runNow(line, stdin, timeoutMs, askpass));
     this.queue = job.catch(() => undefined);
     return job;
   }
 
-  private runNow(line: string, stdin: Buffer | undefined, timeoutMs: number): Promise<ExecResult> {
+  private runNow(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.onLost());
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -73,7 +74,9 @@ export class RemoteShell {
       const input = stdin && stdin.length > 0
         ? `printf '%s' '${stdin.toString('base64')}' | base64 -d > "$T/i"`
         : ': > "$T/i"';
-      this.stream.write(`${input}\n( umask "$U"; ${line}\n) < "$T/i" > "$T/o" 2> "$T/e"; rc=$?; printf '%s %s %s %s\\n' '${this.mark}' "$rc" "$(wc -c < "$T/o")" "$(wc -c < "$T/e")"; cat "$T/o" "$T/e"\n`);
+      // The sudo password (if any) sits in "$T/password" (0600, in the login user's 0700 dir) for this command only.
+      const password = askpass !== undefined ? `printf '%s' '${Buffer.from(`${askpass}\n`).toString('base64')}' | base64 -d > "$T/password"` : ': > "$T/password"';
+      this.stream.write(`${input}; ${password}\n( umask "$U"; ${line}\n) < "$T/i" > "$T/o" 2> "$T/e"; rc=$?; rm -f "$T/password"; printf '%s %s %s %s\\n' '${this.mark}' "$rc" "$(wc -c < "$T/o")" "$(wc -c < "$T/e")"; cat "$T/o" "$T/e"\n`);
     });
   }
 

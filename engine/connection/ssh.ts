@@ -11,7 +11,7 @@ import { quoteArg, quoteCommand } from '../template/shell-quote.js';
 import type { Connection, ExecOptions, ExecResult, FileStat, WriteFileOptions } from '../types.js';
 import type { ConnectionSettings } from './settings.js';
 import { parseJumpHost } from './jump-host.js';
-import { addHostKey, checkHostKey, fingerprint, knownHostsName } from './known-hosts.js';
+import { addHostKey, checkHostKey, fingerprint, knownHostsName, preferredHostKeyAlgorithms } from './known-hosts.js';
 import { RemoteShell } from './remote-shell.js';
 
 const { Client } = ssh2;
@@ -142,6 +142,8 @@ export class SshConnection implements Connection {
       hostVerifier: this.hostVerifier(hostKey) as unknown as ConnectConfig['hostVerifier'],
     };
     if (o.keyFile) config.privateKey = await readPrivateKey(o.keyFile);
+    const serverHostKey = await preferredHostKeyAlgorithms(o.knownHostsFiles, o.address, o.port);
+    if (serverHostKey) config.algorithms = { serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] };
     if (o.jump) {
       // The target's own key is still verified against known_hosts under its own address: the jump host only
       // carries the bytes.
@@ -237,7 +239,7 @@ export class SshConnection implements Connection {
     const line = quoteCommand(argv, { cwd: opts.cwd, env: opts.env });
     const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-    return this.remoteShell().then((sh) => sh.run(line, stdin, timeoutMs));
+    return this.remoteShell().then((sh) => sh.run(line, stdin, timeoutMs, opts.askpass));
   }
 
   /** The connection's persistent shell, started on first use and again after a timeout killed it. */

@@ -5,6 +5,7 @@ import { describeFailure } from '../report/describe.js';
 import { afterOf, type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
 import { fingerprintState } from './state-fingerprint.js';
 import { unseal } from './seal.js';
+import { controllerPathResolver } from '../run/controller-path.js';
 import type { Host, ModuleContext, ModuleDefinition, ModuleRegistry } from '../types.js';
 
 export interface RollbackStep {
@@ -24,7 +25,7 @@ export interface RevertOptions {
   journal: JournalWriter;
   /** Only these sequence numbers (this run's changes for the host); all pending ones when omitted. */
   only?: number[];
-  context: Omit<ModuleContext, 'task' | 'vars' | 'render'>;
+  context: Omit<ModuleContext, 'task' | 'vars' | 'render' | 'controllerPath'>;
   /** Revert even a target changed since the run (a conflict otherwise). */
   force?: boolean;
 }
@@ -45,7 +46,7 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
     }
     try {
       const host = await o.hostFor(entry);
-      const ctx: ModuleContext = { ...o.context, task: entry.task, vars: host.vars, render: (t) => t };
+      const ctx: ModuleContext = { ...o.context, task: entry.task, vars: host.vars, render: (t) => t, controllerPath: controllerPathResolver(o.context.playbookDir, undefined) };
       const changedSince = o.force ? undefined : await changedSinceRun(module, host, entry, afterOf(lines, entry));
       if (changedSince) {
         // Left pending: a later `rollback --force` may still revert it.

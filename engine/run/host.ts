@@ -1,11 +1,12 @@
 // The Host handle given to modules: a connection plus the task's privileges (become) and the host's facts/vars.
 
+import { becomeReadFile, becomeStat, becomeWriteFile } from './become-files.js';
 import type { Connection, ExecResult, Facts, FileStat, Host, RunOptions, WriteFileOptions } from '../types.js';
 
 export interface BecomeSettings {
   become: boolean;
   becomeUser: string;
-  /** sudo password, sent on stdin only; never logged. */
+  /** sudo password, given to sudo's prompt only (askpass), never to the command; never logged. */
   becomePassword?: string;
 }
 
@@ -19,33 +20,37 @@ export interface HostHandleOptions {
   become: BecomeSettings;
 }
 
-/** Wrap argv in sudo when the task asks to become another user than the login user. */
-export function becomeArgv(argv: string[], loginUser: string, b: BecomeSettings): { argv: string[]; stdinPrefix: string } {
-  if (!b.become || b.becomeUser === loginUser) return { argv, stdinPrefix: '' };
+/**
+ * Wrap argv in sudo when the task asks to become another user than the login user. A password goes to sudo only
+ * through askpass (-A): when sudo does not ask (NOPASSWD, a cached ticket) it is never read, so it can never reach
+ * the command's stdin.
+ */
+export function becomeArgv(argv: string[], loginUser: string, b: BecomeSettings): { argv: string[]; askpass?: string } {
+  if (!b.become || b.becomeUser === loginUser) return { argv };
   if (b.becomePassword !== undefined) {
-    return { argv: ['sudo', '-S', '-p', '', '-H', '-u', b.becomeUser, '--', ...argv], stdinPrefix: `${b.becomePassword}\n` };
+    return { argv: ['sudo', '-A', '-p', '', '-H', '-u', b.becomeUser, '--', ...argv], askpass: b.becomePassword };
   }
-  return { argv: ['sudo', '-n', '-H', '-u', b.becomeUser, '--', ...argv], stdinPrefix: '' };
+  return { argv: ['sudo', '-n', '-H', '-u', b.becomeUser, '--', ...argv] };
 }
 
 export function createHost(o: HostHandleOptions): Host {
   const { connection } = o;
-  return {
+  // Files follow the task's privileges: through sudo when the task becomes another user than the login user.
+  const sudoed = () => o.become.become && o.become.becomeUser !== o.loginUser;
+  const host: Host = {
     name: o.name,
     facts: o.facts,
     vars: o.vars,
     run(argv: string[], opts: RunOptions = {}): Promise<ExecResult> {
       const become = { ...o.become, become: opts.become ?? o.become.become };
       const wrapped = becomeArgv(argv, o.loginUser, become);
-      const stdin = wrapped.stdinPrefix
-        ? Buffer.concat([Buffer.from(wrapped.stdinPrefix), Buffer.from(opts.stdin ?? '')])
-        : opts.stdin;
-      return connection.exec(wrapped.argv, { ...opts, stdin });
+      return connection.exec(wrapped.argv, { ...opts, askpass: wrapped.askpass });
     },
-    readFile: (p: string) => connection.readFile(p),
-    writeFile: (p: string, data: string | Buffer, opts?: WriteFileOptions) => connection.writeFile(p, data, opts),
-    stat: (p: string): Promise<FileStat | null> => connection.stat(p),
+    readFile: (p: string) => (sudoed() ? becomeReadFile(host.run, p) : connection.readFile(p)),
+    writeFile: (p: string, data: string | Buffer, opts?: WriteFileOptions) => (sudoed() ? becomeWriteFile(host.run, p, data, opts) : connection.writeFile(p, data, opts)),
+    stat: (p: string): Promise<FileStat | null> => (sudoed() ? becomeStat(host.run, p) : connection.stat(p)),
   };
+  return host;
 }
 
 /** The handle rollback uses: the host's own connection vars, root by default (changes were made as root). */

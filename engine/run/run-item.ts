@@ -8,6 +8,7 @@ import { describeFailure } from '../report/describe.js';
 import { evaluateCondition, renderString } from '../template/render.js';
 import type { ModuleContext } from '../types.js';
 import { ensureConnected, ensureFacts } from './connect.js';
+import { controllerPathResolver } from './controller-path.js';
 import { delegateState } from './delegate.js';
 import { createHost } from './host.js';
 import { invokeModule } from './invoke-module.js';
@@ -75,6 +76,7 @@ async function prepareInvocation(run: TaskRun, variables: Record<string, unknown
     hostvars: runContext.hostvars,
     groups: runContext.groups,
     playbookDir: play.dir,
+    controllerPath: controllerPathResolver(play.dir, task.args),
     vars: variables,
     render: (text: string, file?: string) => renderString(text, variables, { ...where, file }),
   };

@@ -1,5 +1,6 @@
 // A Host on the local connection with real facts, for module tests that run against this machine's files.
 
+import path from 'node:path';
 import { LocalConnection } from '../../engine/connection/local.js';
 import { gatherFacts } from '../../engine/run/facts.js';
 import { createHost } from '../../engine/run/host.js';
@@ -30,6 +31,7 @@ export function moduleContext(overrides: Partial<ModuleContext> = {}): ModuleCon
     playbookDir: process.cwd(),
     vars: {},
     render: (t: string) => t,
+    controllerPath: async (_arg: string, value: string) => path.resolve(overrides.playbookDir ?? process.cwd(), value),
     ...overrides,
   };
 }
