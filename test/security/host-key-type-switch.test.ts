@@ -6,6 +6,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readLabState } from '../../engine/lab/lab.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 
 const CONFIG = '/etc/runbook-lab/sshd_config';
@@ -23,17 +26,30 @@ describe('security: a host key of another type is a changed key (lab)', function
   beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-sec-hostkey-')); });
   afterEach(async () => {
     await fs.rm(dir, { recursive: true, force: true });
-    // Give node3 back its ed25519 key.
-    await lab.exec('node3', ['sed', '-i', 's#^HostKey .*#HostKey /etc/runbook-lab/ssh_host_ed25519_key#', CONFIG]);
-    await lab.stopSshd('node3');
-    await lab.startSshd('node3');
+    // Give node3 back its ed25519 key only.
+    await lab.exec('node3', ['sh', '-c', `sed -i '/^HostKey /d' ${CONFIG} && echo 'HostKey /etc/runbook-lab/ssh_host_ed25519_key' >> ${CONFIG}`]);
+    await reloadSshd(['ssh-ed25519'], ['ecdsa-sha2-nistp256']);
   });
 
-  async function switchToEcdsa(): Promise<void> {
-    await lab.exec('node3', ['sh', '-c', 'rm -f /etc/runbook-lab/ssh_host_ecdsa_key*; ssh-keygen -q -t ecdsa -N "" -f /etc/runbook-lab/ssh_host_ecdsa_key']);
-    await lab.exec('node3', ['sed', '-i', 's#^HostKey .*#HostKey /etc/runbook-lab/ssh_host_ecdsa_key#', CONFIG]);
-    await lab.stopSshd('node3');
-    await lab.startSshd('node3');
+  /**
+   * sshd re-reads its config on SIGHUP and re-executes itself under the same pid, so the lab's record of it (which
+   * other test files hold) stays true. Waits until the keys offered are the expected ones (bounded: 10 s).
+   */
+  async function reloadSshd(offered: string[], notOffered: string[]): Promise<void> {
+    const host = (await readLabState(lab.name))!.hosts.find((h) => h.name === 'node3')!;
+    process.kill(host.sshdPid, 'SIGHUP');
+    for (let i = 0; i < 100; i++) {
+      const scan = await promisify(execFile)('ssh-keyscan', ['-T', '1', '-t', 'ed25519,ecdsa', address]).then((r) => r.stdout, () => '');
+      if (offered.every((t) => scan.includes(t)) && !notOffered.some((t) => scan.includes(t))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`sshd on node3 does not offer ${offered.join(', ')} after a reload`);
+  }
+
+  async function switchToEcdsa(both = false): Promise<void> {
+    const keys = `HostKey /etc/runbook-lab/ssh_host_ecdsa_key${both ? '\\nHostKey /etc/runbook-lab/ssh_host_ed25519_key' : ''}`;
+    await lab.exec('node3', ['sh', '-c', `rm -f /etc/runbook-lab/ssh_host_ecdsa_key*; ssh-keygen -q -t ecdsa -N "" -f /etc/runbook-lab/ssh_host_ecdsa_key && sed -i '/^HostKey /d' ${CONFIG} && printf '${keys}\\n' >> ${CONFIG}`]);
+    await reloadSshd(both ? ['ecdsa-sha2-nistp256', 'ssh-ed25519'] : ['ecdsa-sha2-nistp256'], both ? [] : ['ssh-ed25519']);
   }
 
   async function play(knownHosts: string, args: string[]) {
@@ -58,9 +74,7 @@ describe('security: a host key of another type is a changed key (lab)', function
 
   it('with both types offered and one known, negotiates the known type (no false alarm)', async () => {
     const ed25519 = (await lab.exec('node3', ['cat', '/etc/runbook-lab/ssh_host_ed25519_key.pub'])).stdout.split(' ').slice(0, 2).join(' ');
-    await lab.exec('node3', ['sh', '-c', `rm -f /etc/runbook-lab/ssh_host_ecdsa_key*; ssh-keygen -q -t ecdsa -N "" -f /etc/runbook-lab/ssh_host_ecdsa_key; sed -i 's#^HostKey .*#HostKey /etc/runbook-lab/ssh_host_ecdsa_key\\nHostKey /etc/runbook-lab/ssh_host_ed25519_key#' ${CONFIG}`]);
-    await lab.stopSshd('node3');
-    await lab.startSshd('node3');
+    await switchToEcdsa(true);
     const kh = path.join(dir, 'known_hosts');
     await fs.writeFile(kh, `${address} ${ed25519}\n`);
     const res = await play(kh, []);
