@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Chalk } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { RunEvent } from './events.js';
+import { terminalSafeValue } from './terminal-safe.js';
 import type { Diff } from '../types.js';
 
 export interface HumanOptions {
@@ -33,8 +34,10 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
     if (progressShown) write('\r\x1b[K');
     progressShown = false;
   };
-  const onEvent = (ev: RunEvent) => {
+  const onEvent = (raw: RunEvent) => {
     clearProgress();
+    // Everything in an event may come from a host: control characters are shown, never interpreted.
+    const ev = terminalSafeValue(raw);
     switch (ev.event) {
       case 'run_start':
         check = ev.check;
