@@ -4,6 +4,7 @@ import { journalFile } from './run-record.js';
 import { describeFailure } from '../report/describe.js';
 import { afterOf, type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
 import { fingerprintState } from './state-fingerprint.js';
+import { Redactor, stringLeaves } from '../report/redact.js';
 import { unseal } from './seal.js';
 import { controllerPathResolver } from '../run/controller-path.js';
 import type { Host, ModuleContext, ModuleDefinition, ModuleRegistry } from '../types.js';
@@ -28,6 +29,14 @@ export interface RevertOptions {
   context: Omit<ModuleContext, 'task' | 'vars' | 'render' | 'controllerPath'>;
   /** Revert even a target changed since the run (a conflict otherwise). */
   force?: boolean;
+}
+
+/** A sealed entry's values (its args and before-state) never show in a rollback message. */
+function maskSealed(sealed: JournalEntry, entry: JournalEntry, msg: string): string {
+  if (!(sealed as JournalEntry & { sealed?: boolean }).sealed) return msg;
+  const redactor = new Redactor();
+  redactor.add(stringLeaves({ args: entry.args, before: entry.before }));
+  return redactor.text(msg);
 }
 
 /** Revert a host's pending journal entries, newest first. Each step is reported; one failure does not stop the rest. */
@@ -57,7 +66,7 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
       await o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
     } catch (e) {
-      const msg = describeFailure(e);
+      const msg = maskSealed(sealed, entry, describeFailure(e));
       await o.journal.append({ type: 'revert_failed', seq: entry.seq, host: entry.host, msg, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'failed', msg });
     }

@@ -1,12 +1,17 @@
-// Secret redaction: values of vars named like secrets and of no_log tasks never reach output or the journal.
+// Secret redaction: values of vars named like secrets, of writeOnly args and of no_log tasks, once known, are masked
+// wherever they appear; `name: value` lines with a secret-like name (any indent, diff prefix) are masked too.
 
 export const REDACTED = '********';
 
 /**
- * Var names treated as secrets: password, token, secret, anything_key (not the ssh `key` path var). Which module
- * arguments are secret is the modules' word (writeOnly in their schemas), not a list here.
+ * Var names treated as secrets: password, pass, pwd, token, secret, credentials, apikey, anything_key (not the ssh
+ * `key` path var, nor names that merely contain one of these words, such as secret_name). Which module arguments are
+ * secret is the modules' word (writeOnly in their schemas), not a list here.
  */
-const SECRET_NAME = /(^|_)(password|passwd|passphrase|token|secret)$|^.+_key$/i;
+const SECRET_NAME = /(^|[_-])(password|passwd|pass|pwd|passphrase|token|secret|credentials?|apikey|key_data)$|^.+_key$/i;
+
+/** Values shorter than this are masked under secret-like names only: as free text they would mask common words. */
+const MIN_TEXT_LENGTH = 3;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
@@ -16,7 +21,7 @@ export function isSecretName(name: string): boolean {
 export function collectSecrets(vars: unknown, out: Set<string> = new Set(), depth = 0, names: ReadonlySet<string> = new Set()): Set<string> {
   if (depth > 8 || vars === null || typeof vars !== 'object') return out;
   for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
-    if (typeof v === 'string' && (isSecretName(k) || names.has(k)) && v.length >= 4) out.add(v);
+    if ((typeof v === 'string' || typeof v === 'number') && (isSecretName(k) || names.has(k))) out.add(String(v));
     else if (typeof v === 'object') collectSecrets(v, out, depth + 1, names);
   }
   return out;
@@ -62,28 +67,49 @@ export function writeOnlyVariables(tasks: TaskLike[], schemaOf: (module: string)
   return names;
 }
 
+/** Every string (and number) leaf of a value: what a no_log task's args or a sealed entry may hide. */
+export function stringLeaves(value: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
+  if (depth > 8) return out;
+  if (typeof value === 'string' || typeof value === 'number') out.add(String(value));
+  else if (Array.isArray(value)) value.forEach((v) => stringLeaves(v, out, depth + 1));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringLeaves(v, out, depth + 1));
+  return out;
+}
+
+// `password: x`, `  db_pass = x`, `+    api_token: "x"` (a diff line), `export AWS_SECRET_ACCESS_KEY=x`.
+const SECRET_LINE = /^([ \t+\-]*(?:export[ \t]+)?["']?)([A-Za-z0-9_.-]+)(["']?[ \t]*[:=][ \t]*)(\S.*)$/gm;
+
+// Summaries modules write in place of a secret (user: "hash $6$, 106 chars"): already safe, and they show a change.
+const SAFE_SUMMARY = /^(hash \S+, \d+ chars|locked, no password|\(unset\))$/;
+
 /** Replaces every known secret in strings of a JSON-like value. */
 export class Redactor {
   private secrets: string[] = [];
   add(values: Iterable<string>): void {
+    let added = false;
     for (const v of values) {
-      if (v.length < 4) continue;
+      if (typeof v !== 'string' || v.trim().length < MIN_TEXT_LENGTH || v === REDACTED) continue;
       // Kubernetes Secret data and Basic auth carry secrets base64-encoded: redact that form too.
-      for (const form of [v, Buffer.from(v).toString('base64')]) if (!this.secrets.includes(form)) this.secrets.push(form);
+      for (const form of [v, Buffer.from(v).toString('base64')]) {
+        if (!this.secrets.includes(form)) {
+          this.secrets.push(form);
+          added = true;
+        }
+      }
     }
-    this.secrets.sort((a, b) => b.length - a.length); // longest first so substrings do not leave tails
+    if (added) this.secrets.sort((a, b) => b.length - a.length); // longest first so substrings do not leave tails
   }
   text(s: string): string {
     let out = s;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
+    if (!/[:=]/.test(out)) return out;
+    return out.replace(SECRET_LINE, (line, lead: string, name: string, sep: string, rest: string) => (isSecretName(name) && rest !== REDACTED && !SAFE_SUMMARY.test(rest) ? `${lead}${name}${sep}${REDACTED}` : line));
   }
   value<T>(v: T): T {
-    if (this.secrets.length === 0) return v;
     if (typeof v === 'string') return this.text(v) as T;
     if (Array.isArray(v)) return v.map((x) => this.value(x)) as T;
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretName(k) && typeof x === 'string' ? REDACTED : this.value(x)])) as T;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretName(k) && (typeof x === 'string' || typeof x === 'number') ? REDACTED : this.value(x)])) as T;
     }
     return v;
   }

@@ -17,7 +17,7 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
   // The route (how the host was reached) and, for delegate_to, the host the change is for: rollback needs both.
   const entry = {
     type: 'change' as const, seq, host: target.name, ...(target !== run.hostState ? { for: run.hostState.name } : {}),
-    route: routeOf(target), task: task.name, module: task.module!, args, before: current,
+    route: routeOf(target), task: runContext.redactor.text(task.name), module: task.module!, args, before: current,
     changes, reversible: module.reversible && !changes.some((c) => c.irreversible), ts: new Date().toISOString(),
   };
   await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));

@@ -13,6 +13,7 @@ import { delegateState } from './delegate.js';
 import { createHost } from './host.js';
 import { invokeModule } from './invoke-module.js';
 import { renderArgs } from './render-args.js';
+import { taskSecrets } from './task-secrets.js';
 import type { Invocation, ItemResult, TaskRun } from './task-run.js';
 import { extendView } from './variable-view.js';
 
@@ -52,6 +53,7 @@ async function prepareInvocation(run: TaskRun, variables: Record<string, unknown
   const module = runContext.registry.resolve(task.module!);
   if (!module) throw new ModuleError(`unknown module '${task.module}'`, { location: task.location, task: task.name });
   const args = renderArgs(module, task.args, variables, where);
+  runContext.redactor.add(taskSecrets(module, Boolean(task.no_log), args, variables));
   const problems = validateModuleArgs(module, args, where);
   if (problems.length > 0) throw problems[0];
 

@@ -5,10 +5,10 @@ import { collectSecrets, isSecretName, Redactor, REDACTED, writeOnlyValues, writ
 
 describe('redact', () => {
   it('recognises secret-like names but not the ssh key path var', () => {
-    for (const n of ['password', 'db_password', 'become_password', 'heketi_admin_key', 'join_token', 'token', 'api_key', 'client_secret']) {
+    for (const n of ['password', 'db_password', 'become_password', 'heketi_admin_key', 'join_token', 'token', 'api_key', 'client_secret', 'aws_secret_access_key', 'db_pass', 'apikey', 'mysql_pwd', 'registry_credentials']) {
       expect(isSecretName(n), n).to.equal(true);
     }
-    for (const n of ['key', 'known_hosts', 'user', 'address', 'monkey', 'tokens_dir']) expect(isSecretName(n), n).to.equal(false);
+    for (const n of ['key', 'known_hosts', 'user', 'address', 'monkey', 'tokens_dir', 'secret_name', 'bypass', 'compass']) expect(isSecretName(n), n).to.equal(false);
   });
 
   it('collects nested secret values and masks them everywhere, longest first', () => {
@@ -37,5 +37,9 @@ describe('redact', () => {
     r.add(collectSecrets({ heketi_jwt: 'jwt-S3cret-value', url: 'http://h:8080' }, undefined, 0, names));
     expect(r.text('key=jwt-S3cret-value url=http://h:8080')).to.equal(`key=${REDACTED} url=http://h:8080`);
     expect(writeOnlyValues(schema, { url: 'u', key: 'rendered-S3cret' })).to.deep.equal(['rendered-S3cret']);
+  it('masks the value of a secret-named `name: value` line at any indent, also in a diff, but not the next line', () => {
+    const r = new Redactor();
+    expect(r.text('db:\n  password: hunter22\n+    api_token = abc123\nuser: bob\n')).to.equal(`db:\n  password: ${REDACTED}\n+    api_token = ${REDACTED}\nuser: bob\n`);
+    expect(r.text('password: hash $6$, 106 chars')).to.equal('password: hash $6$, 106 chars');
   });
 });
