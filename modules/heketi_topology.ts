@@ -4,7 +4,6 @@
 // address differ (heketi cannot change them in place); deletes only with prune / state: absent.
 
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type ModuleContext } from '../engine/types.js';
 import { heketiClient, type HeketiClient } from './lib/heketi-api.js';
@@ -112,7 +111,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
   reversible: true,
   async inspect(_host, args, ctx) {
     const desired = args.topology ?? topologyFromInventory(args.group!, ctx);
-    const topologyFile = args.write_topology ? await fs.readFile(path.resolve(ctx.playbookDir, args.write_topology), 'utf8').catch(() => null) : null;
+    const topologyFile = args.write_topology ? await fs.readFile(await ctx.controllerPath('write_topology', args.write_topology), 'utf8').catch(() => null) : null;
     return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };
   },
   plan(s, args): Change<TopologyData>[] {
@@ -167,7 +166,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
     for (const c of changes) {
       const d = c.data;
       if (d.writeTopology !== undefined) {
-        await fs.writeFile(path.resolve(ctx.playbookDir, args.write_topology!), d.writeTopology);
+        await fs.writeFile(await ctx.controllerPath('write_topology', args.write_topology!), d.writeTopology);
       } else if (d.createCluster !== undefined) {
         const created = await api.call<{ id: string }>('POST', '/clusters', { file: true, block: true });
         clusterIds.set(d.createCluster, created!.id);
@@ -201,7 +200,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
     for (const c of now) if (!beforeClusters.has(c.id)) await api.call('DELETE', `/clusters/${c.id}`);
     // Journals from before the file was a planned change have no topologyFile: leave the file alone then.
     if (args.write_topology && before.topologyFile !== undefined) {
-      const file = path.resolve(ctx.playbookDir, args.write_topology);
+      const file = await ctx.controllerPath('write_topology', args.write_topology);
       if (before.topologyFile === null) await fs.rm(file, { force: true });
       else await fs.writeFile(file, before.topologyFile);
     }

@@ -2,7 +2,6 @@
 // `kubectl diff` (server-side), manifests from inline YAML, a templated file, or a file the user fetched already.
 
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
@@ -55,13 +54,13 @@ function redactSecrets(o: KObj): KObj {
   return { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, `<redacted ${Buffer.from(v, 'base64').length} bytes>`])) };
 }
 
-async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string) => string, playbookDir: string): Promise<KObj[]> {
+async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string) => string, controllerPath: (arg: string, value: string) => Promise<string>): Promise<KObj[]> {
   let docs: unknown[] = [];
   if (args.definition !== undefined) {
     docs = typeof args.definition === 'string' ? parseAllDocuments(args.definition).map((d) => d.toJS()) : Array.isArray(args.definition) ? args.definition : [args.definition];
   } else {
     // The schema requires definition or src for present/absent.
-    const file = path.resolve(playbookDir, args.src!);
+    const file = await controllerPath('src', args.src!);
     const text = await fs.readFile(file, 'utf8').catch(() => { throw new ModuleError(`src ${args.src} not found (looked at ${file})`); });
     docs = parseAllDocuments(file.endsWith('.hbs') ? render(text, args.src!) : text).map((d) => d.toJS());
   }
@@ -110,7 +109,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     if (args.state === 'secret') {
       const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name!, ...Object.entries(args.from_file!).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
       desired = [JSON.parse(res.stdout) as KObj];
-    } else desired = await desiredObjects(args, ctx.render, ctx.playbookDir);
+    } else desired = await desiredObjects(args, ctx.render, ctx.controllerPath);
     const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
     if (args.state === 'absent') return { desired, live, differs: live.length > 0, diffText: '' };
     const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);

@@ -83,7 +83,7 @@ export default defineModule<RepoArgs, RepoState, RepoData>({
     const kind = kindOf(host, args.use);
     let key = args.key;
     if (args.key_src) {
-      const file = path.resolve(ctx.playbookDir, args.key_src);
+      const file = await ctx.controllerPath('key_src', args.key_src);
       key = await fs.readFile(file, 'utf8').catch(() => { throw new ModuleError(`key_src ${args.key_src} not found (looked at ${file})`); });
     }
     const keyPath = kind === 'apt' ? aptKeyring(args.name) : `/etc/pki/rpm-gpg/RPM-GPG-KEY-${args.name}`;

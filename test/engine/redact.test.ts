@@ -37,6 +37,8 @@ describe('redact', () => {
     r.add(collectSecrets({ heketi_jwt: 'jwt-S3cret-value', url: 'http://h:8080' }, undefined, 0, names));
     expect(r.text('key=jwt-S3cret-value url=http://h:8080')).to.equal(`key=${REDACTED} url=http://h:8080`);
     expect(writeOnlyValues(schema, { url: 'u', key: 'rendered-S3cret' })).to.deep.equal(['rendered-S3cret']);
+  });
+
   it('masks the value of a secret-named `name: value` line at any indent, also in a diff, but not the next line', () => {
     const r = new Redactor();
     expect(r.text('db:\n  password: hunter22\n+    api_token = abc123\nuser: bob\n')).to.equal(`db:\n  password: ${REDACTED}\n+    api_token = ${REDACTED}\nuser: bob\n`);
