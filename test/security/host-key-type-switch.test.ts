@@ -8,7 +8,6 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readLabState } from '../../engine/lab/lab.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 
 const CONFIG = '/etc/runbook-lab/sshd_config';
@@ -32,12 +31,12 @@ describe('security: a host key of another type is a changed key (lab)', function
   });
 
   /**
-   * sshd re-reads its config on SIGHUP and re-executes itself under the same pid, so the lab's record of it (which
-   * other test files hold) stays true. Waits until the keys offered are the expected ones (bounded: 10 s).
+   * ssh.service's reload (SIGHUP: sshd re-reads its config and re-executes itself under the same pid), so the lab
+   * and other test files keep the same sshd. Waits until the keys offered are the expected ones (bounded: 10 s).
    */
   async function reloadSshd(offered: string[], notOffered: string[]): Promise<void> {
-    const host = (await readLabState(lab.name))!.hosts.find((h) => h.name === 'node3')!;
-    process.kill(host.sshdPid, 'SIGHUP');
+    const reload = await lab.exec('node3', ['systemctl', 'reload', 'ssh']);
+    if (reload.code !== 0) throw new Error(`systemctl reload ssh on node3: ${reload.stderr}`);
     for (let i = 0; i < 100; i++) {
       const scan = await promisify(execFile)('ssh-keyscan', ['-T', '1', '-t', 'ed25519,ecdsa', address]).then((r) => r.stdout, () => '');
       if (offered.every((t) => scan.includes(t)) && !notOffered.some((t) => scan.includes(t))) return;
