@@ -2,11 +2,12 @@
 // it), and a plan made twice — on the current state, then on the state after the changes, which must plan nothing.
 
 import { validateModuleArgs } from './load/validate-args.js';
+import { controllerPathResolver } from './run/controller-path.js';
 import type { Change, ModuleContext, ModuleDefinition } from './types.js';
 
 /** A context for pure functions (plan, report) outside a run. */
 export function testModuleContext(vars: Record<string, unknown> = {}): ModuleContext {
-  return { task: 'test', hostvars: {}, groups: {}, playbookDir: process.cwd(), vars, render: (text: string) => text };
+  return { task: 'test', hostvars: {}, groups: {}, playbookDir: process.cwd(), vars, render: (text: string) => text, controllerPath: controllerPathResolver(process.cwd(), undefined) };
 }
 
 /** The problems `runbook validate` would report for these args ([] when valid); defaults are applied to `args`. */
