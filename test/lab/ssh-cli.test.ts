@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonEvents, runCli } from '../helpers/cli.js';
+import { jsonEvents, runCli, startCli } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 
 describe('lab over SSH (real sshd in network namespaces)', function () {
@@ -102,15 +102,16 @@ describe('lab over SSH (real sshd in network namespaces)', function () {
 
   it('reports a connection that drops mid-run as unreachable and journals what it did', async () => {
     const started = Date.now();
-    const pending = play(`- hosts: lab\n  tasks:\n    - name: first\n      copy: { dest: /tmp/drop1.txt, content: "1" }\n    - name: wait\n      command: sleep 2\n    - name: second\n      copy: { dest: /tmp/drop2.txt, content: "2" }\n`);
-    // Kill every sshd of node3 (listener and the session serving runbook) while `wait` runs: once runbook's session
-    // exists (more sshd processes than the listener), bounded.
+    await fs.writeFile(path.join(dir, 'drop.yml'), `- hosts: lab\n  tasks:\n    - name: first\n      copy: { dest: /tmp/drop1.txt, content: "1" }\n    - name: wait\n      command: sleep 3\n    - name: second\n      copy: { dest: /tmp/drop2.txt, content: "2" }\n`);
+    const runbook = startCli(['play', 'drop.yml', '-i', lab.inventoryPath, '--format', 'json'], { cwd: dir });
+    // Task events are emitted when a task ends: once node3 has done `first`, it is inside `wait`. Then kill every
+    // sshd of node3 (the listener and the session serving runbook).
+    await runbook.waitFor(/"host":"node3","task":"first"/);
     const sshdPids = async () => (await lab.exec('node3', ['sh', '-c', 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sshd ] && echo ${p#/proc/}; done'])).stdout.split('\n').filter(Boolean);
-    let pids: string[] = [];
-    for (const until = Date.now() + 20_000; (pids = await sshdPids()).length < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    const pids = await sshdPids();
     expect(pids.length).to.be.greaterThan(1);
     for (const p of pids) await lab.exec('node3', ['kill', '-9', p]);
-    const res = await pending;
+    const res = await runbook.done;
     expect(Date.now() - started).to.be.lessThan(60_000);
     expect(res.code).to.equal(1);
     const recap = jsonEvents(res.stdout).find((e) => e.event === 'recap')!;

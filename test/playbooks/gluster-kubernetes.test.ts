@@ -51,7 +51,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
     });
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/gluster-kubernetes/group_vars/all.yml'), 'utf8'))
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
-      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
+      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`);
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\nheketi_user_key: gk-user-Key-0043\n`);
@@ -60,9 +60,13 @@ describe('playbook gluster-kubernetes on the lab', function () {
     if (heketi) await heketi.close();
     if (lab) for (const h of NODES) await lab.exec(h, ['sh', '-c', `rm -rf /var/lib/runbook-lab/kubernetes /etc/kubernetes ${DISK}; true`]);
     if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await fs.rm(topologyFile(), { force: true });
   });
 
   const site = path.join(repoRoot, 'playbooks/gluster-kubernetes/site.yml');
+  // The topology file is a controller path from a variable: it must stay inside the playbook's folder (#13 item 5).
+  const topologyName = `topology-test-${process.pid}.json`;
+  const topologyFile = () => path.join(path.dirname(site), topologyName);
   const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
@@ -110,7 +114,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
     const nodes = Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}=${n.hostnames.storage[0]}`).sort();
     expect(nodes).to.deep.equal(NODES.map((h) => `${h}=${lab.hosts.find((x) => x.name === h)!.address}`));
     expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal([DISK, DISK, DISK]);
-    const written = JSON.parse(await fs.readFile(path.join(dir, 'topology.json'), 'utf8'));
+    const written = JSON.parse(await fs.readFile(topologyFile(), 'utf8'));
     expect(written.clusters[0].nodes).to.have.length(3);
   });
 

@@ -40,8 +40,8 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nmkdir -p /run/containerd /root/.ssh && systemctl start containerd; truncate -s 16M /srv/vdb1.img; iptables -P FORWARD DROP; kubeadm reset -f >/dev/null 2>&1; true`]);
       expect(r.code, r.stderr).to.equal(0);
     }
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', path.join(dir, 'heketi_id_rsa')]);
-    const pub = (await fs.readFile(path.join(dir, 'heketi_id_rsa.pub'), 'utf8')).trim();
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', keyFile()]);
+    const pub = (await fs.readFile(`${keyFile()}.pub`, 'utf8')).trim();
     const members = (g: string, vars: (h: string) => Record<string, unknown> = () => ({})) => Object.fromEntries(Object.keys(role).filter((h) => role[h] === g).map((h) => [h, vars(h)]));
     await writeLabInventory(dir, lab, {
       gluster: { hosts: members('gluster', (h) => ({ heketi_zone: h === 'node1' ? 1 : 2, heketi_devices: ['/srv/vdb1.img'] })) },
@@ -51,8 +51,8 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/k8s-glusterfs-heketi/group_vars/all.yml'), 'utf8'))
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_ssh_public_key: .*$/m, `heketi_ssh_public_key: "${pub}"`)
-      .replace(/^heketi_ssh_private_key_file: .*$/m, `heketi_ssh_private_key_file: ${path.join(dir, 'heketi_id_rsa')}`)
-      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${path.join(dir, 'topology.json')}`);
+      .replace(/^heketi_ssh_private_key_file: .*$/m, `heketi_ssh_private_key_file: ${path.basename(keyFile())}`)
+      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`);
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\n`);
@@ -65,9 +65,17 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       }
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await fs.rm(topologyFile(), { force: true });
+    await fs.rm(keyFile(), { force: true });
+    await fs.rm(`${keyFile()}.pub`, { force: true });
   });
 
   const site = path.join(repoRoot, 'playbooks/site.yml');
+  // The topology file is a controller path from a variable: it must stay inside the playbook's folder (#13 item 5).
+  const topologyName = `topology-test-${process.pid}.json`;
+  const topologyFile = () => path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', topologyName);
+  // The key is a controller `src` from a variable: inside the folder of the play that copies it (#13 item 5).
+  const keyFile = () => path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', `heketi-test-${process.pid}_id_rsa`);
   const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
@@ -99,7 +107,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     expect(Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}:${n.zone}`).sort()).to.deep.equal(['node1:1', 'node2:2']);
     expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal(['/srv/vdb1.img', '/srv/vdb1.img']);
     // The same topology, written for heketi-cli users.
-    const written = JSON.parse(await fs.readFile(path.join(dir, 'topology.json'), 'utf8'));
+    const written = JSON.parse(await fs.readFile(topologyFile(), 'utf8'));
     expect(written.clusters[0].nodes.map((n: { node: { zone: number } }) => n.node.zone)).to.deep.equal([1, 2]);
   });
 
