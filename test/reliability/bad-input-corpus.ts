@@ -131,4 +131,7 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'find depth without recurse', files: site(play('    - find: { paths: [/var/log], depth: 2 }\n')), expect: /site\.yml:6:\d+: .*'depth' cannot be used with recurse: false/ },
   { name: 'cron special_time with a minute', files: site(play('    - cron: { name: x, job: /bin/true, special_time: daily, minute: "5" }\n')), expect: /site\.yml:6:\d+: .*'minute' must be \* with special_time/ },
   { name: 'cron present without a job', files: site(play('    - cron: { name: x }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'job' \(needed with state: present\)/ },
+  { name: 'wait_for port and path together', files: site(play('    - wait_for: { port: 22, path: /tmp/x }\n')), expect: /site\.yml:6:\d+: .*'port' and 'path' cannot be used together/ },
+  { name: 'wait_for host that is an option', files: site(play('    - wait_for: { host: "-oProxyCommand=x", port: 22 }\n')), expect: /site\.yml:6:\d+: .*'host' is not a valid host name or IP address/ },
+  { name: 'wait_for search_regex with nothing to search', files: site(play('    - wait_for: { search_regex: ready }\n')), expect: /site\.yml:6:\d+: .*'search_regex' needs 'port' or 'path'/ },
 ];
