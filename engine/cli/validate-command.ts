@@ -22,7 +22,7 @@ export async function validateCommand(playbook: string, o: { inventory: string[]
   const { playbook: pb, registry } = await loadPlaybookWithPacks(path.resolve(io.cwd, playbook), io.cwd);
   const problems = pb.plays.flatMap((play) => [
     ...checkTemplates(play.vars, { location: play.location }),
-    ...[...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers].flatMap(templateProblems),
+    ...[...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers, ...play.batch_check].flatMap(templateProblems),
   ]);
   if (problems.length === 0 && o.inventory.length > 0) {
     const { loadInventory } = await import('../inventory/load-inventory.js');
@@ -34,7 +34,7 @@ export async function validateCommand(playbook: string, o: { inventory: string[]
     for (const p of problems) io.err(`${p.describe()}\n`);
     return EXIT.input;
   }
-  const tasks = pb.plays.reduce((n, p) => n + p.tasks.length + p.pre_tasks.length + p.post_tasks.length + p.handlers.length, 0);
+  const tasks = pb.plays.reduce((n, p) => n + p.tasks.length + p.pre_tasks.length + p.post_tasks.length + p.handlers.length + p.batch_check.length, 0);
   io.out(`${pb.file}: valid (${pb.plays.length} play(s), ${tasks} task(s))\n`);
   return EXIT.ok;
 }

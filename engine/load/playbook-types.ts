@@ -52,6 +52,14 @@ export interface Play {
   gather_facts: boolean;
   /** Batch size: a number of hosts or a percentage string like "30%". */
   serial?: number | string;
+  /** A batch fails when more than this percentage of its hosts failed (none: only when all did). */
+  max_fail_percentage?: number;
+  /** One failed host fails its batch. */
+  any_errors_fatal: boolean;
+  /** What a failed batch rolls back: its own hosts, or the whole run so far. */
+  rollback: 'batch' | 'run';
+  /** Health gate run on each batch after its tasks; a failure fails the batch. */
+  batch_check: Task[];
   strategy: 'linear' | 'free';
   become?: boolean;
   become_user?: string;

@@ -94,7 +94,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   const known = new Set<string>([...BUILTINS, ...Object.keys(extraVars)]);
   for (const vars of Object.values(inv.hosts)) Object.keys(vars).forEach((k) => known.add(k));
   for (const g of Object.values(inv.groups)) Object.keys(g.vars).forEach((k) => known.add(k));
-  const allTasks = (p: Playbook['plays'][number]) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers];
+  const allTasks = (p: Playbook['plays'][number]) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers, ...p.batch_check];
   for (const play of pb.plays) {
     Object.keys(play.vars).forEach((k) => known.add(k));
     Object.keys(play.varsFromFiles).forEach((k) => known.add(k));
@@ -161,7 +161,7 @@ function variableDefinitions(pb: Playbook, inv: Inventory, extraVars: Record<str
   for (const play of pb.plays) {
     add(play.vars);
     add(play.varsFromFiles);
-    walkTasks([...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers], (t) => add(t.vars));
+    walkTasks([...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers, ...play.batch_check], (t) => add(t.vars));
   }
   return out;
 }

@@ -43,9 +43,26 @@ export type RunEvent =
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible' | 'conflict'; msg?: string }> }
   | { event: 'warning'; host?: string; msg: string }
+  | BatchEvent
   | { event: 'recap'; run: string; hosts: Record<string, HostRecap>; status: RunStatus; duration_ms: number;
       /** Hosts that failed or were unreachable, and the file listing them for `-l @file` retries. */
-      failed_hosts?: string[]; retry_file?: string };
+      failed_hosts?: string[]; retry_file?: string;
+      /** Plays run in batches (serial, a gate or a failure threshold): what became of each batch. */
+      batches?: BatchRecord[] };
+
+/** One batch of a rolling play: its hosts, and whether it completed, was rolled back, or never started. */
+export interface BatchRecord {
+  play: string;
+  /** 1-based. */
+  batch: number;
+  of: number;
+  hosts: string[];
+  status: 'completed' | 'rolled_back' | 'failed' | 'not_started';
+  /** Why a batch failed (and was rolled back), or why it never started. */
+  reason?: string;
+}
+
+export type BatchEvent = { event: 'batch' } & BatchRecord;
 
 export type RunStatus = 'ok' | 'failed' | 'interrupted';
 

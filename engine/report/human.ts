@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Chalk } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { RunEvent } from './events.js';
+import type { BatchRecord, RunEvent } from './events.js';
 import { terminalSafeValue } from './terminal-safe.js';
 import type { Diff } from '../types.js';
 
@@ -63,6 +63,9 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
         write(c.bold(`ROLLBACK ${ev.host}\n`));
         for (const s of ev.steps) write(`  ${s.status === 'reverted' ? c.green(s.status) : c.red(s.status)} ${s.task} (${s.module})${s.msg ? ` ${s.msg}` : ''}\n`);
         break;
+      case 'batch':
+        write(`${ev.status === 'completed' ? c.green('BATCH') : c.red('BATCH')} ${describeBatch(ev)}\n`);
+        break;
       case 'warning':
         write(c.yellow(`warning      ${ev.host ? `${ev.host} | ` : ''}${ev.msg}\n`));
         break;
@@ -73,6 +76,7 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
           const bad = r.failed > 0 || r.unreachable > 0 || r.rollback_failed > 0;
           write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} ignored=${r.ignored} rolled_back=${r.rolled_back}${r.rollback_failed ? ` rollback_failed=${r.rollback_failed}` : ''}\n`);
         }
+        for (const b of ev.batches ?? []) write(`batch ${describeBatch(b)}\n`);
         if (ev.failed_hosts?.length && ev.retry_file) {
           write(c.red(`failed or unreachable: ${ev.failed_hosts.join(', ')}\n`));
           write(`retry only those: runbook play ${playbook ?? 'PLAYBOOK'} … -l @${ev.retry_file}\n`);
@@ -86,6 +90,13 @@ export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
     }
   };
   return { onEvent, finish: clearProgress };
+}
+
+/** "2/3 of web [node3, node4] rolled back: why" */
+function describeBatch(b: BatchRecord): string {
+  const status = b.status === 'rolled_back' ? 'rolled back' : b.status === 'not_started' ? 'not started' : b.status;
+  const why = b.reason && b.status !== 'not_started' ? `: ${b.reason}` : '';
+  return `${b.batch}/${b.of} of ${b.play} [${b.hosts.join(', ')}] ${status}${why}`;
 }
 
 /** -v: what a command printed (stdout, stderr; per loop item), trimmed to its last lines. */

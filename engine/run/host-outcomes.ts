@@ -14,6 +14,8 @@ export interface Scope {
   play: Play;
   /** Bounds concurrent hosts (forks). Absent when already inside one host's slot (strategy: free). */
   queue?: PQueue;
+  /** A rolling play's batch has failed: no further task starts on it. */
+  batchFailed?: () => boolean;
 }
 
 export type RunTasks = (scope: Scope, hosts: HostState[], tasks: Task[], inherited: Inherited) => Promise<HostOutcomes>;

@@ -36,7 +36,7 @@ export function createRunContext(input: RunContextInput): RunContext {
   // Vars that feed arguments a module marks secret (writeOnly) are secrets too, whatever their names.
   const literals = new Set<string>();
   const schemaOf = (module: string) => { try { return input.registry.resolve(module)?.schema; } catch { return undefined; } };
-  const secretNames = writeOnlyVariables(playbook.plays.flatMap((p) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers]), schemaOf, literals);
+  const secretNames = writeOnlyVariables(playbook.plays.flatMap((p) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers, ...p.batch_check]), schemaOf, literals);
   redactor.add(literals);
   redactor.add(collectSecrets(settings.extraVars, undefined, 0, secretNames));
   const hosts = new Map<string, HostState>();
@@ -56,7 +56,7 @@ export function createRunContext(input: RunContextInput): RunContext {
   };
   const runContext: RunContext = {
     runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars: plainMap(),
-    groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(),
+    groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(), batches: [],
   };
   runContext.hostvars = hostvarsView(runContext);
   return runContext;

@@ -46,7 +46,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
     runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink, abort });
     runContext.emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
     for (const play of playbook.plays) {
-      if (abort.aborted) break;
+      if (abort.aborted || runContext.halted) break;
       await runPlay(runContext, play);
     }
   } finally {
@@ -56,13 +56,15 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
     }
     await release();
   }
-  const { hosts, emit } = runContext!;
+  const { hosts, emit, batches } = runContext!;
   const recap = Object.fromEntries([...hosts.values()].map((h) => [h.name, h.recap]));
-  const failed = [...hosts.values()].some((h) => h.status !== 'active');
+  const failed = [...hosts.values()].some((h) => h.status !== 'active') || runContext!.halted !== undefined;
   const status: RunStatus = abort.aborted ? 'interrupted' : failed ? 'failed' : 'ok';
   await writeRunMeta(runDir, { ...meta, finished: new Date().toISOString(), status, recap });
-  const failedHosts = [...hosts.values()].filter((h) => h.status !== 'active').map((h) => h.name);
+  // Hosts of batches that never started need the run as much as failed ones.
+  const notStarted = batches.filter((b) => b.status === 'not_started').flatMap((b) => b.hosts);
+  const failedHosts = [...new Set([...[...hosts.values()].filter((h) => h.status !== 'active').map((h) => h.name), ...notStarted])];
   const retryFile = failedHosts.length > 0 ? await writeFailedHosts(runDir, failedHosts) : undefined;
-  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started, ...(retryFile ? { failed_hosts: failedHosts, retry_file: path.relative(settings.projectDir, retryFile) } : {}) });
+  emit({ event: 'recap', run: runId, hosts: recap, status, duration_ms: Date.now() - started, ...(batches.length > 0 ? { batches } : {}), ...(retryFile ? { failed_hosts: failedHosts, retry_file: path.relative(settings.projectDir, retryFile) } : {}) });
   return { runId, status, hosts: recap, changed: Object.values(recap).some((r) => r.changed > 0) };
 }

@@ -1,7 +1,7 @@
 // The state one run carries: per-host connection, facts, registered results, recap; shared by the run stages.
 
 import type { ConnectionSettings } from '../connection/index.js';
-import type { EventSink, HostRecap } from '../report/events.js';
+import type { BatchRecord, EventSink, HostRecap } from '../report/events.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { Inventory, Playbook } from '../load/playbook-types.js';
 import type { Redactor } from '../report/redact.js';
@@ -69,6 +69,10 @@ export interface RunContext {
   emit: EventSink;
   /** Set on SIGINT: no new task starts. */
   abort: AbortSignal;
+  /** Set when a batch of a rolling play failed: no later batch or play starts. */
+  halted?: string;
+  /** What became of each batch of the rolling plays so far. */
+  batches: BatchRecord[];
   /** run_once results shared across hosts, keyed by task location. */
   runOnce: Map<string, Promise<unknown>>;
 }
