@@ -128,6 +128,18 @@ export interface ChangeBase {
    * plans and check mode show it as irreversible before it happens, and rollback reports it so.
    */
   irreversible?: boolean;
+  /**
+   * Before apply, the engine copies this target path (a large file, or a directory as a tar.gz) into the run's
+   * kept/ folder on the controller, streamed in bounded chunks, never into the journal; revert finds the copy in
+   * `record.kept[path]`.
+   */
+  keep?: KeepTarget;
+}
+
+/** What a change asks the engine to keep for rollback (see ChangeBase.keep). */
+export interface KeepTarget {
+  path: string;
+  kind: 'file' | 'directory';
 }
 
 /**
@@ -173,6 +185,8 @@ export interface JournalRecord<A = any, S = any, D = any> {
   before: S;
   changes: Change<D>[];
   undo?: unknown;
+  /** Target path → controller file holding what the engine kept before apply (ChangeBase.keep). */
+  kept?: Record<string, string>;
 }
 
 /** Context passed to every module function: who runs it and where. */

@@ -4,8 +4,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
-import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
-import { parseMode, readFileState } from './lib/file-state.js';
+import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState, type LargeSource } from './lib/file-content.js';
+import { LARGE_FILE_BYTES, parseMode, readFileState } from './lib/file-state.js';
+import { sha256OfFile } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string }
@@ -34,18 +35,21 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
   ],
   reversible: true,
   async inspect(host, args, ctx) {
-    let desired: Buffer;
+    let desired: Buffer | LargeSource;
     if (args.content !== undefined) desired = Buffer.from(args.content);
     else {
       const file = await ctx.controllerPath('src', args.src!);
-      desired = await fs.readFile(file).catch(() => {
+      const st = await fs.stat(file).catch(() => {
         throw new ModuleError(`src ${args.src} not found (looked at ${file})`);
       });
+      if (!st.isFile()) throw new ModuleError(`src ${args.src} is not a regular file (looked at ${file})`);
+      // A large source is streamed at apply, never held whole (memory, journal).
+      desired = st.size > LARGE_FILE_BYTES ? { file, sha256: await sha256OfFile(file), size: st.size } : await fs.readFile(file);
     }
     return inspectContent(host, args.dest, desired, parseMode(args.mode));
   },
   plan: (current, args) => planContent(current, args),
-  readTarget: (host, args) => readFileState(host, args.dest),
+  readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
   apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
   revert: async (host, record) => revertContent(host, record),
 });

@@ -2,7 +2,8 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
-import { attributeChanges, formatMode, parseMode, readFileState, setAttributes, type FileState } from './lib/file-state.js';
+import { attributeChanges, formatMode, keepLarge, MAX_KEPT_BYTES, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './lib/file-state.js';
+import { restoreDirectory } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, oneLine, userName } from './lib/arg-kinds.js';
 import { mustRun } from './lib/must-run.js';
 
@@ -17,19 +18,31 @@ interface FileArgs {
 
 interface FileInspect {
   file: FileState;
-  /** For state absent on a directory: its content as a base64 tar (when small), so rollback can restore it. */
-  archive?: string;
-  /** For state absent on a directory: its size in bytes (du -sb). */
+  /** For state absent on a directory: its size in bytes (du -sb); up to MAX_KEPT_BYTES the engine keeps a copy. */
   size?: number;
 }
-
-const MAX_ARCHIVE_BYTES = 8 * 1024 * 1024;
 
 /** What apply does: remove the path, create it, relink it, or set its attributes. */
 interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean }
 
-async function run(host: Host, argv: string[], stdin?: string): Promise<string> {
-  return (await mustRun(host, argv, undefined, stdin !== undefined ? { stdin } : {})).stdout;
+async function run(host: Host, argv: string[]): Promise<string> {
+  return (await mustRun(host, argv)).stdout;
+}
+
+/** Removing a path: what rollback needs is kept beside the journal (ChangeBase.keep), or said to be lost up front. */
+function planRemoval(file: FileState, size: number | undefined, target: string): Change<FileData>[] {
+  if (!file.exists) return [];
+  const lost = (bytes: number | undefined) => ` (${((bytes ?? 0) / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_KEPT_BYTES / 1024 / 1024} MB rollback keeps: this removal cannot be undone)`;
+  if (file.type === 'directory') {
+    // Said before it happens (plan, check mode), not discovered at rollback.
+    if ((size ?? 0) > MAX_KEPT_BYTES) return [{ msg: `remove directory ${target}${lost(size)}`, data: { remove: true }, irreversible: true }];
+    return [{ msg: `remove directory ${target}`, data: { remove: true }, keep: { path: target, kind: 'directory' } }];
+  }
+  if (file.sha256 !== undefined) {
+    const kept = keepLarge(file);
+    return [{ msg: `remove file ${target}${kept.irreversible ? lost(file.size) : ''}`, data: { remove: true }, ...kept }];
+  }
+  return [{ msg: `remove ${file.type} ${target}`, diff: file.type === 'file' && !file.binary ? { path: target, before: file.content ?? '', after: '' } : undefined, data: { remove: true } }];
 }
 
 export default defineModule<FileArgs, FileInspect, FileData>({
@@ -55,19 +68,14 @@ export default defineModule<FileArgs, FileInspect, FileData>({
   ],
   reversible: true,
   async inspect(host, args) {
-    const file = await readFileState(host, args.path, args.state === 'absent');
-    let archive: string | undefined;
-    let size: number | undefined;
+    const file = await readFileState(host, args.path, args.state === 'absent' ? 'bounded' : false);
     if (args.state === 'absent' && file.exists && file.type === 'directory') {
-      size = Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]);
-      if (size <= MAX_ARCHIVE_BYTES) {
-        archive = (await run(host, ['sh', '-c', 'tar -C "$1" -czf - . | base64 -w0', 'sh', args.path])).trim();
-      }
+      return { file, size: Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]) };
     }
-    return { file, archive, size };
+    return { file };
   },
   readTarget: (host, args) => readFileState(host, args.path, false),
-  plan({ file, archive, size }, args): Change<FileData>[] {
+  plan({ file, size }, args): Change<FileData>[] {
     const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
     const attrs = (what: string): Change<FileData>[] => {
       const diffs = attributeChanges(file, want);
@@ -75,13 +83,7 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     };
     switch (args.state) {
       case 'absent':
-        if (!file.exists) return [];
-        if (file.type === 'directory' && archive === undefined) {
-          // Said before it happens (plan, check mode), not discovered at rollback.
-          const mb = ((size ?? 0) / 1024 / 1024).toFixed(1);
-          return [{ msg: `remove directory ${args.path} (${mb} MB, more than the ${MAX_ARCHIVE_BYTES / 1024 / 1024} MB rollback keeps: this removal cannot be undone)`, data: { remove: true }, irreversible: true }];
-        }
-        return [{ msg: `remove ${file.type} ${args.path}`, diff: file.type === 'file' && !file.binary ? { path: args.path, before: file.content ?? '', after: '' } : undefined, data: { remove: true } }];
+        return planRemoval(file, size, args.path);
       case 'directory':
         if (!file.exists) return [{ msg: `create directory ${args.path}${want.mode !== undefined ? ` (mode ${formatMode(want.mode)})` : ''}`, data: { create: true } }];
         if (file.type !== 'directory') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a directory`);
@@ -109,7 +111,7 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     if ((data.create || data.relink) && args.state === 'link') await run(host, ['ln', '-sfn', '--', args.src!, args.path]);
     if (data.create || data.attrs || data.relink) await setAttributes(host, args.path, want, args.state === 'link');
   },
-  async revert(host, { before, args }) {
+  async revert(host, { before, args, kept }) {
     const f = before.file;
     const now = await host.stat(args.path);
     if (!f.exists) {
@@ -119,12 +121,12 @@ export default defineModule<FileArgs, FileInspect, FileData>({
       return;
     }
     if (!now) {
-      if (f.type === 'file') await host.writeFile(args.path, Buffer.from(f.content ?? '', f.binary ? 'base64' : 'utf8'), { mode: f.mode, owner: f.owner, group: f.group });
+      if (f.type === 'file') await restoreFile(host, f, kept);
       else if (f.type === 'link') await run(host, ['ln', '-s', '--', f.target!, args.path]);
       else if (f.type === 'directory') {
-        if (!before.archive) throw new ModuleError(`${args.path} was a directory too large to keep for rollback; it cannot be restored`);
-        await run(host, ['mkdir', '-p', '--', args.path]);
-        await run(host, ['sh', '-c', 'base64 -d | tar -C "$1" -xzf -', 'sh', args.path], before.archive);
+        const copy = kept?.[args.path];
+        if (!copy) throw new ModuleError(`${args.path} was a directory too large to keep for rollback; it cannot be restored`);
+        await restoreDirectory((argv, opts) => host.run(argv, opts), copy, args.path);
       }
     } else if (f.type === 'link' && now.type === 'link' && now.target !== f.target) {
       await run(host, ['ln', '-sfn', '--', f.target!, args.path]);

@@ -42,7 +42,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
     return inspectContent(host, args.dest, Buffer.from(rendered), parseMode(args.mode));
   },
   plan: (current, args) => planContent(current, args),
-  readTarget: (host, args) => readFileState(host, args.dest),
+  readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
   apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
   revert: async (host, record) => revertContent(host, record),
 });

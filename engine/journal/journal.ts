@@ -4,6 +4,7 @@ import { promises as fs, openSync, closeSync, write, fdatasync, fstatSync, readS
 import path from 'node:path';
 import { RollbackError } from '../errors.js';
 import type { Change } from '../types.js';
+import type { KeptCopy } from './kept-copies.js';
 
 /** How a host was reached when a change was made: rollback reaches it the same way or refuses. */
 export interface HostRoute {
@@ -29,6 +30,8 @@ export interface JournalEntry {
   before: unknown;
   changes: Change[];
   reversible: boolean;
+  /** Copies the engine kept before apply (ChangeBase.keep), in the run's kept/ folder. */
+  kept?: KeptCopy[];
   ts: string;
 }
 

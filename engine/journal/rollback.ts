@@ -4,6 +4,7 @@ import { journalFile } from './run-record.js';
 import { describeFailure } from '../report/describe.js';
 import { afterOf, type JournalEntry, type JournalLine, type JournalWriter, pendingReverts, readJournal, undoOf } from './journal.js';
 import { fingerprintState } from './state-fingerprint.js';
+import { keptFiles } from './kept-copies.js';
 import { Redactor, stringLeaves } from '../report/redact.js';
 import { unseal } from './seal.js';
 import { controllerPathResolver } from '../run/controller-path.js';
@@ -62,7 +63,7 @@ export async function revertHost(o: RevertOptions): Promise<RollbackStep[]> {
         steps.push({ task: entry.task, module: entry.module, status: 'conflict', msg: changedSince });
         continue;
       }
-      await module.revert(host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry) }, ctx);
+      await module.revert(host, { args: entry.args, before: entry.before, changes: entry.changes, undo: undoOf(lines, entry), kept: await keptFiles(o.runDir, entry.kept) }, ctx);
       await o.journal.append({ type: 'reverted', seq: entry.seq, host: entry.host, ts: new Date().toISOString() });
       steps.push({ task: entry.task, module: entry.module, status: 'reverted' });
     } catch (e) {

@@ -7,6 +7,7 @@ import { describeFailure } from '../report/describe.js';
 import type { Change } from '../types.js';
 import { hostIdentity, loginUserOf } from '../connection/index.js';
 import type { HostRoute } from '../journal/journal.js';
+import { keepCopies } from '../journal/kept-copies.js';
 import type { HostState } from './run-state.js';
 import type { Invocation, Outcome, TaskRun } from './task-run.js';
 
@@ -14,11 +15,13 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
   const { runContext, task } = run;
   const { module, host, args, target, moduleContext } = invocation;
   const seq = runContext.journal.nextSeq();
+  // Large files and directories the change would destroy are copied beside the journal first (never into it).
+  const kept = await keepCopies(host, runContext.runDir, target.name, seq, changes);
   // The route (how the host was reached) and, for delegate_to, the host the change is for: rollback needs both.
   const entry = {
     type: 'change' as const, seq, host: target.name, ...(target !== run.hostState ? { for: run.hostState.name } : {}),
     route: routeOf(target), task: runContext.redactor.text(task.name), module: task.module!, args, before: current,
-    changes, reversible: module.reversible && !changes.some((c) => c.irreversible), ts: new Date().toISOString(),
+    changes, reversible: module.reversible && !changes.some((c) => c.irreversible), ...(kept.length ? { kept } : {}), ts: new Date().toISOString(),
   };
   await runContext.journal.append(await sealIfSensitive(runContext, entry, task.no_log));
   run.hostState.applied.push(seq);
