@@ -134,4 +134,6 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'wait_for port and path together', files: site(play('    - wait_for: { port: 22, path: /tmp/x }\n')), expect: /site\.yml:6:\d+: .*'port' and 'path' cannot be used together/ },
   { name: 'wait_for host that is an option', files: site(play('    - wait_for: { host: "-oProxyCommand=x", port: 22 }\n')), expect: /site\.yml:6:\d+: .*'host' is not a valid host name or IP address/ },
   { name: 'wait_for search_regex with nothing to search', files: site(play('    - wait_for: { search_regex: ready }\n')), expect: /site\.yml:6:\d+: .*'search_regex' needs 'port' or 'path'/ },
+  { name: 'get_url of a file:// URL', files: site(play('    - get_url: { url: "file:///etc/shadow", dest: /tmp/runbook-never }\n')), expect: /site\.yml:6:\d+: .*'url' must be an http:\/\/ or https:\/\/ URL without credentials/ },
+  { name: 'get_url checksum without its algorithm', files: site(play('    - get_url: { url: "https://example.org/x", dest: /tmp/runbook-never, checksum: abc }\n')), expect: /site\.yml:6:\d+: .*'checksum' must be algorithm:hex digest/ },
 ];
