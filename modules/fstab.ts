@@ -16,7 +16,7 @@ interface FstabArgs {
   opts: string;
   dump: string | number;
   passno: string | number;
-  state: 'present' | 'mounted' | 'unmounted' | 'absent';
+  state: 'present' | 'mounted' | 'unmounted' | 'absent' | 'remounted';
   fstab: string;
 }
 
@@ -35,6 +35,14 @@ interface FstabState {
 
 /** What apply does: write the file (after), mount, remount or unmount. */
 interface FstabData { after?: string; mount?: boolean; remount?: boolean; unmount?: boolean; remountOptions?: boolean }
+
+/** state: remounted: only the live mount, never the file. */
+function planRemount(s: FstabState, args: FstabArgs): Change<FstabData>[] {
+  if (!s.mounted) throw new ModuleError(`${args.path} is not mounted: nothing to remount (state: mounted mounts it)`);
+  if (args.opts === 'defaults') return [{ msg: `remount ${args.path}`, data: { remountOptions: true } }];
+  const missing = missingOptions(args.opts, s.liveOptions ?? '');
+  return missing.length > 0 ? [{ msg: `remount ${args.path} with ${args.opts} (live options lack ${missing.join(',')})`, data: { remountOptions: true } }] : [];
+}
 
 const isBind = (opts: string) => opts.split(',').includes('bind') || opts.split(',').includes('rbind');
 
@@ -63,7 +71,10 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
-    allOf: [{ if: { properties: { state: { enum: ['present', 'mounted', 'unmounted'] } } }, then: { required: ['src'] } }],
+    allOf: [
+      { if: { properties: { state: { enum: ['present', 'mounted', 'unmounted'] } } }, then: { required: ['src'] } },
+      { if: { properties: { state: { const: 'remounted' } }, required: ['state'] }, then: { properties: { src: false } } },
+    ],
     properties: {
       path: { ...absolutePath, description: 'The mount point.' },
       src: { ...filePath, description: 'Device, UUID=..., LABEL=..., or a directory for bind mounts.' },
@@ -71,7 +82,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
       opts: { ...fstabField, default: 'defaults', description: 'Mount options, comma separated (compared as a set).' },
       dump: { anyOf: [{ type: 'string', title: 'number', pattern: '^[0-9]+$' }, { type: 'integer' }], default: '0', description: 'dump field.' },
       passno: { anyOf: [{ type: 'string', title: 'number', pattern: '^[0-9]+$' }, { type: 'integer' }], default: '0', description: 'fsck pass number.' },
-      state: { enum: ['present', 'mounted', 'unmounted', 'absent'], default: 'mounted', description: 'present: the line only; mounted: line and mount; unmounted: line, not mounted; absent: no line, not mounted.' },
+      state: { enum: ['present', 'mounted', 'unmounted', 'absent', 'remounted'], default: 'mounted', description: 'present: the line only; mounted: line and mount; unmounted: line, not mounted; absent: no line, not mounted; remounted: the mounted filesystem is remounted in place with opts (the fstab file is left as it is) when its live options lack one of them, and on every run when opts is defaults (a refresh, as Ansible\'s remounted).' },
       fstab: { ...absolutePath, default: '/etc/fstab', description: 'The fstab file.' },
     },
   },
@@ -91,6 +102,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     return { file, resolved, ...(await mountState(host, args)) };
   },
   plan(s, args): Change<FstabData>[] {
+    if (args.state === 'remounted') return planRemount(s, args);
     const before = s.file.content ?? '';
     const current = before.split('\n').map(parseFstabLine).find((e) => e?.path === args.path);
     const changes: Change<FstabData>[] = [];
@@ -127,7 +139,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     const d: FstabData = Object.assign({}, ...changes.map((c) => c.data));
     if (d.unmount || d.remount) await must(['umount', '--', args.path]);
     if (d.after !== undefined) await host.writeFile(args.fstab, d.after);
-    if (d.remountOptions) await must(['mount', '-o', `remount,${args.opts}`, '--', args.path]);
+    if (d.remountOptions) await must(['mount', '-o', args.opts === 'defaults' ? 'remount' : `remount,${args.opts}`, '--', args.path]);
     if (d.mount || d.remount) {
       await must(['mkdir', '-p', '--', args.path]);
       if (isBind(args.opts)) await must(['mkdir', '-p', '--', args.src!]);
@@ -142,7 +154,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     if (now.mounted && !before.mounted) {
       await mustRun(host, ['umount', '--', args.path], `umount ${args.path}`);
     }
-    await restoreFile(host, before.file);
+    if (args.state !== 'remounted') await restoreFile(host, before.file);
     if (!now.mounted && before.mounted) {
       await mustRun(host, ['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path], `mount ${args.path}`);
     }

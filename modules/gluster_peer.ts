@@ -4,7 +4,8 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
-import { parseCliOutput, parsePeers, type GlusterPeer } from './lib/gluster-xml.js';
+import { parsePeers, type GlusterPeer } from './lib/gluster-xml.js';
+import { gluster, glusterRead } from './lib/gluster-cli.js';
 import { hostOrAddress } from './lib/arg-kinds.js';
 
 interface PeerArgs {
@@ -23,22 +24,10 @@ interface PeerState {
   selfNames: string[];
 }
 
-async function gluster(host: Host, argv: string[]) {
-  const res = await host.run(['gluster', '--mode=script', '--xml', ...argv], { timeoutMs: 120_000 });
-  if (res.code === 127) throw new ModuleError(`gluster is not installed on ${host.name} (install glusterfs-server)`);
-  const out = parseCliOutput(res.stdout);
-  return out;
-}
-
 async function readPool(host: Host): Promise<GlusterPeer[]> {
-  // glusterd answers a moment after `systemctl start` returns: wait for it (bounded) instead of failing.
-  let out = await gluster(host, ['pool', 'list']);
-  for (let i = 0; i < 30 && out.opRet !== 0 && /Connection failed/.test(out.opErrstr); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    out = await gluster(host, ['pool', 'list']);
-  }
+  const out = await glusterRead(host, ['pool', 'list']);
   if (out.opRet !== 0) throw new ModuleError(`gluster pool list failed (opErrno ${out.opErrno}): ${out.opErrstr || 'is glusterd running?'}`);
-  return parsePeers(out.body);
+  return parsePeers(out);
 }
 
 const findPeer = (pool: GlusterPeer[], name: string) => pool.find((p) => !p.self && p.hostnames.includes(name));

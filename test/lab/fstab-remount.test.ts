@@ -1,6 +1,6 @@
 // fstab state: mounted on a lab host with a real tmpfs (#12 item 13): a mounted filesystem whose live options differ
 // from the wanted ones is remounted in place (mount -o remount) while a process keeps it busy, so it is never
-// unmounted; check mode reports the live drift first; a rerun changes nothing; rollback puts the old options back.
+// unmounted; check mode reports the live drift first; a rerun changes nothing; rollback puts the old options back; state: remounted (#16) does the same without touching the file.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -57,5 +57,20 @@ describe('fstab remounts live options in place on a lab host (#12 item 13)', fun
     expect(await live()).to.match(/size=1024k/);
     expect(await live()).not.to.contain('nosuid');
     expect((await lab.exec(host, ['cat', `${MOUNT}/keep`])).stdout).to.equal('data\n');
+  });
+
+  it('state: remounted changes the live options in place and leaves the fstab file alone; check mode first changes nothing', async () => {
+    const fstabBefore = await lab.readFile(host, '/etc/fstab-remount-test');
+    await fs.writeFile(path.join(dir, 'remount.yml'), `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - name: remount\n      fstab: { path: ${MOUNT}, opts: "size=3m,noexec", state: remounted }\n`);
+    const remount = (...args: string[]) => runCli(['play', 'remount.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 });
+    const check = await remount('--check');
+    expect(jsonEvents(check.stdout).find((e) => e.event === 'task')!.msg).to.match(/^would remount \/mnt\/runbook-remount with size=3m,noexec \(live options lack size=3m,noexec\)$/);
+    expect(await live()).not.to.contain('noexec');
+    const first = await remount();
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(await live()).to.match(/noexec.*size=3072k/);
+    expect((await lab.exec(host, ['cat', `${MOUNT}/keep`])).stdout).to.equal('data\n');
+    expect(await lab.readFile(host, '/etc/fstab-remount-test')).to.equal(fstabBefore);
+    expect(jsonEvents((await remount()).stdout).find((e) => e.event === 'task')!.status).to.equal('ok');
   });
 });

@@ -11,7 +11,7 @@ describe('gluster XML', () => {
   });
   it('collects every name of a peer', () => {
     const xml = '<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><peerStatus><peer><uuid>c9e0</uuid><hostname>node2</hostname><hostnames><hostname>node2</hostname><hostname>10.213.1.11</hostname></hostnames><connected>1</connected><state>3</state><stateStr>Peer in Cluster</stateStr></peer><peer><uuid>0749</uuid><hostname>localhost</hostname><connected>1</connected></peer></peerStatus></cliOutput>';
-    const peers = parsePeers(parseCliOutput(xml).body);
+    const peers = parsePeers(parseCliOutput(xml));
     expect(peers).to.deep.equal([
       { uuid: 'c9e0', hostnames: ['node2', '10.213.1.11'], connected: true, stateStr: 'Peer in Cluster', self: false },
       { uuid: '0749', hostnames: ['localhost'], connected: true, stateStr: 'Local', self: true },
