@@ -13,6 +13,7 @@ import { commandLineDialect } from '../template/shell-context.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 import { splitFreeForm } from './free-form.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
+import { loopKeywords, loopProblems } from './loop-keywords.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -221,7 +222,9 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
 }
 
 function checkKeywords({ raw, at, push }: TaskSite): void {
-  for (const k of Object.keys(raw).filter((k) => k in TASK_KEYWORDS)) {
+  const loopIssues = loopProblems(raw);
+  for (const { key, message } of loopIssues) push(message, [...at, key], true);
+  for (const k of Object.keys(raw).filter((k) => k in TASK_KEYWORDS && !loopIssues.some((p) => p.key === k))) {
     raw[k] = coerceBooleans(TASK_KEYWORDS[k], raw[k]);
     const validate = compileSchema(TASK_KEYWORDS[k]);
     if (!validate(raw[k])) {
@@ -348,11 +351,9 @@ function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName
 
 /** The task keywords, normalized (defaults applied). */
 function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'location'> {
-  const loopControl = isObject(raw.loop_control) ? raw.loop_control : {};
   return {
     when: conditionValue(raw.when),
-    loop: raw.loop ?? raw.with_items,
-    loop_var: String(loopControl.loop_var ?? raw.loop_var ?? 'item'),
+    ...loopKeywords(raw),
     register: raw.register as string | undefined,
     notify: asList(raw.notify),
     listen: asList(raw.listen),

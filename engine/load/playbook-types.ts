@@ -1,6 +1,7 @@
 // The shapes a loaded playbook and inventory take once parsed and validated (output of load/inventory).
 
 import type { SourceLocation } from '../errors.js';
+import type { LoopKind } from '../run/loop-items.js';
 
 /** A task after loading: the module key split from the task keywords; args still untemplated. */
 export interface Task {
@@ -14,7 +15,13 @@ export interface Task {
   renders?: string[];
   when?: unknown;
   loop?: unknown;
+  /** Which loop keyword gave `loop` (`with_dict` → dict, ...); absent for `loop`. */
+  loop_kind?: LoopKind;
   loop_var: string;
+  /** loop_control: the item's position variable, how an item is shown, seconds between items. */
+  index_var?: string;
+  loop_label?: string;
+  loop_pause?: number;
   register?: string;
   notify: string[];
   /** Handlers: topics this handler answers to besides its name. */
@@ -41,6 +48,21 @@ export interface Task {
   rescue?: Task[];
   always?: Task[];
   location: SourceLocation;
+}
+
+/** A role as its tasks see it: where it lives and its variables at their three levels. */
+export interface RoleScope {
+  name: string;
+  /** The role's folder: templates/ and files/ are searched there first. */
+  dir: string;
+  /** defaults/ of its dependencies, then its own (the lowest level of all). */
+  defaults: Record<string, unknown>;
+  /** vars/ of its dependencies, then the `vars:` it was given, then its own vars/ (above play vars). */
+  vars: Record<string, unknown>;
+  /** Role params (`- role: x` with `key: value` beside it), of enclosing roles too: above set_fact. */
+  params: Record<string, unknown>;
+  /** Folders of the enclosing roles, innermost first (for files/ and templates/ lookups). */
+  dirs: string[];
 }
 
 export interface Play {

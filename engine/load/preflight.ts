@@ -109,7 +109,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   const problems: RunbookError[] = [];
   for (const play of pb.plays) {
     walkTasks(allTasks(play), (t, scope) => {
-      const local = new Set([...scope, t.loop_var]);
+      const local = new Set([...scope, t.loop_var, ...(t.index_var ? [t.index_var] : [])]);
       /** Every template in value (or in the rendered file `file`) must use known variables, facts and helpers. */
       const check = (value: unknown, isCondition: boolean, file?: string) => {
         const where = file ? `in ${file}, rendered by task '${t.name}'` : `in task '${t.name}'`;
@@ -139,6 +139,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
         if (text !== undefined) check(text, false, file);
       }
       check(t.loop, false);
+      check(t.loop_label, false);
       check(t.delegate_to, false);
       for (const cond of [t.when, t.changed_when, t.failed_when, t.until]) {
         for (const c of Array.isArray(cond) ? cond : [cond]) if (typeof c === 'string') check(c, true);

@@ -1,6 +1,6 @@
 // What a task inherits from its play and enclosing blocks, and the outcome a task reports to the scheduler.
 
-import type { Play } from '../load/playbook-types.js';
+import type { Play, RoleScope } from '../load/playbook-types.js';
 import type { TaskStatus } from '../types.js';
 
 export type TaskOutcome = TaskStatus;
@@ -13,6 +13,12 @@ export interface Inherited {
   when: unknown[];
   /** vars of enclosing blocks, outermost first. */
   vars: Record<string, unknown>;
+  /** The role the task belongs to (innermost), with its variables; absent outside roles. */
+  role?: RoleScope;
+  /** vars of the enclosing include_tasks / include_role: above set_fact, as Ansible's include params. */
+  includeParams?: Record<string, unknown>;
+  /** Per host: the loop variables of enclosing looped includes (data, on top of everything). */
+  includeItems?: Map<string, Record<string, unknown>>;
 }
 
 export function playInheritance(play: Play): Inherited {

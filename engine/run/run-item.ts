@@ -8,7 +8,7 @@ import { describeFailure } from '../report/describe.js';
 import { evaluateCondition, renderString } from '../template/render.js';
 import type { ModuleContext } from '../types.js';
 import { ensureConnected, ensureFacts } from './connect.js';
-import { controllerPathResolver } from './controller-path.js';
+import { roleControllerPath } from './controller-path.js';
 import { delegateState } from './delegate.js';
 import { createHost } from './host.js';
 import { invokeModule } from './invoke-module.js';
@@ -78,7 +78,7 @@ async function prepareInvocation(run: TaskRun, variables: Record<string, unknown
     hostvars: runContext.hostvars,
     groups: runContext.groups,
     playbookDir: play.dir,
-    controllerPath: controllerPathResolver(play.dir, task.args),
+    controllerPath: roleControllerPath(play.dir, task.args, inherited, module.name === 'template' ? 'templates' : 'files'),
     vars: variables,
     render: (text: string, file?: string) => renderString(text, variables, { ...where, file }),
   };

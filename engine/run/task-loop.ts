@@ -3,7 +3,9 @@
 
 import { ModuleError } from '../errors.js';
 import { describeFailure } from '../report/describe.js';
-import { evaluateCondition, renderValue } from '../template/render.js';
+import { evaluateCondition, renderString, renderValue } from '../template/render.js';
+import { controllerSearchDirs } from './controller-path.js';
+import { loopItems } from './loop-items.js';
 import type { TaskOutcome } from './inheritance.js';
 import { collectSecrets } from '../report/redact.js';
 import { registerResult, setHostVariables } from './register.js';
@@ -22,16 +24,18 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
       emit({ status: 'skipped', msg: 'skipped: block condition is false' });
       return 'skipped';
     }
-    items = loopItems(run, variables);
+    items = taskLoopItems(run, variables);
   } catch (e) {
     emit({ status: 'failed', msg: describeFailure(e) });
     return 'failed';
   }
 
   const results: ItemResult[] = [];
-  for (const item of items ?? [undefined]) {
-    const itemVariables = items ? extendView(variables, { [task.loop_var]: item }) : variables;
+  for (const [index, item] of (items ?? [undefined]).entries()) {
+    if (index > 0 && task.loop_pause) await new Promise((resolve) => setTimeout(resolve, task.loop_pause! * 1000));
+    const itemVariables = items ? extendView(variables, { [task.loop_var]: item, ...(task.index_var ? { [task.index_var]: index } : {}) }) : variables;
     const result = await runItem(run, itemVariables);
+    if (items) result.label = itemLabel(run, itemVariables, item);
     results.push(result);
     if (result.status === 'unreachable') break;
     if (result.variables && result.status !== 'failed') {
@@ -54,7 +58,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
   const ignored = status === 'failed' && task.ignore_errors;
   emit({
     status,
-    msg: (items ? results.map((r, i) => `[${JSON.stringify(items![i])}] ${r.msg}`).join('\n') : results[0].msg) + (ignored ? ' (ignored)' : ''),
+    msg: (items ? results.map((r) => `[${r.label}] ${r.msg}`).join('\n') : results[0].msg) + (ignored ? ' (ignored)' : ''),
     diff: runContext.settings.diff ? results.flatMap((r) => r.diffs) : undefined,
     changes: results.flatMap((r) => r.changes),
     irreversible: results.some((r) => r.irreversible) || undefined,
@@ -69,11 +73,25 @@ function blockConditionsHold(run: TaskRun, variables: Record<string, unknown>): 
   return run.inherited.when.every((condition) => evaluateCondition(condition, variables, run.where));
 }
 
-function loopItems(run: TaskRun, variables: Record<string, unknown>): unknown[] | undefined {
-  if (run.task.loop === undefined) return undefined;
-  const rendered = renderValue(run.task.loop, variables, run.where);
-  if (!Array.isArray(rendered)) throw new ModuleError(`loop must be a list, got ${typeof rendered}`, { location: run.task.location, task: run.task.name });
-  return rendered;
+function taskLoopItems(run: TaskRun, variables: Record<string, unknown>): unknown[] | undefined {
+  const { task } = run;
+  if (task.loop === undefined) return undefined;
+  const rendered = renderValue(task.loop, variables, run.where);
+  try {
+    return loopItems(task.loop_kind ?? 'loop', rendered, controllerSearchDirs(run.play, run.inherited, 'files'));
+  } catch (e) {
+    throw new ModuleError((e as Error).message, { location: task.location, task: task.name });
+  }
+}
+
+/** How an item is shown: loop_control.label rendered with the item, else the item as JSON. */
+function itemLabel(run: TaskRun, variables: Record<string, unknown>, item: unknown): string {
+  if (run.task.loop_label === undefined) return JSON.stringify(item);
+  try {
+    return renderString(run.task.loop_label, variables, run.where);
+  } catch {
+    return JSON.stringify(item);
+  }
 }
 
 /** unreachable > failed > changed > all skipped > ok. */

@@ -3,6 +3,7 @@
 import type Handlebars from 'handlebars';
 import { stringify as toYaml } from 'yaml';
 import { TemplateError } from '../errors.js';
+import { dict2items, items2dict } from './collections.js';
 import { safeRegex } from './safe-regex.js';
 
 type HB = typeof Handlebars;
@@ -63,6 +64,9 @@ export function registerHelpers(hb: HB): void {
   h('length', (...a) => { const [v] = args(a); return Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0; });
   h('regex_match', (...a) => { const [s, re] = args(a); return safeRegex(String(re)).test(String(s ?? '')); });
   h('concat', (...a) => args(a).map((x) => String(x ?? '')).join(''));
+  /** `dict2items m` → [{key, value}] (a mapping made loopable); `items2dict l` is the inverse. */
+  h('dict2items', (...a) => { const [m] = args(a); return m && typeof m === 'object' && !Array.isArray(m) ? dict2items(m as Record<string, unknown>) : []; });
+  h('items2dict', (...a) => { const [l] = args(a); return items2dict(Array.isArray(l) ? l : []); });
   h('first', (...a) => { const [v] = args(a); return Array.isArray(v) ? v[0] : undefined; });
   /** `hosts_of "gluster"` → the group's host names (children included). */
   h('hosts_of', (...a) => {
