@@ -12,7 +12,7 @@ import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
-export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = []): Promise<number> {
+export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = [], overrides: Partial<RunSettings> = {}): Promise<number> {
   const forks = positiveOption('--forks', o.forks, true);
   const settings: RunSettings = {
     inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
@@ -30,6 +30,7 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     packs: o.packs,
     rolesPath: o.rolesPath,
     stateDir: userStateDir(io.env),
+    ...overrides,
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });
   const result = await runPlaybook(path.resolve(io.cwd, playbook), settings, (ev) => {

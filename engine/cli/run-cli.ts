@@ -28,6 +28,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .showHelpAfterError();
 
   registerRunCommands(program, io, setExit);
+  registerPlanCommands(program, io, setExit);
   registerFleetCommands(program, io, setExit);
   program.command('config [playbook]')
     .description('the effective settings (runbook.yml, RUNBOOK_* variables, defaults) and where each came from')
@@ -83,6 +84,28 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     .action(async (playbook: string, o: { inventory: string[]; extraVars: string[] } & VaultOptions) => {
       const { validateCommand } = await import('./validate-command.js');
       setExit(await withVault(o, io, () => validateCommand(playbook, o, io)));
+    });
+}
+
+/** plan, show, apply: a check run saved for review, then applied exactly (docs/rollouts.md). */
+function registerPlanCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  addPlayOptions(program.command('plan <playbook>').description('save what a run would change (check mode, with diffs) for review and `runbook apply`'))
+    .option('-o, --output <file>', 'where to save the plan (written 0600; holds no secret in clear)')
+    .action(async (playbook: string, o: PlayCliOptions & { output?: string }, cmd: Command) => {
+      await configure(cmd, o, path.dirname(path.resolve(io.cwd, playbook)), io);
+      const { planCommand } = await import('./plan-command.js');
+      setExit(await withVault(o, io, () => planCommand(playbook, o, io)));
+    });
+  program.command('show <plan>')
+    .description('print a saved plan as `play --check --diff` would')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (plan: string, o: { format: Format }) => setExit(await (await import('./plan-command.js')).showCommand(plan, o, io)));
+  addPlayOptions(program.command('apply <plan>').description('apply exactly a saved plan: refused if the playbook, inventory or -e changed since; a host that drifted since the plan stops and is rolled back'))
+    .option('-D, --diff', 'show diffs of changed files')
+    .option('--no-rollback', 'leave a failed or drifted host as it is')
+    .action(async (plan: string, o: PlayCliOptions) => {
+      const { applyCommand } = await import('./plan-command.js');
+      setExit(await withVault(o, io, () => applyCommand(plan, o, io)));
     });
 }
 

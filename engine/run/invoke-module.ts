@@ -1,7 +1,9 @@
 // inspect → plan → nothing to do | check mode: report | journal, then apply (apply-change.ts) → changed_when /
 // failed_when (result-conditions.ts).
 
+import { formatLocation } from '../errors.js';
 import { REDACTED } from '../report/redact.js';
+import type { PlanStep } from './run-state.js';
 import type { Change } from '../types.js';
 import { applyChanges } from './apply-change.js';
 import { applyResultConditions } from './result-conditions.js';
@@ -12,6 +14,7 @@ export async function invokeModule(run: TaskRun, invocation: Invocation, variabl
   const { module, host, args, moduleContext } = invocation;
   const current = await module.inspect(host, args, moduleContext);
   const changes: Change[] = module.plan(current, args, moduleContext);
+  if (runContext.settings.plan) await runContext.settings.plan.observe(planStep(run, invocation, current, changes));
   const planned = {
     diffs: changes.flatMap((c) => (c.diff ? [c.diff] : [])),
     changes: changes.map((c) => c.msg),
@@ -31,6 +34,16 @@ export async function invokeModule(run: TaskRun, invocation: Invocation, variabl
   }
   const result = task.no_log ? { ...outcome.result, stdout: REDACTED, stderr: REDACTED } : outcome.result;
   return { ...planned, status: outcome.status, msg: outcome.msg, result, data: report.data, variables: report.variables };
+}
+
+/** What a saved plan records of this invocation (and `apply` checks): shown args are redacted like every output. */
+function planStep(run: TaskRun, invocation: Invocation, current: unknown, changes: Change[]): PlanStep {
+  const { runContext, task, hostState } = run;
+  return {
+    host: hostState.name, target: invocation.target.name, task: runContext.redactor.text(task.name), location: formatLocation(task.location),
+    module: invocation.module.name, args: invocation.args, shownArgs: task.no_log ? REDACTED : runContext.redactor.value(invocation.args), current,
+    changes, shownChanges: changes.map((c) => (task.no_log ? 'change hidden by no_log' : runContext.redactor.text(c.msg))),
+  };
 }
 
 /** Check mode: what would change. A change that cannot be predicted (uncertain) is reported as skipped. */

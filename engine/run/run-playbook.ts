@@ -29,6 +29,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir, settings.playbookText, settings.packs);
   const inventory = withHostDefaults(await loadInventory(settings.inventoryPaths), settings.hostDefaults);
   preflightVariables(playbook, inventory, settings.extraVars, registry);
+  await settings.plan?.begin(playbook, settings);
   const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
 
   const runId = newRunId();

@@ -5,7 +5,7 @@ import type { BatchRecord, EventSink, HostRecap } from '../report/events.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { Inventory, Playbook } from '../load/playbook-types.js';
 import type { Redactor } from '../report/redact.js';
-import type { Connection, Facts, ModuleRegistry } from '../types.js';
+import type { Change, Connection, Facts, ModuleRegistry } from '../types.js';
 
 export interface RunSettings {
   inventoryPaths: string[];
@@ -30,6 +30,34 @@ export interface RunSettings {
   hostDefaults?: Record<string, unknown>;
   /** The user's state folder (host locks): $XDG_STATE_HOME/runbook. */
   stateDir: string;
+  /** `runbook plan` records each invocation, `runbook apply` checks each against the saved plan (engine/plan/). */
+  plan?: PlanHook;
+}
+
+/** One module invocation after inspect and plan, as a saved plan records it and `apply` checks it. */
+export interface PlanStep {
+  /** The host the task is for, and the one it runs on (delegate_to). */
+  host: string;
+  target: string;
+  task: string;
+  /** file:line:col of the task. */
+  location: string;
+  module: string;
+  args: Record<string, unknown>;
+  /** The args as they may be shown: secrets masked, hidden entirely under no_log. */
+  shownArgs: unknown;
+  /** What the module inspected on the host. */
+  current: unknown;
+  changes: Change[];
+  /** The changes' messages as they may be shown. */
+  shownChanges: string[];
+}
+
+export interface PlanHook {
+  /** Called once the playbook is loaded, before any lock or connection: may refuse the run (a RunbookError). */
+  begin(playbook: Playbook, settings: RunSettings): Promise<void>;
+  /** Called before a change would be applied; throws to stop the host (the failure rolls it back). */
+  observe(step: PlanStep): Promise<void>;
 }
 
 export interface HostState {
