@@ -17,7 +17,7 @@ _runbook; printf '%s\\n' "\${COMPREPLY[@]}"`;
 describe('cli: shell completion', function () {
   this.timeout(30_000);
   it('bash completes commands, subcommands and the flags of the command being typed', () => {
-    expect(complete(['runbook', 'pl'])).to.deep.equal(['play']);
+    expect(complete(['runbook', 'pl'])).to.deep.equal(['plan', 'play']);
     expect(complete(['runbook', 'va'])).to.deep.equal(['validate', 'vault']);
     expect(complete(['runbook', 'play', '--inv'])).to.deep.equal(['--inventory']);
     expect(complete(['runbook', 'play', 'site.yml', '--che'])).to.deep.equal(['--check']);
