@@ -6,7 +6,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { absolutePath, userName } from './lib/arg-kinds.js';
 import { CHECKSUM_PATTERN, URL_PATTERN, checksumMismatch, digestOf, digestOnHost, downloadOnController, downloadOnHost, parseChecksum } from './lib/download.js';
-import { attributeChanges, formatMode, parseMode, readFileState, setAttributes, type FileState } from './lib/file-state.js';
+import { MAX_KEPT_BYTES, attributeChanges, formatMode, keepLarge, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './lib/file-state.js';
 import { mustRun } from './lib/must-run.js';
 
 interface GetUrlArgs {
@@ -22,20 +22,18 @@ interface GetUrlArgs {
   remote_src: boolean;
 }
 
-/** The destination (a folder's resolved to the URL's file name), its digest and, when it may be replaced, its bytes. */
+/**
+ * The destination (a folder's resolved to the URL's file name) and its digest; when a download may replace it, its
+ * content (a large file: its sha256 and size, and the engine keeps a copy beside the journal).
+ */
 interface GetUrlState {
   dest: string;
   file: FileState;
   /** Hex digest of dest: the checksum's algorithm, or sha256 when force may replace it. */
   digest?: string;
-  /** The current file (base64) when a download may replace it and it is small enough for rollback to keep. */
-  previous?: string;
-  size?: number;
 }
 
 interface GetUrlData { download?: boolean; whenDifferent?: boolean; attrs?: boolean }
-
-const MAX_KEEP_BYTES = 8 * 1024 * 1024;
 
 /** dest, or dest/<file name of the URL> when dest is a folder. */
 async function resolveDest(host: Host, args: GetUrlArgs): Promise<string> {
@@ -52,13 +50,13 @@ function wantAttrs(args: GetUrlArgs) {
 /** The download change (certain, or uncertain when force may find the same content), irreversible when too big to keep. */
 function downloadChange(s: GetUrlState, args: GetUrlArgs, why: string, whenDifferent: boolean): Change<GetUrlData> {
   const where = args.remote_src ? '' : ' (downloaded on the controller)';
-  const tooBig = s.file.exists && s.previous === undefined;
-  const note = tooBig ? ` (the current file is ${((s.size ?? 0) / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_KEEP_BYTES / 1024 / 1024} MB rollback keeps: this replacement cannot be undone)` : '';
+  const large = s.file.exists ? keepLarge(s.file) : {};
+  const note = large.irreversible ? ` (the current file is ${((s.file.size ?? 0) / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_KEPT_BYTES / 1024 / 1024} MB rollback keeps: this replacement cannot be undone)` : '';
   return {
     msg: `${whenDifferent ? `download ${args.url} and replace ${s.dest} if it differs` : `download ${args.url} to ${s.dest}${why}`}${where}${note}`,
     data: { download: true, whenDifferent },
     ...(whenDifferent ? { uncertain: true } : {}),
-    ...(tooBig ? { irreversible: true } : {}),
+    ...large,
   };
 }
 
@@ -85,8 +83,8 @@ async function inspectGetUrl(host: Host, args: GetUrlArgs): Promise<GetUrlState>
   const algorithm = args.checksum !== undefined ? parseChecksum(args.checksum).algorithm : 'sha256';
   state.digest = await digestOnHost(host, dest, algorithm);
   if (args.checksum !== undefined && state.digest === parseChecksum(args.checksum).digest) return state;
-  state.size = (await host.stat(dest))?.size ?? 0;
-  if (state.size <= MAX_KEEP_BYTES) state.previous = ((await host.readFile(dest)) ?? Buffer.alloc(0)).toString('base64');
+  // A download may replace it: what rollback needs to put it back.
+  state.file = await readFileState(host, dest, 'bounded');
   return state;
 }
 
@@ -128,7 +126,7 @@ async function applyOnTarget(host: Host, s: GetUrlState, args: GetUrlArgs, whenD
 
 export default defineModule<GetUrlArgs, GetUrlState, GetUrlData>({
   name: 'get_url',
-  doc: 'Download a file over http or https to dest (a folder: the URL\'s file name inside it), on the target with curl or wget (remote_src: true, Ansible\'s way) or on the controller and uploaded (remote_src: false). A checksum is verified before the file is renamed into place: on a mismatch dest is left as it was. Without force, an existing dest is kept (replaced only when it does not have the given checksum); with force, downloaded every time and replaced only when the content differs. mode/owner/group set; rollback restores the previous file or removes a new one.',
+  doc: 'Download a file over http or https to dest (a folder: the URL\'s file name inside it), on the target with curl or wget (remote_src: true, Ansible\'s way) or on the controller and uploaded (remote_src: false). A checksum is verified before the file is renamed into place: on a mismatch dest is left as it was. Without force, an existing dest is kept (replaced only when it does not have the given checksum); with force, downloaded every time and replaced only when the content differs. mode/owner/group set; rollback restores the previous file (a large one from the copy kept beside the journal) or removes a new one.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -173,14 +171,9 @@ export default defineModule<GetUrlArgs, GetUrlState, GetUrlData>({
     if (data.attrs) await setAttributes(host, s.dest, want);
     return { changed: data.attrs === true, result: { dest: s.dest, url: args.url } };
   },
-  async revert(host, { before, changes }) {
-    if (!before.file.exists) {
-      await mustRun(host, ['rm', '-f', '--', before.dest]);
-      return;
-    }
-    if (changes.some((c) => c.data.download)) {
-      if (before.previous === undefined) throw new ModuleError(`${before.dest} was too large to keep for rollback; it cannot be restored`);
-      await host.writeFile(before.dest, Buffer.from(before.previous, 'base64'), { mode: before.file.mode, owner: before.file.owner, group: before.file.group });
+  async revert(host, { before, changes, kept }) {
+    if (!before.file.exists || changes.some((c) => c.data.download)) {
+      await restoreFile(host, before.file, kept);
       return;
     }
     await setAttributes(host, before.dest, { mode: before.file.mode, owner: before.file.owner, group: before.file.group });
