@@ -58,6 +58,8 @@ export interface PlayCliOptions {
   acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
   vaultPasswordFile?: string[]; vaultId?: string[]; askVaultPass?: boolean;
   user?: string; privateKey?: string; askPass?: boolean; become?: boolean; becomeUser?: string; askBecomePass?: boolean;
+  /** play only: --start-at-task, --step. */
+  startAtTask?: string; step?: boolean;
   /** From runbook.yml or RUNBOOK_* only (no flag). */
   packs?: string[]; rolesPath?: string[];
 }

@@ -10,6 +10,7 @@ import type { CliIO } from './io.js';
 import { commandLineHostDefaults, connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
 import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
+import { stepConfirmer } from './step-prompt.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
 export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = [], overrides: Partial<RunSettings> = {}): Promise<number> {
@@ -30,6 +31,8 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     packs: o.packs,
     rolesPath: o.rolesPath,
     stateDir: userStateDir(io.env),
+    startAtTask: o.startAtTask,
+    confirmTask: o.step ? stepConfirmer(process.stdin, process.stderr) : undefined,
     ...overrides,
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });

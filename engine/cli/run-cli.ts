@@ -14,6 +14,7 @@ import { addPlayOptions, addVaultOptions, collect, connectionSettings, positiveO
 import { registerVaultCommand } from './register-vault.js';
 import type { VaultOptions } from '../vault/keyring.js';
 import type { ExecOptions } from './exec-command.js';
+import type { ListOptions } from './list-playbook.js';
 
 export { EXIT } from './exit-codes.js';
 export type { CliIO, Format, Reporter } from './io.js';
@@ -52,8 +53,18 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     .option('-D, --diff', 'show diffs of changed files')
     .option('--detect-drift', 'with --check: exit 4 when something would change')
     .option('--no-rollback', 'leave a failed host as it is (the journal still allows `runbook rollback` later)')
-    .action(async (playbook: string, o: PlayCliOptions, cmd: Command) => {
+    .option('--list-hosts', 'print the hosts each play would run on; run nothing')
+    .option('--list-tasks', 'print the tasks each play would run (after --tags/--skip-tags); run nothing')
+    .option('--list-tags', 'print the tags of the tasks each play would run; run nothing')
+    .option('--start-at-task <name>', 'start at the first task with this name (or shell pattern); earlier plays and tasks do not run')
+    .option('--step', 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)')
+    .action(async (playbook: string, o: PlayCliOptions & ListOptions, cmd: Command) => {
       await configure(cmd, o, path.dirname(path.resolve(io.cwd, playbook)), io);
+      if (o.listHosts || o.listTasks || o.listTags) {
+        const { listPlaybook } = await import('./list-playbook.js');
+        setExit(await withVault(o, io, () => listPlaybook(playbook, o, io)));
+        return;
+      }
       const { executePlay } = await import('./play-command.js');
       setExit(await withVault(o, io, () => executePlay(playbook, o, io)));
     });

@@ -6,7 +6,7 @@ import { groupMembers, hostVars } from '../inventory/load-inventory.js';
 import { JournalWriter } from '../journal/journal.js';
 import { collectSecrets, Redactor, writeOnlyVariables } from '../report/redact.js';
 import { currentKeyring } from '../vault/keyring.js';
-import type { Inventory, Playbook } from '../load/playbook-types.js';
+import type { Inventory, Playbook, Task } from '../load/playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 import type { HostState, RunContext, RunSettings } from './run-state.js';
 import { hostvarsView } from './task-variables.js';
@@ -26,6 +26,8 @@ export interface RunContextInput {
   targeted: string[];
   sink: EventSink;
   abort: AbortSignal;
+  /** --start-at-task: the tasks before the start task. */
+  skippedTasks?: Set<Task>;
 }
 
 export function createRunContext(input: RunContextInput): RunContext {
@@ -57,6 +59,7 @@ export function createRunContext(input: RunContextInput): RunContext {
   const runContext: RunContext = {
     runId: input.runId, runDir: input.runDir, playbook, inventory, registry: input.registry, settings, hosts, hostvars: plainMap(),
     groups: groupMembers(inventory), journal: new JournalWriter(input.journalPath), redactor, emit, abort: input.abort, runOnce: new Map(), batches: [],
+    skippedTasks: input.skippedTasks ?? new Set(),
   };
   runContext.hostvars = hostvarsView(runContext);
   return runContext;

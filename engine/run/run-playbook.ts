@@ -14,6 +14,7 @@ import { closeAll } from './connect.js';
 import { createRunContext } from './run-context.js';
 import { playHosts } from './play-hosts.js';
 import { runPlay } from './run-play.js';
+import { findStartAt } from './start-at-task.js';
 import type { RunContext, RunSettings } from './run-state.js';
 
 export interface RunResult {
@@ -30,7 +31,9 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const inventory = withHostDefaults(await loadInventory(settings.inventoryPaths), settings.hostDefaults);
   preflightVariables(playbook, inventory, settings.extraVars, registry);
   await settings.plan?.begin(playbook, settings);
-  const targeted = [...new Set(playbook.plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
+  const start = settings.startAtTask !== undefined ? findStartAt(playbook, settings.startAtTask) : undefined;
+  const plays = playbook.plays.slice(start?.playIndex ?? 0);
+  const targeted = [...new Set(plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
 
   const runId = newRunId();
   const runDir = runDirOf(settings.projectDir, runId);
@@ -44,9 +47,9 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   let runContext: RunContext | undefined;
   try {
     await writeRunMeta(runDir, meta);
-    runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink, abort });
+    runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink, abort, skippedTasks: start?.skipped });
     runContext.emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
-    for (const play of playbook.plays) {
+    for (const play of plays) {
       if (abort.aborted || runContext.halted) break;
       await runPlay(runContext, play);
     }

@@ -3,7 +3,7 @@
 import type { ConnectionSettings } from '../connection/index.js';
 import type { BatchRecord, EventSink, HostRecap } from '../report/events.js';
 import type { JournalWriter } from '../journal/journal.js';
-import type { Inventory, Playbook } from '../load/playbook-types.js';
+import type { Inventory, Playbook, Task } from '../load/playbook-types.js';
 import type { Redactor } from '../report/redact.js';
 import type { Change, Connection, Facts, ModuleRegistry } from '../types.js';
 
@@ -32,6 +32,10 @@ export interface RunSettings {
   stateDir: string;
   /** `runbook plan` records each invocation, `runbook apply` checks each against the saved plan (engine/plan/). */
   plan?: PlanHook;
+  /** --start-at-task NAME (Ansible's semantics: start-at-task.ts). */
+  startAtTask?: string;
+  /** --step: asked before each task (once for all its hosts); false skips the task. */
+  confirmTask?: (task: Task) => Promise<boolean>;
 }
 
 /** One module invocation after inspect and plan, as a saved plan records it and `apply` checks it. */
@@ -103,4 +107,6 @@ export interface RunContext {
   batches: BatchRecord[];
   /** run_once results shared across hosts, keyed by task location. */
   runOnce: Map<string, Promise<unknown>>;
+  /** --start-at-task: tasks of the start play before the start task (they do not run). */
+  skippedTasks: Set<Task>;
 }

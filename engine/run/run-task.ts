@@ -17,7 +17,8 @@ export async function runTaskOnHost(
 ): Promise<TaskOutcome | 'filtered'> {
   const tags = [...new Set([...inherited.tags, ...task.tags])];
   if (!opts.handler && !isTaskSelected(tags, runContext.settings.tags, runContext.settings.skipTags)) return 'filtered';
-  if (runContext.abort.aborted) return 'filtered';
+  if (runContext.abort.aborted || runContext.skippedTasks.has(task)) return 'filtered';
+  if (runContext.settings.confirmTask && !(await runContext.settings.confirmTask(task))) return 'filtered';
   const where: TemplateWhere = { task: task.name, host: hostState.name, location: task.location };
   const emit = taskEmitter(runContext, hostState, task);
   if (!task.run_once) return runModuleTask({ runContext, play, hostState, task, inherited, where, emit });

@@ -21,6 +21,8 @@ describe('cli: shell completion', function () {
     expect(complete(['runbook', 'va'])).to.deep.equal(['validate', 'vault']);
     expect(complete(['runbook', 'play', '--inv'])).to.deep.equal(['--inventory']);
     expect(complete(['runbook', 'play', 'site.yml', '--che'])).to.deep.equal(['--check']);
+    expect(complete(['runbook', 'play', 'site.yml', '--list-'])).to.deep.equal(['--list-hosts', '--list-tags', '--list-tasks']);
+    expect(complete(['runbook', 'play', 'site.yml', '--st'])).to.deep.equal(['--start-at-task', '--step']);
     expect(complete(['runbook', 'vault', 'en'])).to.deep.equal(['encrypt', 'encrypt-string']);
     expect(complete(['runbook', 'vault', 'rekey', '--new-vault-p'])).to.deep.equal(['--new-vault-password-file']);
     expect(complete(['runbook', 'exec', 'web', '-'])).to.include.members(['--module', '-m', '--args', '-a']);
