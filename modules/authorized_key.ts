@@ -91,6 +91,8 @@ export default defineModule<KeyArgs, KeyState, KeyData>({
     { name: 'Only the admin keys, from the office network', args: { user: 'root', key: '{{ lookup_admin_keys }}', exclusive: true, key_options: 'from="10.0.0.0/8"' } },
   ],
   reversible: true,
+  // The keys file (and its owner) is all inspect reads: rollback's conflict check reads it again.
+  readTarget(host, args) { return this.inspect(host, args, undefined as never); },
   async inspect(host, args) {
     const accounts = await readAccounts(host, args.user, `/home/${args.user}`);
     const owner = accounts.user ? { name: args.user, group: accounts.user.group, home: accounts.user.home } : null;

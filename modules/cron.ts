@@ -95,6 +95,8 @@ export default defineModule<CronArgs, CronState>({
     { name: 'Certificate renewal in cron.d', args: { name: 'renew certs', cron_file: 'certbot', special_time: 'daily', job: 'certbot renew -q' } },
   ],
   reversible: true,
+  // The crontab or cron.d file is all inspect reads: rollback's conflict check reads it again.
+  readTarget(host, args) { return this.inspect(host, args, undefined as never); },
   async inspect(host, args) {
     const file = cronFilePath(args);
     if (file === undefined) return { text: await readCrontab(host, args.user ?? 'root') };

@@ -68,6 +68,7 @@ export default defineModule<EtcHostsArgs, EtcHostsState, { after: string }>({
     { name: 'Explicit lines', args: { entries: [{ ip: '10.0.0.11', names: ['gluster1', 'gluster1.lab'] }] } },
   ],
   reversible: true,
+  readTarget: (host, args) => readFileState(host, args.path),
   async inspect(host, args, ctx) {
     const entries = [...(args.entries ?? [])];
     if (args.group !== undefined) {

@@ -50,6 +50,11 @@ export default defineModule<GroupArgs, GroupState, GroupData>({
   ],
   reversible: true,
   inspect: (host, args) => readGroup(host, args.name, args.gid),
+  // The group's name and gid: members are the user module's (a later member is no conflict).
+  readTarget: async (host, args) => {
+    const { group } = await readGroup(host, args.name, args.gid);
+    return group && { name: group.name, gid: group.gid };
+  },
   plan(s, args): Change<GroupData>[] {
     if (args.state === 'absent') return s.group ? [{ msg: `remove group ${args.name}`, diff: { path: `group ${args.name}`, before: describe(s.group), after: '' }, data: { remove: true } }] : [];
     if (s.gidOwner) throw new ModuleError(`gid ${args.gid} is already group ${s.gidOwner}'s: choose another gid`);

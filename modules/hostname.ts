@@ -32,6 +32,8 @@ export default defineModule<HostnameArgs, HostnameState, HostnameData>({
   },
   examples: [{ name: 'Unique name per board', args: { name: 'k8s-pi-1' } }],
   reversible: true,
+  // What a change leaves: the live name and /etc/hostname (rollback has no facts, so not inspect's systemd probe).
+  readTarget: async (host) => ({ live: (await host.run(['hostname'])).stdout.trim(), file: await readFileState(host, '/etc/hostname') }),
   async inspect(host) {
     const live = (await host.run(['hostname'])).stdout.trim();
     const systemd = host.facts.init_system === 'systemd' && (await host.run(['sh', '-c', 'command -v hostnamectl'])).code === 0;

@@ -1,7 +1,7 @@
 // sysctl: a kernel parameter set now (live) and persisted in /etc/sysctl.d, compared after whitespace normalisation.
 
 import { ModuleError } from '../engine/errors.js';
-import { defineModule, type Change } from '../engine/types.js';
+import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { normalizeSysctlValue, parseSysctlConf, setSysctlConf, sysctlProvider } from './lib/sysctl-conf.js';
 import { absolutePath, oneLine, sysctlKey } from './lib/arg-kinds.js';
@@ -25,6 +25,12 @@ interface SysctlData { after?: string; live?: string }
 
 const procPath = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
 
+/** The live value and the persisted file: what a change leaves, also read back for rollback's conflict check. */
+async function inspectSysctl(host: Host, args: SysctlArgs): Promise<SysctlState> {
+  const live = await host.readFile(procPath(args.name));
+  return { live: live === null ? undefined : normalizeSysctlValue(live.toString('utf8')), file: await readFileState(host, args.file) };
+}
+
 export default defineModule<SysctlArgs, SysctlState, SysctlData>({
   name: 'sysctl',
   doc: 'Set a kernel parameter now and persist it in a sysctl.d file. Changed only when the live or the persisted value differs (whitespace-insensitive). A key the kernel does not have yet fails with the kernel module to load first.',
@@ -46,10 +52,8 @@ export default defineModule<SysctlArgs, SysctlState, SysctlData>({
     { name: 'Bridged traffic through iptables (needs br_netfilter)', args: { name: 'net.bridge.bridge-nf-call-iptables', value: '1', file: '/etc/sysctl.d/k8s.conf' } },
   ],
   reversible: true,
-  async inspect(host, args) {
-    const live = await host.readFile(procPath(args.name));
-    return { live: live === null ? undefined : normalizeSysctlValue(live.toString('utf8')), file: await readFileState(host, args.file) };
-  },
+  inspect: inspectSysctl,
+  readTarget: inspectSysctl,
   plan(s, args): Change<SysctlData>[] {
     const before = s.file.content ?? '';
     if (args.state === 'absent') {

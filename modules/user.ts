@@ -126,6 +126,11 @@ export default defineModule<UserArgs, Accounts, UserData>({
   ],
   reversible: true,
   inspect: (host, args) => readAccounts(host, args.name, args.home ?? `/home/${args.name}`),
+  // Only this account (its entry, groups, hash, home): other accounts changing since is no conflict.
+  readTarget: async (host, args) => {
+    const { user, homeExists } = await readAccounts(host, args.name, args.home ?? `/home/${args.name}`);
+    return { user, homeExists };
+  },
   plan(s, args): Change<UserData>[] {
     if (args.state === 'absent') {
       return s.user ? [{ msg: `remove user ${args.name}${args.remove ? ` and its home ${s.user.home}` : ''}`, diff: { path: `user ${args.name}`, before: describeEntry(s.user), after: '' }, data: { remove: true } }] : [];

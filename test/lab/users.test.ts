@@ -76,8 +76,18 @@ describe('user and group modules on a lab host', function () {
     expect(jsonEvents(again.stdout).find((e) => e.event === 'recap')!.hosts.node1).to.include({ changed: 0, ok: 4, failed: 0 });
   });
 
-  it('rollback puts passwd, shadow, group and gshadow back byte for byte', async () => {
-    const rb = await runCli(['rollback', firstRun], { cwd: dir });
+  it('an account changed after the run is a rollback conflict (#13 item 7): skipped with exit 1, the later change kept', async () => {
+    await sh('usermod -s /bin/sh alice'); // someone's later change
+    const rb = await runCli(['rollback', firstRun, '--format', 'json'], { cwd: dir });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(1);
+    const steps = jsonEvents(rb.stdout).find((e) => e.event === 'rollback')!.steps.map((st: { task: string; status: string }) => `${st.task}:${st.status}`);
+    // Newest first; only alice's own entry changed since: the others are reverted.
+    expect(steps).to.deep.equal(['old account gone:reverted', 'bob joins ops, keeps adm:reverted', 'alice:conflict', 'ops group:reverted']);
+    expect(await sh('getent passwd alice')).to.equal('alice:x:2501:2501:Alice:/home/alice:/bin/sh');
+  });
+
+  it('rollback --force then puts passwd, shadow, group and gshadow back byte for byte', async () => {
+    const rb = await runCli(['rollback', firstRun, '--force'], { cwd: dir });
     expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
     expect(await accountFiles()).to.equal(start);
   });

@@ -57,4 +57,16 @@ describe('security: rollback conflicts with later changes', () => {
     expect(rb.code).to.equal(1);
     expect(await fs.readFile(conf, 'utf8')).to.equal('port=7070\n');
   });
+
+  it('beyond files written whole: an /etc/hosts-style file edited after the run is a conflict too (etc_hosts)', async () => {
+    const hosts = path.join(dir, 'hosts');
+    await fs.writeFile(hosts, '127.0.0.1 localhost\n');
+    await fs.writeFile(path.join(dir, 'site.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: names\n      etc_hosts: { path: "${hosts}", entries: [{ ip: 10.0.0.5, names: [db1] }] }\n`);
+    const run = await play();
+    await fs.appendFile(hosts, '10.0.0.9 later\n');
+    const rb = await runCli(['rollback', run, '--format', 'json'], { cwd: dir });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(1);
+    expect(jsonEvents(rb.stdout).find((e) => e.event === 'rollback')!.steps.map((s: { task: string; status: string }) => `${s.task}:${s.status}`)).to.deep.equal(['names:conflict']);
+    expect(await fs.readFile(hosts, 'utf8')).to.contain('10.0.0.9 later');
+  });
 });
