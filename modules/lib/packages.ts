@@ -46,11 +46,27 @@ export async function installedVersions(host: Host, mgr: Manager, names: string[
   return out;
 }
 
-/** The version the manager would install now (for state: latest). */
-export async function candidateVersions(host: Host, mgr: Manager, names: string[]): Promise<Record<string, string>> {
+/** apt: packages among names that are removed but keep their configuration files (dpkg status rc). */
+export async function residualPackages(host: Host, mgr: Manager, names: string[]): Promise<string[]> {
+  if (mgr !== 'apt' || names.length === 0) return [];
+  const res = await host.run(['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\n', '--', ...names]);
+  return res.stdout.split('\n').map((l) => l.split('\t')).filter(([n, st]) => n && st?.startsWith('rc')).map(([n]) => n);
+}
+
+/** What autoremove would remove now, name → version (apt-get -s: a simulation, read-only); null when unknown (dnf/yum). */
+export async function autoremovable(host: Host, mgr: Manager): Promise<Record<string, string> | null> {
+  if (mgr !== 'apt') return null;
+  const res = await mustRun(host, ['apt-get', '-s', 'autoremove'], 'apt-get -s autoremove', { env: APT_ENV });
+  const out: Record<string, string> = {};
+  for (const m of res.stdout.matchAll(/^Remv (\S+) \[([^\]]+)\]/gm)) out[m[1]] = m[2];
+  return out;
+}
+
+/** The version the manager would install now (for state: latest), from default_release when given (apt). */
+export async function candidateVersions(host: Host, mgr: Manager, names: string[], defaultRelease?: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (mgr === 'apt') {
-    const res = await host.run(['apt-cache', 'policy', '--', ...names]);
+    const res = await host.run(['apt-cache', ...(defaultRelease ? ['-o', `APT::Default-Release=${defaultRelease}`] : []), 'policy', '--', ...names]);
     let cur = '';
     for (const line of res.stdout.split('\n')) {
       if (/^\S.*:$/.test(line)) cur = line.slice(0, -1);
@@ -72,19 +88,26 @@ const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
 const must = async (host: Host, argv: string[], env?: Record<string, string>): Promise<string> => (await mustRun(host, argv, `${argv.slice(0, 4).join(' ')}…`, { env, timeoutMs: 30 * 60_000 })).stdout;
 
 /** One manager call for the whole list. */
-export async function installPackages(host: Host, mgr: Manager, specs: string[], opts: { recommends: boolean }): Promise<void> {
+export async function installPackages(host: Host, mgr: Manager, specs: string[], opts: { recommends: boolean; defaultRelease?: string }): Promise<void> {
   if (specs.length === 0) return;
   if (mgr === 'apt') {
-    await must(host, ['apt-get', 'install', '-y', '-q', '--allow-downgrades', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...(opts.recommends ? [] : ['--no-install-recommends']), '--', ...specs], APT_ENV);
+    await must(host, ['apt-get', 'install', '-y', '-q', '--allow-downgrades', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...(opts.recommends ? [] : ['--no-install-recommends']), ...(opts.defaultRelease ? ['-t', opts.defaultRelease] : []), '--', ...specs], APT_ENV);
   } else {
     await must(host, [mgr, 'install', '-y', '--', ...specs]);
   }
 }
 
-export async function removePackages(host: Host, mgr: Manager, names: string[]): Promise<void> {
+/** Remove (apt: with --purge, configuration too; with --auto-remove, what only they needed). */
+export async function removePackages(host: Host, mgr: Manager, names: string[], opts: { purge?: boolean; autoRemove?: boolean } = {}): Promise<void> {
   if (names.length === 0) return;
-  if (mgr === 'apt') await must(host, ['apt-get', 'remove', '-y', '-q', '--', ...names], APT_ENV);
+  if (mgr === 'apt') await must(host, ['apt-get', 'remove', '-y', '-q', ...(opts.purge ? ['--purge'] : []), ...(opts.autoRemove ? ['--auto-remove'] : []), '--', ...names], APT_ENV);
   else await must(host, [mgr, 'remove', '-y', '--', ...names]);
+}
+
+/** Remove the packages nothing needs any more (apt: with --purge, their configuration too). */
+export async function autoremovePackages(host: Host, mgr: Manager, opts: { purge?: boolean } = {}): Promise<void> {
+  if (mgr === 'apt') await must(host, ['apt-get', 'autoremove', '-y', '-q', ...(opts.purge ? ['--purge'] : [])], APT_ENV);
+  else await must(host, [mgr, 'autoremove', '-y']);
 }
 
 /** apt-get update, reporting whether the package lists really changed. */

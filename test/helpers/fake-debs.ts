@@ -1,5 +1,5 @@
 // A small local apt repository of real .deb packages built with dpkg-deb (kubelet/kubeadm/kubectl at two versions,
-// a docker-ce, containerd, ceph-common), so package tests install, pin, upgrade and remove for real inside lab hosts, with no network.
+// a docker-ce, containerd, ceph-common, and runbook-conffile with a conffile), so package tests install, pin, upgrade and remove for real inside lab hosts, with no network.
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +18,8 @@ const PACKAGES: Array<{ name: string; version: string }> = [
   { name: 'docker-ce', version: '5:17.09.0~ce-0~debian' },
   { name: 'containerd', version: '1.6.20~ds1-1' },
   { name: 'ceph-common', version: '16.2.11+ds-2' },
+  // A package with a configuration file (a dpkg conffile): removing it without purge leaves it (status rc).
+  { name: 'runbook-conffile', version: '1.0-1' },
 ];
 
 async function buildDeb(name: string, version: string, out: string): Promise<void> {
@@ -30,6 +32,11 @@ async function buildDeb(name: string, version: string, out: string): Promise<voi
       'Section: admin', 'Priority: optional', `Description: ${name} (runbook lab test package)`, ' Installs /usr/bin/NAME printing its version.', '',
     ].join('\n'));
     await fs.writeFile(path.join(root, `usr/bin/${name}`), `#!/bin/sh\necho "${name} ${version}"\n`, { mode: 0o755 });
+    if (name === 'runbook-conffile') {
+      await fs.mkdir(path.join(root, 'etc'), { recursive: true });
+      await fs.writeFile(path.join(root, `etc/${name}.conf`), 'setting = shipped\n');
+      await fs.writeFile(path.join(root, 'DEBIAN/conffiles'), `/etc/${name}.conf\n`);
+    }
     await run('dpkg-deb', ['--root-owner-group', '--build', root, out]);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
