@@ -112,8 +112,30 @@ export class SshConnection implements Connection {
 
   private jumpConn?: SshConnection;
   hostKey?: string;
+  /**
+   * Rejects once the connection is gone. Every wait on the server (handshake, channel and SFTP opens, SFTP calls) races
+   * it: ssh2 does not settle all of them when the socket closes, and a promise that never settles would let Node end
+   * the run early (exit 13) without a recap.
+   */
+  private readonly gone: Promise<never>;
+  private markGone!: (e: Error) => void;
 
-  constructor(private readonly o: SshOptions) {}
+  constructor(private readonly o: SshOptions) {
+    this.gone = new Promise<never>((_, reject) => { this.markGone = reject; });
+    this.gone.catch(() => {});
+    this.client.on('error', (err) => { this.lostReason ??= err.message; });
+    this.client.on('close', () => {
+      if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
+      this.closed = true;
+      this.markGone(this.lost());
+      void this.jumpConn?.close();
+    });
+  }
+
+  /** p, or the connection's loss if that comes first. */
+  private unlessGone<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.gone]);
+  }
 
   /** A TCP stream to host:port opened by this connection's server (direct-tcpip), for ProxyJump. */
   forward(host: string, port: number): Promise<NonNullable<ConnectConfig['sock']>> {
@@ -158,12 +180,6 @@ export class SshConnection implements Connection {
     await this.handshake(config, hostKey);
     // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
     this.client.setNoDelay(true);
-    this.client.on('error', (err) => { this.lostReason = err.message; });
-    this.client.on('close', () => {
-      if (!this.closed) this.lostReason ??= 'connection closed by the remote host';
-      this.closed = true;
-      void this.jumpConn?.close();
-    });
   }
 
   /** Verifies the server's key against known_hosts; a refusal leaves its reason in `hostKey.problem`. */
@@ -202,12 +218,16 @@ export class SshConnection implements Connection {
         cleanup();
         resolve();
       };
+      // A session killed during key exchange or authentication closes without an 'error'.
+      const onClose = () => onError(Object.assign(new Error(`connection closed by ${this.o.address}:${this.o.port} before authentication completed`), { level: 'protocol' }));
       const cleanup = () => {
         this.client.off('error', onError);
         this.client.off('ready', onReady);
+        this.client.off('close', onClose);
       };
       this.client.on('error', onError);
       this.client.on('ready', onReady);
+      this.client.on('close', onClose);
       try {
         this.client.connect(config);
       } catch (e) {
@@ -239,14 +259,14 @@ export class SshConnection implements Connection {
     const line = quoteCommand(argv, { cwd: opts.cwd, env: opts.env });
     const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-    return this.remoteShell().then((sh) => sh.run(line, stdin, timeoutMs, opts.askpass));
+    return this.remoteShell().then((sh) => this.unlessGone(sh.run(line, stdin, timeoutMs, opts.askpass)));
   }
 
   /** The connection's persistent shell, started on first use and again after a timeout killed it. */
   private remoteShell(): Promise<RemoteShell> {
     if (!this.shell || this.shellObj?.dead) {
       this.shellObj = undefined;
-      this.shell = RemoteShell.start((cmd, cb) => this.client.exec(cmd, cb), () => this.lost()).then((sh) => {
+      this.shell = this.unlessGone(RemoteShell.start((cmd, cb) => this.client.exec(cmd, cb), () => this.lost())).then((sh) => {
         this.shellObj = sh;
         return sh;
       }, (err: Error) => {
@@ -259,14 +279,14 @@ export class SshConnection implements Connection {
 
   private sftp(): Promise<SFTPWrapper> {
     if (this.closed) return Promise.reject(this.lost());
-    this.sftpPromise ??= new Promise((resolve, reject) => {
+    this.sftpPromise ??= this.unlessGone(new Promise((resolve, reject) => {
       this.client.sftp((err, sftp) => (err ? reject(new ConnectionError(`${this.o.name}: SFTP unavailable: ${err.message}`, { host: this.o.name, cause: err })) : resolve(sftp)));
-    });
+    }));
     return this.sftpPromise;
   }
 
   private sftpCall<T>(fn: (sftp: SFTPWrapper, cb: (err: (Error & { code?: number }) | null | undefined, v?: T) => void) => void): Promise<T> {
-    return this.sftp().then((sftp) => new Promise<T>((resolve, reject) => {
+    return this.sftp().then((sftp) => this.unlessGone(new Promise<T>((resolve, reject) => {
       fn(sftp, (err, v) => {
         if (err) {
           if (this.closed) return reject(this.lost());
@@ -274,7 +294,7 @@ export class SshConnection implements Connection {
         }
         resolve(v as T);
       });
-    }));
+    })));
   }
 
   async readFile(file: string): Promise<Buffer | null> {
