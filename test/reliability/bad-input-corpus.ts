@@ -145,4 +145,6 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'wait_for search_regex with nothing to search', files: site(play('    - wait_for: { search_regex: ready }\n')), expect: /site\.yml:6:\d+: .*'search_regex' needs 'port' or 'path'/ },
   { name: 'get_url of a file:// URL', files: site(play('    - get_url: { url: "file:///etc/shadow", dest: /tmp/runbook-never }\n')), expect: /site\.yml:6:\d+: .*'url' must be an http:\/\/ or https:\/\/ URL without credentials/ },
   { name: 'get_url checksum without its algorithm', files: site(play('    - get_url: { url: "https://example.org/x", dest: /tmp/runbook-never, checksum: abc }\n')), expect: /site\.yml:6:\d+: .*'checksum' must be algorithm:hex digest/ },
+  { name: 'unarchive option that runs a program', files: site(play('    - unarchive: { src: a.tar.gz, dest: /tmp, extra_opts: ["--to-command=sh"] }\n')), expect: /site\.yml:6:\d+: .*'extra_opts\[0\]' is not a valid archive option that runs no program/ },
+  { name: 'unarchive remote_src with a relative src', files: site(play('    - unarchive: { src: a.tar.gz, dest: /tmp, remote_src: true }\n')), expect: /site\.yml:6:\d+: .*'src' must be an absolute path on the target/ },
 ];
