@@ -73,6 +73,7 @@ function describeDemand(then: any): string[] {
     if (rule === false) out.push(`\`${key}\` is not allowed`);
     else if (rule && 'const' in rule) out.push(`\`${key}\` must be ${String(rule.const)}`);
     else if (Array.isArray(rule?.enum)) out.push(`\`${key}\` must be ${rule.enum.map(String).join(' or ')}`);
+    else if (typeof rule?.patternHint === 'string') out.push(`\`${key}\` must be ${rule.patternHint}`);
   }
   for (const key of (then?.not?.required ?? []) as string[]) out.push(`\`${key}\` is not allowed`);
   return out;

@@ -16,8 +16,11 @@ type Property = { type?: unknown; description?: string; writeOnly?: boolean; pat
 
 const pack = await loadCorePack();
 
-/** Kinds of values that become text in a file or a shell line, never an operand of a program: "-" may lead them. */
-const NOT_OPERANDS = new Set(['single line', 'command line', 'fstab field', 'module parameters', 'passwd field']);
+/**
+ * Kinds of values that become text in a file or a shell line, never an operand of a program, or that are options by
+ * design (unarchive's extra_opts, refused when they run a program): "-" may lead them.
+ */
+const NOT_OPERANDS = new Set(['single line', 'command line', 'fstab field', 'module parameters', 'passwd field', 'archive option that runs no program']);
 
 /** Every named kind (title or patternHint) in a schema, list items and anyOf forms included. */
 function patterns(p: Record<string, any>, name: string, out: Array<{ name: string; pattern: string }> = []): Array<{ name: string; pattern: string }> {
