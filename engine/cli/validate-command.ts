@@ -18,8 +18,16 @@ function templateProblems(task: Task): ReturnType<typeof checkTemplates> {
   ];
 }
 
+/** roles_path as `play` gets it: RUNBOOK_ROLES_PATH, else runbook.yml found from the playbook's folder. */
+async function configuredRolesPath(startDir: string, io: CliIO): Promise<string[]> {
+  if (io.env.RUNBOOK_ROLES_PATH) return io.env.RUNBOOK_ROLES_PATH.split(':').filter(Boolean).map((p) => path.resolve(io.cwd, p));
+  const { loadProjectConfig } = await import('./project-config.js');
+  return ((await loadProjectConfig(startDir, io.env)).values.roles_path as string[] | undefined) ?? [];
+}
+
 export async function validateCommand(playbook: string, o: { inventory: string[]; extraVars: string[] }, io: CliIO): Promise<number> {
-  const { playbook: pb, registry } = await loadPlaybookWithPacks(path.resolve(io.cwd, playbook), io.cwd);
+  const file = path.resolve(io.cwd, playbook);
+  const { playbook: pb, registry } = await loadPlaybookWithPacks(file, io.cwd, undefined, [], await configuredRolesPath(path.dirname(file), io));
   const problems = pb.plays.flatMap((play) => [
     ...checkTemplates(play.vars, { location: play.location }),
     ...[...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers, ...play.batch_check].flatMap(templateProblems),

@@ -14,16 +14,23 @@ import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 import { splitFreeForm } from './free-form.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
 import { loopKeywords, loopProblems } from './loop-keywords.js';
+import { loadRole, roleEntry, type PlayRoles, type RoleLoading, type RoleRequest } from './load-role.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
   /** The playbook's text when it exists only in memory (an ad-hoc `runbook exec` play); `file` then only names it. */
   text?: string;
+  /** Folders searched for roles after roles/ beside the playbook (runbook.yml `roles_path`). */
+  rolesPath?: string[];
 }
 
 interface Loader {
   registry: ModuleRegistry;
   text?: string;
+  rolesPath: string[];
+  playbookDir: string;
+  /** The roles of the play being loaded (import_role inside its tasks adds to them). */
+  playRoles?: PlayRoles;
   problems: RunbookError[];
   files: string[];
   packs: string[];
@@ -60,7 +67,7 @@ export async function loadVarsFile(file: string, from?: SourceLocation): Promise
 /** Parse + validate + normalize a playbook file and everything it imports. */
 export async function loadPlaybook(file: string, opts: LoadOptions): Promise<Playbook> {
   const abs = path.resolve(file);
-  const l: Loader = { registry: opts.registry, text: opts.text, problems: [], files: [], packs: [], expanded: 0 };
+  const l: Loader = { registry: opts.registry, text: opts.text, rolesPath: opts.rolesPath ?? [], playbookDir: path.dirname(abs), problems: [], files: [], packs: [], expanded: 0 };
   const plays = await loadPlays(l, abs, []);
   if (l.problems.length > 0) throw new ValidationError(l.problems);
   return { file: abs, dir: path.dirname(abs), plays, packs: [...new Set(l.packs)], files: [...new Set(l.files)] };
@@ -123,10 +130,18 @@ async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, sta
     }
   }
   l.packs.push(...asList(raw.packs));
+  const playRoles: PlayRoles = { seen: new Set(), handlers: [], handlerFiles: new Set(), publicDefaults: {}, publicVars: {} };
+  l.playRoles = playRoles;
+  const roles = await loadPlayRoles(l, src, [...at, 'roles'], raw.roles, [...stack, src.file]);
+  const rolesHandlers = playRoles.handlers.splice(0);
   const section = async (key: string) => (raw[key] === undefined ? [] : loadTasks(l, src, [...at, key], raw[key] as unknown[], [...stack, src.file]));
-  const sections = { pre_tasks: await section('pre_tasks'), tasks: await section('tasks'), post_tasks: await section('post_tasks'), handlers: await section('handlers') };
+  const sections = { pre_tasks: await section('pre_tasks'), tasks: [...roles, ...(await section('tasks'))], post_tasks: await section('post_tasks'), handlers: await section('handlers') };
+  // As Ansible: the handlers of `roles:` come before the play's own, those of import_role/include_role after.
+  sections.handlers = [...rolesHandlers, ...sections.handlers, ...playRoles.handlers];
   checkNotify(l, sections);
   return {
+    roleDefaults: playRoles.publicDefaults,
+    roleVars: playRoles.publicVars,
     name,
     hosts: String(raw.hosts),
     vars: isObject(raw.vars) ? raw.vars : {},
@@ -216,6 +231,7 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
   // Keywords are checked against their own small schemas; anything else must be the one module key.
   const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS));
   if (raw.import_tasks !== undefined || raw.include_tasks !== undefined || raw.block !== undefined) return loadBlockOrImport(site, candidates);
+  if (raw.import_role !== undefined || raw.include_role !== undefined) return loadRoleTask(site, candidates);
   if (raw.meta !== undefined) return loadMetaTask(site, candidates);
   if (raw.rescue !== undefined || raw.always !== undefined) push('rescue/always need a block');
   return loadModuleTask(site, candidates);
@@ -242,13 +258,17 @@ async function loadBlockOrImport(site: TaskSite, candidates: string[]): Promise<
   if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
   l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true]]));
   if (l.problems.length > site.problemsBefore) return undefined;
-  const block = isBlock ? await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack) : await loadImportedTasks(site);
+  const included = raw.include_tasks !== undefined;
+  // A templated file name is known per host at run time only: loaded (and validated) then.
+  const templated = included && String(imported).includes('{{');
+  const block = isBlock ? await loadTasks(l, src, [...at, 'block'], raw.block as unknown[], stack) : templated ? [] : await loadImportedTasks(site);
   if (!block) return undefined;
   return {
     ...keywords(raw),
-    name: label ?? (isBlock ? 'block' : `import ${String(imported)}`),
+    name: label ?? (isBlock ? 'block' : `${included ? 'include' : 'import'} ${String(imported)}`),
     args: {},
     block,
+    include: included ? { kind: 'tasks', ...(templated ? { file: String(imported), dir: path.dirname(src.file) } : {}) } : undefined,
     rescue: raw.rescue ? await loadTasks(l, src, [...at, 'rescue'], raw.rescue as unknown[], stack) : undefined,
     always: raw.always ? await loadTasks(l, src, [...at, 'always'], raw.always as unknown[], stack) : undefined,
     location: src.loc(at),
@@ -262,19 +282,94 @@ async function loadImportedTasks({ l, src, at, raw, stack, push }: TaskSite): Pr
     push(`circular import_tasks: ${[...stack, file].map((f) => path.basename(f)).join(' → ')}`, [...at, key]);
     return undefined;
   }
+  return loadTaskFile(l, file, src.loc([...at, key]), stack);
+}
+
+/** A file that is a list of tasks (imported, included, a role's tasks/ or handlers/), loaded and validated. */
+async function loadTaskFile(l: Loader, file: string, from: SourceLocation | undefined, stack: string[]): Promise<Task[] | undefined> {
   let imported: SourceFile;
   try {
-    imported = await readYaml(file, 'task file', src.loc([...at, key]));
+    imported = await readYaml(file, 'task file', from);
   } catch (e) {
     if (e instanceof RunbookError) { l.problems.push(e); return undefined; }
     throw e;
   }
   l.files.push(file);
+  if (imported.value === null || imported.value === undefined) return [];
   if (!Array.isArray(imported.value)) {
     l.problems.push(new RunbookError('VALIDATION', 'a task file must be a list of tasks', { location: imported.loc([]) }));
     return undefined;
   }
   return loadTasks(l, imported, [], imported.value, [...stack, file]);
+}
+
+/** A task file named by a templated include_tasks, loaded when the run reaches it; problems thrown together. */
+export async function loadTaskFileAtRunTime(file: string, registry: ModuleRegistry, rolesPath: string[], playbookDir: string): Promise<Task[]> {
+  const l: Loader = {
+    registry, rolesPath, playbookDir, problems: [], files: [], packs: [], expanded: 0,
+    playRoles: { seen: new Set(), handlers: [], handlerFiles: new Set(), publicDefaults: {}, publicVars: {} },
+  };
+  const tasks = await loadTaskFile(l, file, undefined, []);
+  if (l.problems.length > 0) throw new ValidationError(l.problems);
+  return tasks ?? [];
+}
+
+/** What role loading (load-role.ts) borrows from this loader, for the play being loaded. */
+function roleLoading(l: Loader): RoleLoading {
+  return {
+    playbookDir: l.playbookDir,
+    rolesPath: l.rolesPath,
+    play: l.playRoles!,
+    problem: (e) => l.problems.push(e),
+    loadTaskFile: (file, from, stack) => loadTaskFile(l, file, from, stack),
+    loadVars: async (file, from) => {
+      l.files.push(file);
+      try {
+        return await loadVarsFile(file, from);
+      } catch (e) {
+        if (e instanceof RunbookError) { l.problems.push(e); return {}; }
+        throw e;
+      }
+    },
+    roleBlock: (entry, role, block, location) => ({ ...keywords(entry), vars: {}, name: `role ${role.name}`, args: {}, block, role, location }),
+  };
+}
+
+/** The play's `roles:`, each a block of its tasks (dependencies first), run before the play's `tasks:`. */
+async function loadPlayRoles(l: Loader, src: SourceFile, at: YamlPath, list: unknown, stack: string[]): Promise<Task[]> {
+  const blocks: Task[] = [];
+  for (const [i, raw] of (Array.isArray(list) ? list : []).entries()) {
+    if (!withinBound(l, src.loc([...at, i]))) break;
+    const parsed = roleEntry(raw, path.dirname(src.file), src.loc([...at, i]));
+    if (typeof parsed === 'string') {
+      l.problems.push(new RunbookError('VALIDATION', parsed, { location: src.loc([...at, i]) }));
+      continue;
+    }
+    const block = await loadRole(roleLoading(l), parsed.request, parsed.entry, undefined, stack);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}
+
+/** import_role (static: its when/tags apply to each task) and include_role (when/loop apply to the include). */
+async function loadRoleTask(site: TaskSite, candidates: string[]): Promise<Task | undefined> {
+  const { l, src, at, raw, stack, label, push } = site;
+  const key = raw.import_role !== undefined ? 'import_role' : 'include_role';
+  if (candidates.length > 0) push(`unexpected key '${candidates[0]}' beside ${key}`, [...at, candidates[0]], true);
+  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true]]));
+  if (l.problems.length > site.problemsBefore) return undefined;
+  const spec = raw[key] as Record<string, unknown>;
+  const request: RoleRequest = {
+    name: String(spec.name), tasksFrom: spec.tasks_from as string | undefined, varsFrom: spec.vars_from as string | undefined,
+    defaultsFrom: spec.defaults_from as string | undefined, handlersFrom: spec.handlers_from as string | undefined,
+    params: {}, vars: {}, public: key === 'import_role' || spec.public === true, once: false,
+    allowDuplicates: spec.allow_duplicates as boolean | undefined, fromDir: path.dirname(src.file), location: src.loc([...at, key]),
+  };
+  const block = await loadRole(roleLoading(l), request, {}, undefined, stack);
+  if (!block) return undefined;
+  const kw = keywords(raw);
+  if (key === 'import_role') return { ...kw, name: label ?? `import_role ${request.name}`, args: {}, block: [block], location: src.loc(at) };
+  return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [block], include: { kind: 'role' }, location: src.loc(at) };
 }
 
 /** A task that runs one module: the module resolved, its args read (free-form or mapping) and validated. */

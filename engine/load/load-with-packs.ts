@@ -6,14 +6,14 @@ import { loadRegistry } from './packs.js';
 import type { Playbook } from './playbook-types.js';
 import type { ModuleRegistry } from '../types.js';
 
-export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string, configPacks: string[] = []): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
+export async function loadPlaybookWithPacks(file: string, projectDir: string, text?: string, configPacks: string[] = [], rolesPath: string[] = []): Promise<{ playbook: Playbook; registry: ModuleRegistry }> {
   // Packs are found from the playbook's folder upward (its project), not from wherever the command was started.
   const playbookDir = path.dirname(path.resolve(file));
   let registry = await loadRegistry(playbookDir, configPacks);
-  let playbook = await loadPlaybook(file, { registry, text });
+  let playbook = await loadPlaybook(file, { registry, text, rolesPath });
   if (playbook.packs.length > 0) {
     registry = await loadRegistry(playbookDir, [...configPacks, ...playbook.packs], playbook.dir);
-    playbook = await loadPlaybook(file, { registry, text });
+    playbook = await loadPlaybook(file, { registry, text, rolesPath });
   }
   return { playbook, registry };
 }

@@ -7,6 +7,19 @@ const condition = { description: 'A condition: boolean, an expression like `eq f
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const taskList = { type: 'array', items: { type: 'object' }, description: 'Tasks, run in order.' };
 
+function roleTaskSchema(description: string): Record<string, unknown> {
+  const file = (what: string) => ({ type: 'string', description: `The file of the role's ${what}/ to use instead of main.yml.` });
+  return {
+    type: 'object', required: ['name'], additionalProperties: false, description,
+    properties: {
+      name: { type: 'string', description: 'The role: roles/ beside the playbook, roles_path, or the npm package runbook-role-<name>.' },
+      tasks_from: file('tasks'), vars_from: file('vars'), defaults_from: file('defaults'), handlers_from: file('handlers'),
+      allow_duplicates: { type: 'boolean', description: 'Run its dependencies again even if they already ran in this play.' },
+      public: { type: 'boolean', description: 'include_role: expose its defaults and vars to the rest of the play.' },
+    },
+  };
+}
+
 /** Task keywords (everything but the module key). */
 export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   name: { type: 'string', description: 'What the task does, in words (shown in output).' },
@@ -54,8 +67,10 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   block: taskList,
   rescue: taskList,
   always: taskList,
-  import_tasks: { type: 'string', description: 'Inline the tasks of this file (relative to the including file).' },
-  include_tasks: { type: 'string', description: 'Same as import_tasks (inlined at load time, so everything is validated up front).' },
+  import_tasks: { type: 'string', description: 'Inline the tasks of this file (relative to the including file): static, its when/tags/vars apply to each task.' },
+  include_tasks: { type: 'string', description: 'Run the tasks of this file, decided per host at run time: when, loop and tags apply to the include itself; the name may be a template.' },
+  import_role: roleTaskSchema('Run a role here (static: the when/tags of this task apply to each of its tasks; its defaults and vars are seen by the whole play).'),
+  include_role: roleTaskSchema('Run a role here, decided per host at run time (when, loop and tags apply to the include itself; its variables stay inside it unless public).'),
 };
 
 export const PLAY_SCHEMA = {
@@ -81,6 +96,7 @@ export const PLAY_SCHEMA = {
     post_tasks: taskList,
     handlers: taskList,
     tags: stringList,
+    roles: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'object' }] }, description: 'Roles run after pre_tasks, before tasks: names, or {role: name, vars, when, tags, param: value}.' },
     packs: { type: 'array', items: { type: 'string' }, description: 'Module packs to load: npm package names or paths.' },
   },
 } as const;

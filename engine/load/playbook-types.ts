@@ -43,6 +43,13 @@ export interface Task {
   check_mode?: boolean;
   no_log: boolean;
   vars: Record<string, unknown>;
+  /** A role's block: its variables and folders, for every task inside. */
+  role?: RoleScope;
+  /**
+   * include_tasks / include_role: decided per host at run time (when, loop and tags apply to the include itself).
+   * `file` is set when the task file's name is a template: it is loaded then, relative to `dir`; else `block` holds it.
+   */
+  include?: { kind: 'tasks' | 'role'; file?: string; dir?: string };
   /** block/rescue/always: nested tasks (module is undefined then). */
   block?: Task[];
   rescue?: Task[];
@@ -90,6 +97,10 @@ export interface Play {
   post_tasks: Task[];
   handlers: Task[];
   tags: string[];
+  /** defaults of the play's roles (roles:, import_role): the lowest level of all, for every task of the play. */
+  roleDefaults: Record<string, unknown>;
+  /** vars of the play's roles (their vars/ and the `vars:` given with them): above vars_files. */
+  roleVars: Record<string, unknown>;
   /** Folder of the file the play is written in: relative src/template paths resolve from here. */
   dir: string;
   location: SourceLocation;

@@ -81,12 +81,29 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function walkTasks(tasks: Task[], fn: (t: Task, scope: string[]) => void, scope: string[] = []): void {
+/** Names a block-like task defines for the tasks inside it: vars, a role's variables, an include's loop variables. */
+function innerNames(t: Task): string[] {
+  const role = t.role ? [...Object.keys(t.role.defaults), ...Object.keys(t.role.vars), ...Object.keys(t.role.params), 'role_name', 'role_path'] : [];
+  const loop = t.include && t.loop !== undefined ? [t.loop_var, ...(t.index_var ? [t.index_var] : [])] : [];
+  return [...Object.keys(t.vars ?? {}), ...role, ...loop];
+}
+
+/** Every task with the names its enclosing blocks define and the folders of its enclosing roles (innermost first). */
+function walkTasks(tasks: Task[], fn: (t: Task, scope: string[], roleDirs: string[]) => void, scope: string[] = [], roleDirs: string[] = []): void {
   for (const t of tasks) {
-    const inner = [...scope, ...Object.keys(t.vars ?? {})];
-    fn(t, inner);
-    walkTasks([...(t.block ?? []), ...(t.rescue ?? []), ...(t.always ?? [])], fn, inner);
+    const inner = [...scope, ...innerNames(t)];
+    fn(t, inner, roleDirs);
+    walkTasks([...(t.block ?? []), ...(t.rescue ?? []), ...(t.always ?? [])], fn, inner, t.role ? t.role.dirs : roleDirs);
   }
+}
+
+/** A file a task renders: in its roles' templates/ first (as the template module looks), then the play's folder. */
+function renderedFile(file: string, playDir: string, roleDirs: string[]): string | undefined {
+  for (const dir of [...roleDirs.flatMap((d) => [path.join(d, 'templates'), d]), playDir]) {
+    const text = readTemplateFile(path.resolve(dir, file));
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 /** Throws a ValidationError listing every undefined variable with its task and location. */
@@ -98,6 +115,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   for (const play of pb.plays) {
     Object.keys(play.vars).forEach((k) => known.add(k));
     Object.keys(play.varsFromFiles).forEach((k) => known.add(k));
+    [play.roleDefaults, play.roleVars].forEach((vars) => Object.keys(vars ?? {}).forEach((k) => known.add(k)));
     walkTasks(allTasks(play), (t) => {
       if (t.register) known.add(t.register);
       // set_fact, include_vars: the names a module says it will set.
@@ -108,7 +126,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
   const reported = new Set<string>();
   const problems: RunbookError[] = [];
   for (const play of pb.plays) {
-    walkTasks(allTasks(play), (t, scope) => {
+    walkTasks(allTasks(play), (t, scope, roleDirs) => {
       const local = new Set([...scope, t.loop_var, ...(t.index_var ? [t.index_var] : [])]);
       /** Every template in value (or in the rendered file `file`) must use known variables, facts and helpers. */
       const check = (value: unknown, isCondition: boolean, file?: string) => {
@@ -135,7 +153,7 @@ export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Reco
       // A file the module renders (its `renders`: template's src, a kubectl *.hbs) uses variables too: check it now.
       for (const file of t.renders ?? []) {
         if (file.includes('{{')) continue; // known only once rendered
-        const text = readTemplateFile(path.resolve(play.dir, file));
+        const text = renderedFile(file, play.dir, roleDirs);
         if (text !== undefined) check(text, false, file);
       }
       check(t.loop, false);
@@ -162,7 +180,9 @@ function variableDefinitions(pb: Playbook, inv: Inventory, extraVars: Record<str
   for (const play of pb.plays) {
     add(play.vars);
     add(play.varsFromFiles);
-    walkTasks([...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers, ...play.batch_check], (t) => add(t.vars));
+    add(play.roleDefaults);
+    add(play.roleVars);
+    walkTasks([...play.pre_tasks, ...play.tasks, ...play.post_tasks, ...play.handlers, ...play.batch_check], (t) => [t.vars, t.role?.defaults, t.role?.vars, t.role?.params].forEach(add));
   }
   return out;
 }

@@ -14,6 +14,9 @@ export function blockInheritance(task: Task, inherited: Inherited): Inherited {
     become_user: task.become_user ?? inherited.become_user,
     when: task.when !== undefined ? [...inherited.when, task.when] : inherited.when,
     vars: { ...inherited.vars, ...task.vars },
+    role: task.role ?? inherited.role,
+    includeParams: inherited.includeParams,
+    includeItems: inherited.includeItems,
   };
 }
 

@@ -27,7 +27,7 @@ export interface RunResult {
 
 export async function runPlaybook(file: string, settings: RunSettings, sink: EventSink, abort: AbortSignal): Promise<RunResult> {
   const started = Date.now();
-  const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir, settings.playbookText, settings.packs);
+  const { playbook, registry } = await loadPlaybookWithPacks(file, settings.projectDir, settings.playbookText, settings.packs, settings.rolesPath);
   const inventory = withHostDefaults(await loadInventory(settings.inventoryPaths), settings.hostDefaults);
   preflightVariables(playbook, inventory, settings.extraVars, registry);
   await settings.plan?.begin(playbook, settings);

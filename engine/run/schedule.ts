@@ -5,6 +5,7 @@ import type { Task } from '../load/playbook-types.js';
 import { onEachHost, stopped, type HostOutcomes, type RunTasks, type Scope } from './host-outcomes.js';
 import type { Inherited, TaskOutcome } from './inheritance.js';
 import { runBlock } from './run-block.js';
+import { runInclude } from './run-include.js';
 import { flushHandlers } from './run-handlers.js';
 import type { HostState } from './run-state.js';
 import { runTaskOnHost } from './run-task.js';
@@ -23,6 +24,7 @@ export const runTasks: RunTasks = async (scope, hosts, tasks, inherited) => {
 
 /** One task of a list on every given host: a block, a handler flush, or a module task (concurrently, up to forks). */
 export async function runStep(scope: Scope, hosts: HostState[], task: Task, inherited: Inherited): Promise<HostOutcomes> {
+  if (task.include) return runInclude(runTasks, scope, hosts, task, inherited);
   if (task.block) return runBlock(runTasks, scope, hosts, task, inherited);
   if (task.meta === 'flush_handlers') return flushHandlers(scope, hosts);
   return onEachHost(scope, hosts, (h) => runTaskOnHost(scope.runContext, scope.play, h, task, inherited));

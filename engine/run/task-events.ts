@@ -18,7 +18,7 @@ export function taskEmitter(runContext: RunContext, hostState: HostState, task: 
       event: 'task',
       host: hostState.name,
       task: task.name,
-      module: task.module ?? 'block',
+      module: task.module ?? (task.include ? `include_${task.include.kind}` : 'block'),
       duration_ms: Date.now() - started,
       location: formatLocation(task.location),
       ...safe,

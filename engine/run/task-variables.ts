@@ -1,6 +1,7 @@
 // The template context of a task on a host: a lazy view (variable-view.ts) over the levels, lowest first, as in
-// Ansible and docs/dsl.md: inventory (group all → parent → child → host) < facts < play vars < vars_files < block vars
-// < task vars < include_vars < set_fact / registered < extra vars. Every level's values are templates resolved
+// Ansible and docs/dsl.md: role defaults < inventory (group all → parent → child → host) < facts < play vars <
+// vars_files < role vars < block vars < task vars < include_vars < set_fact / registered < role params < include
+// params < extra vars. Every level's values are templates resolved
 // against the final view, so an override at a higher level flows into everything derived from it.
 
 import type { Play, Task } from '../load/playbook-types.js';
@@ -12,17 +13,25 @@ import type { HostState, RunContext } from './run-state.js';
 import { variableView, type VariableLayer } from './variable-view.js';
 
 export function taskVariables(runContext: RunContext, play: Play, hostState: HostState, inherited: Inherited, task?: Task, where?: TemplateWhere): Record<string, unknown> {
+  const role = inherited.role;
   const layers: VariableLayer[] = [
+    { values: play.roleDefaults ?? {}, templated: true },
+    { values: role?.defaults ?? {}, templated: true },
     { values: hostState.vars, templated: true },
     { values: builtins(runContext, hostState), templated: false },
     { values: play.vars, templated: true },
     { values: play.varsFromFiles, templated: true },
+    { values: play.roleVars ?? {}, templated: true },
+    { values: role?.vars ?? {}, templated: true },
     { values: inherited.vars, templated: true },
     { values: task?.vars ?? {}, templated: true },
     { values: hostState.included, templated: true },
     { values: hostState.registered, templated: false },
+    { values: role?.params ?? {}, templated: true },
+    { values: inherited.includeParams ?? {}, templated: true },
     { values: runContext.settings.extraVars, templated: true },
-    { values: { play_hosts: [...runContext.hosts.values()].filter((h) => h.status === 'active').map((h) => h.name) }, templated: false },
+    { values: { play_hosts: [...runContext.hosts.values()].filter((h) => h.status === 'active').map((h) => h.name), ...(role ? { role_name: role.name, role_path: role.dir } : {}) }, templated: false },
+    { values: inherited.includeItems?.get(hostState.name) ?? {}, templated: false },
   ];
   return variableView(layers, where ?? { host: hostState.name, task: task?.name, location: task?.location ?? play.location });
 }

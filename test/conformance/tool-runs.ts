@@ -92,6 +92,9 @@ function add(tasks: ToolRun['tasks'], task: string, host: string, status: Status
 /** Ansible reports an include or a meta task as a task of its own; runbook reports the tasks it includes. */
 const PSEUDO_ACTIONS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'include', 'include_role', 'ansible.builtin.include_role', 'meta', 'ansible.builtin.meta']);
 
+/** runbook's events for an include itself (a skipped include_tasks / include_role). */
+const RUNBOOK_PSEUDO_MODULES = new Set(['include_tasks', 'include_role']);
+
 function ansibleStatus(r: Record<string, any>): Status {
   if (r.unreachable) return 'unreachable';
   if (r.failed) return 'failed';
@@ -128,7 +131,8 @@ export async function runRunbook(dir: string, args: string[]): Promise<ToolRun> 
   const tasks: ToolRun['tasks'] = new Map();
   const notes: string[] = [];
   for (const e of jsonEvents(r.stdout)) {
-    if (e.event === 'task') add(tasks, e.task, e.host, e.status as Status);
+    // An include skipped on a host is reported by both tools as the include's own task: not compared, as Ansible's.
+    if (e.event === 'task' && !RUNBOOK_PSEUDO_MODULES.has(e.module)) add(tasks, e.task, e.host, e.status as Status);
     if ((e.event === 'task' && (e.status === 'failed' || e.status === 'unreachable')) || e.event === 'rollback' || e.event === 'warning') notes.push(JSON.stringify(e).slice(0, 400));
   }
   if (r.stderr.trim()) notes.push(r.stderr.slice(0, 1500));
