@@ -139,6 +139,7 @@ export const BAD_INPUT: BadInputCase[] = [
   { name: 'package with neither name nor update_cache', files: site(play('    - package: { state: present }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'name' \(needed with update_cache: false, autoremove: false\)/ },
   { name: 'apt with an Ansible argument runbook does not take', files: site(play('    - apt: { name: kubectl, cache_valid_time: 3600 }\n')), expect: /site\.yml:6:\d+: .*cache_valid_time/ },
   { name: 'dnf with apt\'s purge', files: site(play('    - dnf: { name: kubectl, state: absent, purge: true }\n')), expect: /site\.yml:6:\d+: .*purge/ },
+  { name: 'package_repository key_url without key_fingerprint', files: site(play('    - package_repository: { name: docker, repo: "deb https://download.docker.com/linux/debian bookworm stable", key_url: "https://download.docker.com/linux/debian/gpg" }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'key_fingerprint' \(needed with key_url\)/ },
   { name: 'cron present without a job', files: site(play('    - cron: { name: x }\n')), expect: /site\.yml:6:\d+: .*missing required argument 'job' \(needed with state: present\)/ },
   { name: 'wait_for port and path together', files: site(play('    - wait_for: { port: 22, path: /tmp/x }\n')), expect: /site\.yml:6:\d+: .*'port' and 'path' cannot be used together/ },
   { name: 'wait_for host that is an option', files: site(play('    - wait_for: { host: "-oProxyCommand=x", port: 22 }\n')), expect: /site\.yml:6:\d+: .*'host' is not a valid host name or IP address/ },
