@@ -32,7 +32,9 @@ function unitSteps(s: UnitState, args: SystemdArgs, unit: string): Change<{ step
   if (args.masked === false && masked) changes.push(step('unmask', `unmask ${unit}`));
   const enabledNow = ['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated'].includes(s.enabled);
   if (args.enabled === true && !enabledNow) changes.push(step('enable', `enable ${unit}`));
-  if (args.enabled === false && (s.enabled === 'enabled' || s.enabled === 'enabled-runtime')) changes.push(step('disable', `disable ${unit}`));
+  // Unmasking uncovers the enablement the mask hid, which is-enabled cannot tell now: disable then, as Ansible does.
+  const unmasking = masked && args.masked === false;
+  if (args.enabled === false && (s.enabled === 'enabled' || s.enabled === 'enabled-runtime' || unmasking)) changes.push(step('disable', `disable ${unit}`));
   if (args.state === 'started' && !s.active) changes.push(step('start', `start ${unit}`));
   if (args.state === 'stopped' && s.active) changes.push(step('stop', `stop ${unit}`));
   if (args.state === 'restarted') changes.push(step('restart', `restart ${unit}`));
@@ -83,6 +85,8 @@ export default defineModule<SystemdArgs, UnitState | null, { step: Step }>({
       if (!steps.has(s)) continue;
       await mustSystemctl(host, s === 'daemon-reload' ? ['daemon-reload'] : [s, '--', args.name!]);
     }
+    // As Ansible's: a daemon-reload alone changes no unit, so the task is ok, not changed.
+    if (steps.size === 1 && steps.has('daemon-reload')) return { changed: false };
   },
   async revert(host, { before, args }) {
     if (!before || args.name === undefined) return;
