@@ -60,6 +60,8 @@ export interface PlayCliOptions {
   user?: string; privateKey?: string; askPass?: boolean; become?: boolean; becomeUser?: string; askBecomePass?: boolean;
   /** play only: --start-at-task, --step. */
   startAtTask?: string; step?: boolean;
+  /** play --slice I/N. */
+  slice?: string;
   /** From runbook.yml or RUNBOOK_* only (no flag). */
   packs?: string[]; rolesPath?: string[];
 }

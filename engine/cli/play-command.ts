@@ -11,6 +11,7 @@ import { commandLineHostDefaults, connectionSettings, parseExtraVars, positiveOp
 import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
 import { stepConfirmer } from './step-prompt.js';
+import { parseSlice } from '../slice/slice-hosts.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
 export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = [], overrides: Partial<RunSettings> = {}): Promise<number> {
@@ -33,6 +34,7 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     stateDir: userStateDir(io.env),
     startAtTask: o.startAtTask,
     confirmTask: o.step ? stepConfirmer(process.stdin, process.stderr) : undefined,
+    ...(o.slice ? { slice: parseSlice(o.slice) } : {}),
     ...overrides,
   };
   const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });

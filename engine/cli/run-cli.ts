@@ -58,6 +58,7 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     .option('--list-tags', 'print the tags of the tasks each play would run; run nothing')
     .option('--start-at-task <name>', 'start at the first task with this name (or shell pattern); earlier plays and tasks do not run')
     .option('--step', 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)')
+    .option('--slice <I/N>', 'run only the I-th of N deterministic slices of the hosts (one of N controllers; `runbook merge` joins them)')
     .action(async (playbook: string, o: PlayCliOptions & ListOptions, cmd: Command) => {
       await configure(cmd, o, path.dirname(path.resolve(io.cwd, playbook)), io);
       if (o.listHosts || o.listTasks || o.listTags) {
@@ -98,7 +99,7 @@ function registerRunCommands(program: Command, io: CliIO, setExit: (code: number
     });
 }
 
-/** plan, show, apply: a check run saved for review, then applied exactly (docs/rollouts.md). */
+/** plan, show, apply: a check run saved for review, then applied exactly (docs/rollouts.md); merge: slices joined. */
 function registerPlanCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
   addPlayOptions(program.command('plan <playbook>').description('save what a run would change (check mode, with diffs) for review and `runbook apply`'))
     .option('-o, --output <file>', 'where to save the plan (written 0600; holds no secret in clear)')
@@ -111,6 +112,13 @@ function registerPlanCommands(program: Command, io: CliIO, setExit: (code: numbe
     .description('print a saved plan as `play --check --diff` would')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .action(async (plan: string, o: { format: Format }) => setExit(await (await import('./plan-command.js')).showCommand(plan, o, io)));
+  program.command('merge <runDirs...>')
+    .description('join the run folders of `play --slice I/N` runs into one run: one recap, JUnit, audit page; `runbook rollback` of it undoes every slice')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .option('--junit <file>', 'write the merged run as JUnit XML')
+    .option('--audit <file>', 'write the merged run as an audit page (HTML)')
+    .option('-i, --inventory <path>', 'the inventory rollback of the merged run reaches hosts by (default: the slices\' own)', collect, [])
+    .action(async (runDirs: string[], o: import('./merge-command.js').MergeOptions) => setExit(await (await import('./merge-command.js')).mergeCommand(runDirs, o, io)));
   addPlayOptions(program.command('apply <plan>').description('apply exactly a saved plan: refused if the playbook, inventory or -e changed since; a host that drifted since the plan stops and is rolled back'))
     .option('-D, --diff', 'show diffs of changed files')
     .option('--no-rollback', 'leave a failed or drifted host as it is')

@@ -18,6 +18,10 @@ export interface RunMeta {
   finished?: string;
   status: RunStatus | 'running';
   recap?: Record<string, HostRecap>;
+  /** --slice I/N: this run is one slice of a run spread over several controllers. */
+  slice?: { index: number; count: number };
+  /** `runbook merge`: the slice runs (their ids) this run was merged from. */
+  merged?: string[];
 }
 
 export function runsDir(projectDir: string): string {

@@ -15,6 +15,8 @@ import { createRunContext } from './run-context.js';
 import { playHosts } from './play-hosts.js';
 import { runPlay } from './run-play.js';
 import { findStartAt } from './start-at-task.js';
+import { recordingSink } from '../slice/event-record.js';
+import { refuseRunOnce, sliceHosts } from '../slice/slice-hosts.js';
 import type { RunContext, RunSettings } from './run-state.js';
 
 export interface RunResult {
@@ -33,7 +35,9 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   await settings.plan?.begin(playbook, settings);
   const start = settings.startAtTask !== undefined ? findStartAt(playbook, settings.startAtTask) : undefined;
   const plays = playbook.plays.slice(start?.playIndex ?? 0);
-  const targeted = [...new Set(plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
+  const matched = [...new Set(plays.flatMap((p) => playHosts(inventory, p, settings.limit)))];
+  if (settings.slice) refuseRunOnce(playbook);
+  const targeted = settings.slice ? sliceHosts(matched, settings.slice) : matched;
 
   const runId = newRunId();
   const runDir = runDirOf(settings.projectDir, runId);
@@ -43,11 +47,14 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const meta: RunMeta = {
     id: runId, playbook: playbook.file, inventory: settings.inventoryPaths.map((p) => path.resolve(p)),
     check: settings.check, hosts: targeted, started: new Date().toISOString(), status: 'running',
+    ...(settings.slice ? { slice: settings.slice } : {}),
   };
   let runContext: RunContext | undefined;
   try {
     await writeRunMeta(runDir, meta);
-    runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink, abort, skippedTasks: start?.skipped });
+    // A slice keeps its events for `runbook merge`.
+    const events = settings.slice ? recordingSink(runDir, sink) : sink;
+    runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink: events, abort, skippedTasks: start?.skipped });
     runContext.emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
     for (const play of plays) {
       if (abort.aborted || runContext.halted) break;

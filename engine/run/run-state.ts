@@ -4,6 +4,7 @@ import type { ConnectionSettings } from '../connection/index.js';
 import type { BatchRecord, EventSink, HostRecap } from '../report/events.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { Inventory, Playbook, Task } from '../load/playbook-types.js';
+import type { Slice } from '../slice/slice-hosts.js';
 import type { Redactor } from '../report/redact.js';
 import type { Change, Connection, Facts, ModuleRegistry } from '../types.js';
 
@@ -30,6 +31,8 @@ export interface RunSettings {
   hostDefaults?: Record<string, unknown>;
   /** The user's state folder (host locks): $XDG_STATE_HOME/runbook. */
   stateDir: string;
+  /** --slice I/N: this run takes only its slice of the hosts (engine/slice/). */
+  slice?: Slice;
   /** `runbook plan` records each invocation, `runbook apply` checks each against the saved plan (engine/plan/). */
   plan?: PlanHook;
   /** --start-at-task NAME (Ansible's semantics: start-at-task.ts). */
