@@ -362,13 +362,14 @@ async function loadRoleTask(site: TaskSite, candidates: string[]): Promise<Task 
   const request: RoleRequest = {
     name: String(spec.name), tasksFrom: spec.tasks_from as string | undefined, varsFrom: spec.vars_from as string | undefined,
     defaultsFrom: spec.defaults_from as string | undefined, handlersFrom: spec.handlers_from as string | undefined,
-    params: {}, vars: {}, public: key === 'import_role' || spec.public === true, once: false,
+    params: {}, vars: key === 'import_role' ? keywords(raw).vars : {}, public: key === 'import_role' || spec.public === true, once: false,
     allowDuplicates: spec.allow_duplicates as boolean | undefined, fromDir: path.dirname(src.file), location: src.loc([...at, key]),
   };
   const block = await loadRole(roleLoading(l), request, {}, undefined, stack);
   if (!block) return undefined;
   const kw = keywords(raw);
-  if (key === 'import_role') return { ...kw, name: label ?? `import_role ${request.name}`, args: {}, block: [block], location: src.loc(at) };
+  // import_role's vars are the role's (role-vars level, seen by the play); include_role's are include params.
+  if (key === 'import_role') return { ...kw, vars: {}, name: label ?? `import_role ${request.name}`, args: {}, block: [block], location: src.loc(at) };
   return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [block], include: { kind: 'role' }, location: src.loc(at) };
 }
 

@@ -108,7 +108,22 @@ export async function loadRole(r: RoleLoading, req: RoleRequest, entry: Record<s
   r.play.seen.add(runKey);
   const tasks = skip ? [] : await roleTasks(r, dir, req, [...stack, key]);
   if (!tasks) return undefined;
-  return r.roleBlock(entry, scope, [...dependencyBlocks, ...tasks], req.location);
+  // A role that runs once per play also runs once per host when an include_role loop reaches it again (its own
+  // tasks: its dependencies decide for themselves, as in Ansible).
+  const once = req.once && !(req.allowDuplicates ?? meta.allowDuplicates);
+  const own = once ? [{ ...r.roleBlock({}, scope, prefixed(scope.name, tasks), req.location), role_once: runKey }] : prefixed(scope.name, tasks);
+  return r.roleBlock(entry, scope, [...dependencyBlocks, ...own], req.location);
+}
+
+/** Ansible shows a role's tasks as `role : task`; a nested role's block keeps its own names. */
+function prefixed(roleName: string, tasks: Task[]): Task[] {
+  return tasks.map((t) => (t.role ? t : {
+    ...t,
+    name: t.block && !t.include ? t.name : `${roleName} : ${t.name}`,
+    block: t.block ? prefixed(roleName, t.block) : undefined,
+    rescue: t.rescue ? prefixed(roleName, t.rescue) : undefined,
+    always: t.always ? prefixed(roleName, t.always) : undefined,
+  }));
 }
 
 interface RoleMeta {
@@ -169,8 +184,9 @@ async function loadRoleHandlers(r: RoleLoading, scope: RoleScope, req: RoleReque
   r.play.handlerFiles.add(file);
   const handlers = await r.loadTaskFile(file, req.location, stack);
   if (!handlers) return;
+  // Notified by their own name or as `role : name` (the name they are shown with).
   const named = (tasks: Task[]): Task[] => tasks.map((t) => (t.block
     ? { ...t, block: named(t.block) }
-    : { ...t, listen: [...t.listen, `${scope.name} : ${t.name}`] }));
+    : { ...t, name: `${scope.name} : ${t.name}`, listen: [...t.listen, t.name] }));
   r.play.handlers.push(r.roleBlock({}, scope, named(handlers), req.location));
 }

@@ -45,6 +45,8 @@ export interface Task {
   vars: Record<string, unknown>;
   /** A role's block: its variables and folders, for every task inside. */
   role?: RoleScope;
+  /** A role block that runs at most once per host in the play (roles: entries, dependencies): its key. */
+  role_once?: string;
   /**
    * include_tasks / include_role: decided per host at run time (when, loop and tags apply to the include itself).
    * `file` is set when the task file's name is a template: it is loaded then, relative to `dir`; else `block` holds it.

@@ -25,8 +25,9 @@ describe('roles', () => {
     const first = await playJson(dir, ['-e', `webapp_root=${root}`]);
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(first.statuses).to.deep.equal([
-      'base directory=changed', 'webapp config=changed', 'webapp motd=changed', 'webapp user file=changed', 'webapp user file=changed',
-      "role vars are seen by the play's tasks=changed", 'greeter from roles_path=changed', 'restart webapp=changed', 'log users=changed',
+      'base : base directory=changed', 'webapp : webapp config=changed', 'webapp : webapp motd=changed', 'webapp : webapp user file=changed',
+      'webapp : webapp user file=changed', "role vars are seen by the play's tasks=changed", 'greeter : greeter from roles_path=changed',
+      'webapp : restart webapp=changed', 'webapp : log users=changed',
     ]);
     expect(await fs.readFile(path.join(root, 'webapp/app.conf'), 'utf8')).to.equal(`# webapp, from the role's template\nport = 8081\ndir = ${root}/webapp\n`);
     expect(await fs.readFile(path.join(root, 'webapp/motd'), 'utf8')).to.equal('welcome to the webapp\n');
