@@ -31,6 +31,8 @@ const code = await runCli(args, {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  terminal: process.stdout.isTTY ? process.stdout : undefined,
+  argv: args,
   env: process.env,
   cwd: process.cwd(),
   abort: controller.signal,

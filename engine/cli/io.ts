@@ -4,6 +4,10 @@ export interface CliIO {
   out: (s: string) => void;
   err: (s: string) => void;
   isTTY: boolean;
+  /** The terminal stdout is, when it is one (the human reporter draws its live region there). */
+  terminal?: NodeJS.WriteStream;
+  /** The command's arguments as typed (after `runbook`). */
+  argv?: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Aborted on SIGINT. */

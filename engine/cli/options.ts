@@ -55,7 +55,7 @@ export function connectionSettings(o: { acceptNewHostKeys?: boolean; timeout?: s
 export interface PlayCliOptions {
   inventory: string[]; limit?: string; tags: string[]; skipTags: string[]; extraVars: string[];
   check?: boolean; diff?: boolean; forks: string; format: Format; rollback: boolean; detectDrift?: boolean;
-  acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: boolean;
+  acceptNewHostKeys?: boolean; timeout?: string; commandTimeout?: string; verbose?: number;
   vaultPasswordFile?: string[]; vaultId?: string[]; askVaultPass?: boolean;
   user?: string; privateKey?: string; askPass?: boolean; become?: boolean; becomeUser?: string; askBecomePass?: boolean;
   /** play only: --start-at-task, --step. */
@@ -78,7 +78,7 @@ export function addPlayOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', 'trust and record SSH host keys seen for the first time')
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
     .option('--command-timeout <seconds>', 'timeout of each remote command', '600')
-    .option('-v, --verbose', 'show messages of ok tasks too, and what each command printed (stdout, stderr; never for no_log tasks)')
+    .option('-v, --verbose', '-v: messages of ok tasks and what each command printed (stdout, stderr; never for no_log tasks); -vv: the command lines run; -vvv: how each host was reached', (_: string, n: number) => n + 1, 0)
     .option('-u, --user <user>', 'log in as this user where the inventory names none')
     .option('--private-key <file>', 'SSH private key where the inventory names none')
     .option('-k, --ask-pass', 'ask for the SSH password')

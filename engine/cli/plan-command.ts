@@ -36,7 +36,7 @@ export async function showCommand(file: string, o: { format: Format }, io: CliIO
   }
   io.out(`plan ${file}, made ${plan.created} for ${path.relative(io.cwd, plan.playbook) || plan.playbook} with inventory ${plan.inventory.map((p) => path.relative(io.cwd, p) || p).join(', ')}${plan.limit ? ` -l ${plan.limit}` : ''}\n`);
   const color = io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  const reporter = humanReporter(io.out, { color, progress: false, verbose: false });
+  const reporter = humanReporter(io.out, { color, verbosity: 0 });
   for (const ev of plan.events) reporter.onEvent(ev);
   reporter.finish();
   return EXIT.ok;

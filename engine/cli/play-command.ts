@@ -10,6 +10,7 @@ import type { CliIO } from './io.js';
 import { commandLineHostDefaults, connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
 import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
+import { retryArguments } from '../report/recap-lines.js';
 import { stepConfirmer } from './step-prompt.js';
 import { parseSlice } from '../slice/slice-hosts.js';
 
@@ -37,7 +38,10 @@ export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO
     ...(o.slice ? { slice: parseSlice(o.slice) } : {}),
     ...overrides,
   };
-  const reporter = makeReporter(o.format, io, { driftIsFailure: Boolean(o.detectDrift), verbose: o.verbose });
+  const reporter = makeReporter(o.format, io, {
+    driftIsFailure: Boolean(o.detectDrift), verbosity: o.verbose ?? 0, noLive: o.step,
+    retryCommand: io.argv?.[0] === 'play' ? retryArguments(io.argv) : undefined,
+  });
   const result = await runPlaybook(path.resolve(io.cwd, playbook), settings, (ev) => {
     reporter.onEvent(ev);
     for (const s of extraSinks) s(ev);

@@ -18,6 +18,13 @@ export interface HostRecap {
 export type RunEvent =
   | { event: 'run_start'; run: string; playbook: string; check: boolean; hosts: string[]; started: string }
   | { event: 'play_start'; play: string; hosts: string[] }
+  /**
+   * A task starts on these hosts (once per task and step; per host with strategy: free). The task's name is `name`
+   * (not `task`, so a search for a task's result by `task` finds the result).
+   */
+  | { event: 'task_start'; play: string; name: string; module: string; location: string; hosts: string[]; handler?: boolean }
+  /** A host's connection is open: how it was reached (shown with -vvv). */
+  | { event: 'connection'; host: string; msg: string; duration_ms: number }
   | {
       event: 'task';
       host: string;
@@ -39,6 +46,8 @@ export type RunEvent =
       data?: unknown;
       /** The task's registered result (rc, stdout, stderr, ...); absent for no_log tasks. */
       result?: Record<string, unknown>;
+      /** The command lines run on the host for this task, redacted (shown with -vv); absent for no_log tasks. */
+      commands?: string[];
     }
   | { event: 'handler_pending'; host: string; handlers: string[]; msg: string }
   | { event: 'rollback'; host: string; steps: Array<{ task: string; module: string; status: 'reverted' | 'failed' | 'irreversible' | 'conflict'; msg?: string }> }

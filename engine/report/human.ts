@@ -1,117 +1,120 @@
-// Human output: per-task lines, diffs with --diff, a live progress line on a TTY, and the recap.
+// Human output. Up to COMPACT_ABOVE hosts: one line per host and task. More: per task one summary line, then only
+// changed/failed/unreachable results (ok with -v), hosts with the same result on one line ("node1-3"). On a terminal
+// a live region (live-view.ts) shows the tasks in flight; elsewhere lines are only ever appended.
 
 import path from 'node:path';
 import { Chalk } from 'chalk';
-import { createTwoFilesPatch } from 'diff';
-import type { BatchRecord, RunEvent } from './events.js';
+import type { RunEvent } from './events.js';
+import { foldHostNames } from './host-names.js';
+import { describeBatch, rollbackLines, taskLines, type LineStyle } from './human-lines.js';
+import { liveView, type LiveState, type LiveView } from './live-view.js';
+import { recapLines, type RollbackStep } from './recap-lines.js';
+import { TaskBoard, type TaskTally } from './task-board.js';
 import { terminalSafeValue } from './terminal-safe.js';
-import type { Diff } from '../types.js';
+
+export { renderDiff } from './human-lines.js';
+
+/** More hosts than this in a run: grouped, summarised output. */
+export const COMPACT_ABOVE = 5;
 
 export interface HumanOptions {
   color: boolean;
-  /** Show a live "task n/m" line (TTY only). */
-  progress: boolean;
-  verbose: boolean;
-}
-
-export function renderDiff(d: Diff, c: InstanceType<typeof Chalk>): string {
-  const patch = createTwoFilesPatch(`${d.path ?? ''} (before)`, `${d.path ?? ''} (after)`, d.before, d.after, '', '', { context: 3 });
-  return patch
-    .split('\n')
-    .slice(1) // drop the "====" line
-    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : l.startsWith('@@') ? c.cyan(l) : l))
-    .join('\n');
+  /** 0 default, 1 -v, 2 -vv, 3 -vvv. */
+  verbosity: number;
+  /** The terminal to draw the live region on (absent: no cursor movement at all). */
+  live?: NodeJS.WriteStream;
+  /** This run's command line without its limit, for the recap's retry command (recap-lines.ts retryArguments). */
+  retryCommand?: string[];
 }
 
 export function humanReporter(write: (s: string) => void, opts: HumanOptions) {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const colour = { ok: c.green, changed: c.yellow, failed: c.red, skipped: c.cyan, unreachable: c.magenta } as const;
-  let check = false;
+  const style: LineStyle = { c, check: false, verbosity: opts.verbosity };
+  const state: LiveState = { board: new TaskBoard(), runStarted: Date.now() };
+  let live: LiveView | undefined;
+  let compact = false;
   let playbook: string | undefined;
-  let done = 0;
-  let progressShown = false;
-  const clearProgress = () => {
-    if (progressShown) write('\r\x1b[K');
-    progressShown = false;
+  const failedRollbacks: RollbackStep[] = [];
+  const print = (text: string) => (live ? live.print(text) : write(text));
+  const settle = (tallies: TaskTally[]) => {
+    if (compact) for (const t of tallies) print(taskSummary(t, style));
   };
   const onEvent = (raw: RunEvent) => {
-    clearProgress();
     // Everything in an event may come from a host: control characters are shown, never interpreted.
     const ev = terminalSafeValue(raw);
+    const now = Date.now();
     switch (ev.event) {
       case 'run_start':
-        check = ev.check;
+        style.check = ev.check;
+        compact = ev.hosts.length > COMPACT_ABOVE;
         playbook = path.relative(process.cwd(), ev.playbook) || ev.playbook;
-        write(c.bold(`runbook run ${ev.run}${ev.check ? ' (check mode: nothing will be changed)' : ''}\n`));
+        state.runStarted = now;
+        if (opts.live) live = liveView(opts.live, state, c);
+        print(c.bold(`runbook run ${ev.run}${ev.check ? ' (check mode: nothing will be changed)' : ''}\n`));
         break;
       case 'play_start':
-        write(`\n${c.bold(`PLAY ${ev.play}`)} [${ev.hosts.join(', ')}]\n`);
+        settle(state.board.drain());
+        state.play = ev.play;
+        state.preparing = { since: now, hosts: ev.hosts.length };
+        print(`\n${c.bold(`PLAY ${ev.play}`)} [${compact ? foldHostNames(ev.hosts) : ev.hosts.join(', ')}]\n`);
+        break;
+      case 'task_start':
+        state.preparing = undefined;
+        settle(state.board.start(ev, now));
         break;
       case 'task': {
-        done++;
-        const label = ev.ignored ? 'ignored' : check && ev.status === 'changed' ? 'would change' : ev.status;
-        const msg = ev.status === 'ok' && !opts.verbose && ev.data === undefined ? '' : ` ${ev.msg}`;
-        write(`${colour[ev.status](label.padEnd(12))} ${ev.host} | ${ev.task}${c.dim(` (${ev.module})`)}${msg.replace(/\n/g, '\n    ')}${ev.irreversible && ev.status === 'changed' ? c.dim(' [irreversible]') : ''}\n`);
-        for (const d of ev.diff ?? []) write(`${renderDiff(d, c)}\n`);
-        if (opts.verbose) write(commandOutput(ev.result, c.dim));
+        const { tally, complete } = state.board.report(ev, now);
+        if (!compact) print(taskLines(ev.host, ev, style));
+        if (complete) {
+          state.board.remove(tally);
+          settle([tally]);
+        }
         break;
       }
-      case 'handler_pending':
-        write(c.yellow(`pending      ${ev.host} | ${ev.msg}\n`));
+      case 'recap':
+        settle(state.board.drain());
+        live?.stop();
+        live = undefined;
+        write(recapLines(ev, c, { playbook, retryCommand: opts.retryCommand, failedRollbacks }));
         break;
       case 'rollback':
-        write(c.bold(`ROLLBACK ${ev.host}\n`));
-        for (const s of ev.steps) write(`  ${s.status === 'reverted' ? c.green(s.status) : c.red(s.status)} ${s.task} (${s.module})${s.msg ? ` ${s.msg}` : ''}\n`);
+        failedRollbacks.push(...ev.steps.filter((s) => s.status === 'failed' || s.status === 'conflict').map((s) => ({ ...s, host: ev.host })));
+        print(rollbackLines(ev, c));
         break;
-      case 'batch':
-        write(`${ev.status === 'completed' ? c.green('BATCH') : c.red('BATCH')} ${describeBatch(ev)}\n`);
-        break;
-      case 'warning':
-        write(c.yellow(`warning      ${ev.host ? `${ev.host} | ` : ''}${ev.msg}\n`));
-        break;
-      case 'recap': {
-        write(`\n${c.bold('RECAP')} run ${ev.run} (${(ev.duration_ms / 1000).toFixed(1)} s) ${ev.status === 'ok' ? c.green(ev.status) : c.red(ev.status)}\n`);
-        const width = Math.max(4, ...Object.keys(ev.hosts).map((h) => h.length));
-        for (const [host, r] of Object.entries(ev.hosts)) {
-          const bad = r.failed > 0 || r.unreachable > 0 || r.rollback_failed > 0;
-          write(`${(bad ? c.red : r.changed > 0 ? c.yellow : c.green)(host.padEnd(width))} : ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped} unreachable=${r.unreachable} ignored=${r.ignored} rolled_back=${r.rolled_back}${r.rollback_failed ? ` rollback_failed=${r.rollback_failed}` : ''}\n`);
-        }
-        for (const b of ev.batches ?? []) write(`batch ${describeBatch(b)}\n`);
-        if (ev.failed_hosts?.length && ev.retry_file) {
-          write(c.red(`failed or unreachable: ${ev.failed_hosts.join(', ')}\n`));
-          write(`retry only those: runbook play ${playbook ?? 'PLAYBOOK'} … -l @${ev.retry_file}\n`);
-        }
-        break;
-      }
+      default:
+        printOther(ev, print, style);
     }
-    if (opts.progress && ev.event === 'task') {
-      write(c.dim(`… ${done} task results so far`));
-      progressShown = true;
-    }
+    live?.refresh();
   };
-  return { onEvent, finish: clearProgress };
+  return { onEvent, finish: () => live?.stop() };
 }
 
-/** "2/3 of web [node3, node4] rolled back: why" */
-function describeBatch(b: BatchRecord): string {
-  const status = b.status === 'rolled_back' ? 'rolled back' : b.status === 'not_started' ? 'not started' : b.status;
-  const why = b.reason && b.status !== 'not_started' ? `: ${b.reason}` : '';
-  return `${b.batch}/${b.of} of ${b.play} [${b.hosts.join(', ')}] ${status}${why}`;
+/** Connections (-vvv), handlers left pending, batches and warnings: printed as they come. */
+function printOther(ev: RunEvent, print: (text: string) => void, { c, verbosity }: LineStyle): void {
+  if (ev.event === 'connection' && verbosity >= 3) print(c.dim(`connected    ${ev.host} | ${ev.msg} (${ev.duration_ms} ms)\n`));
+  if (ev.event === 'handler_pending') print(c.yellow(`pending      ${ev.host} | ${ev.msg}\n`));
+  if (ev.event === 'batch') print(`${ev.status === 'completed' ? c.green('BATCH') : c.red('BATCH')} ${describeBatch(ev)}\n`);
+  if (ev.event === 'warning') print(c.yellow(`warning      ${ev.host ? `${ev.host} | ` : ''}${ev.msg}\n`));
 }
 
-/** -v: what a command printed (stdout, stderr; per loop item), trimmed to its last lines. */
-function commandOutput(result: Record<string, unknown> | undefined, dim: (s: string) => string): string {
-  if (!result) return '';
-  const results = Array.isArray(result.results) ? (result.results as Array<Record<string, unknown>>) : [result];
-  const lines: string[] = [];
-  for (const r of results) {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const text = typeof r?.[stream] === 'string' ? (r[stream] as string).trimEnd() : '';
-      if (!text) continue;
-      const all = text.split('\n');
-      const shown = all.length > 40 ? [`(${all.length - 40} earlier lines not shown)`, ...all.slice(-40)] : all;
-      lines.push(`    ${stream}: ${shown.join('\n      ')}`);
-    }
+/** One task on many hosts: "TASK name (module) · 50 hosts: ok=47 changed=3 · 2.1 s", then its grouped results. */
+function taskSummary(tally: TaskTally, style: LineStyle): string {
+  const { c, verbosity } = style;
+  const counts = new Map<string, number>();
+  const groups = new Map<string, string[]>();
+  for (const ev of tally.results) {
+    const label = ev.ignored ? 'ignored' : ev.status;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+    const quiet = (ev.status === 'ok' && !ev.ignored && ev.data === undefined && verbosity === 0) || (ev.status === 'skipped' && verbosity === 0);
+    if (quiet) continue;
+    // Same text once the host is left out = same result.
+    const text = taskLines('\u0000', ev, style);
+    groups.set(text, [...(groups.get(text) ?? []), ev.host]);
   }
-  return lines.length > 0 ? `${dim(lines.join('\n'))}\n` : '';
+  const order = ['ok', 'changed', 'failed', 'unreachable', 'skipped', 'ignored'];
+  const tallyText = order.filter((s) => counts.has(s) || s === 'ok').map((s) => `${s}=${counts.get(s) ?? 0}`).join(' ');
+  const seconds = Math.max(0, ...tally.results.map((r) => r.duration_ms)) / 1000;
+  let out = `${c.bold(`TASK ${tally.name}`)}${c.dim(` (${tally.module})`)} · ${tally.reported.size} host(s): ${tallyText} · ${seconds.toFixed(1)} s\n`;
+  for (const [text, hosts] of groups) out += text.replace('\u0000', foldHostNames(hosts));
+  return out;
 }

@@ -5,7 +5,7 @@ import type { Task } from '../load/playbook-types.js';
 import { playInheritance, type Inherited } from './inheritance.js';
 import { blockInheritance } from './run-block.js';
 import type { HostState } from './run-state.js';
-import { runTaskOnHost } from './run-task.js';
+import { announceTask, runTaskOnHost } from './run-task.js';
 import { onEachHost, stopped, type HostOutcomes, type Scope } from './host-outcomes.js';
 
 interface Handler { task: Task; inherited: Inherited }
@@ -25,6 +25,7 @@ export async function flushHandlers(scope: Scope, hosts: HostState[]): Promise<H
     const due = hosts.filter((h) => !stopped(outcomes.get(h)) && keys.some((k) => h.notified.has(k)));
     if (due.length === 0) continue;
     for (const h of due) for (const k of keys) if (h.notified.has(k)) consumed.get(h)!.add(k);
+    announceTask(scope.runContext, scope.play, due, task, inherited, true);
     const ran = await onEachHost(scope, due, (h) => runTaskOnHost(scope.runContext, scope.play, h, task, inherited, { handler: true }));
     for (const [h, outcome] of ran) if (stopped(outcome)) outcomes.set(h, outcome);
   }

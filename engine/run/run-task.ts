@@ -25,6 +25,16 @@ export async function runTaskOnHost(
   return runOnce(runContext, hostState, task, (share) => runModuleTask({ runContext, play, hostState, task, inherited, where, emit, share }));
 }
 
+/** task_start: a module task is about to run on these hosts (not when tags or --start-at-task leave it out). */
+export function announceTask(runContext: RunContext, play: Play, hosts: HostState[], task: Task, inherited: Inherited, handler = false): void {
+  if (!task.module || hosts.length === 0 || runContext.skippedTasks.has(task)) return;
+  if (!handler && !isTaskSelected([...new Set([...inherited.tags, ...task.tags])], runContext.settings.tags, runContext.settings.skipTags)) return;
+  runContext.emit(runContext.redactor.value({
+    event: 'task_start', play: play.name, name: task.name, module: task.module, location: formatLocation(task.location),
+    hosts: hosts.map((h) => h.name), ...(handler ? { handler: true } : {}),
+  }));
+}
+
 /** run_once: the first host runs the task; the others wait for it, share its registered result and report nothing. */
 async function runOnce(
   runContext: RunContext, hostState: HostState, task: Task,

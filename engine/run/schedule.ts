@@ -8,7 +8,7 @@ import { runBlock } from './run-block.js';
 import { runInclude } from './run-include.js';
 import { flushHandlers } from './run-handlers.js';
 import type { HostState } from './run-state.js';
-import { runTaskOnHost } from './run-task.js';
+import { announceTask, runTaskOnHost } from './run-task.js';
 
 /** Tasks in order; a host that fails or becomes unreachable stops running this list. */
 export const runTasks: RunTasks = async (scope, hosts, tasks, inherited) => {
@@ -27,5 +27,6 @@ export async function runStep(scope: Scope, hosts: HostState[], task: Task, inhe
   if (task.include) return runInclude(runTasks, scope, hosts, task, inherited);
   if (task.block) return runBlock(runTasks, scope, hosts, task, inherited);
   if (task.meta === 'flush_handlers') return flushHandlers(scope, hosts);
+  announceTask(scope.runContext, scope.play, hosts, task, inherited);
   return onEachHost(scope, hosts, (h) => runTaskOnHost(scope.runContext, scope.play, h, task, inherited));
 }

@@ -12,7 +12,7 @@ export function taskEmitter(runContext: RunContext, hostState: HostState, task: 
   const started = Date.now();
   return (fields) => {
     const safe = task.no_log
-      ? { ...fields, msg: fields.status === 'failed' ? 'task failed (output hidden by no_log)' : 'output hidden by no_log', diff: undefined, item: undefined, data: undefined, result: undefined, changes: fields.changes?.map(() => 'change hidden by no_log') }
+      ? { ...fields, msg: fields.status === 'failed' ? 'task failed (output hidden by no_log)' : 'output hidden by no_log', diff: undefined, item: undefined, data: undefined, result: undefined, commands: undefined, changes: fields.changes?.map(() => 'change hidden by no_log') }
       : fields;
     runContext.emit(runContext.redactor.value({
       event: 'task',

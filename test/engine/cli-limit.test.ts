@@ -36,8 +36,8 @@ describe('cli: --limit', function () {
     const run = /RECAP run (\S+)/.exec(res.stdout)![1];
     const retry = `.runbook/runs/${run}/failed.txt`;
     expect(await fs.readFile(path.join(dir, retry), 'utf8')).to.equal('web2\n');
-    expect(res.stdout).to.contain('failed or unreachable: web2');
-    expect(res.stdout).to.contain(`retry only those: runbook play site.yml … -l @${retry}`);
+    expect(res.stdout).to.contain('failed: web2');
+    expect(res.stdout).to.contain(`retry only those: runbook play site.yml -i hosts.yml -l @${retry}`);
     const again = await runCli(['play', 'site.yml', '-i', 'hosts.yml', '-l', `@${retry}`, '--format', 'json'], { cwd: dir });
     expect(jsonEvents(again.stdout).find((e) => e.event === 'run_start')!.hosts).to.deep.equal(['web2']);
   });
