@@ -2,6 +2,7 @@
 // module's args wired in (printed by `runbook schema` for editors).
 
 import type { ModuleRegistry } from '../types.js';
+import { forEditors } from './editor-schema.js';
 
 const condition = { description: 'A condition: boolean, an expression like `eq facts.os_family "Debian"`, or a list (all must hold).', anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'string' }] } }] };
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
@@ -101,20 +102,26 @@ export const PLAY_SCHEMA = {
   },
 } as const;
 
-/** The whole DSL with module args, for editors (yaml-language-server). */
+/**
+ * The whole DSL with module args, for editors (yaml-language-server): it accepts what the loader accepts, so a
+ * module argument may be a template and a boolean a YAML 1.1 word (editor-schema.ts).
+ */
 export function playbookSchema(registry: ModuleRegistry): Record<string, unknown> {
   const moduleProps: Record<string, unknown> = {};
   for (const { module, qualified } of registry.list()) {
-    const args = module.freeForm ? { anyOf: [{ type: 'string' }, module.schema] } : module.schema;
+    const schema = forEditors(module.schema as Record<string, unknown>, { templates: true });
+    const args = module.freeForm ? { anyOf: [{ type: 'string' }, schema] } : schema;
     moduleProps[module.name] = { ...args, description: module.doc };
     moduleProps[qualified] = { ...args, description: module.doc };
   }
+  const keywords = forEditors({ properties: TASK_KEYWORDS }, { templates: false }).properties as Record<string, unknown>;
+  const nested = { type: 'array', items: { $ref: '#/definitions/task' } };
   const task = {
     type: 'object',
-    properties: { ...TASK_KEYWORDS, ...moduleProps, block: { type: 'array', items: { $ref: '#/definitions/task' } }, rescue: { type: 'array', items: { $ref: '#/definitions/task' } }, always: { type: 'array', items: { $ref: '#/definitions/task' } } },
+    properties: { ...keywords, ...moduleProps, block: nested, rescue: nested, always: nested },
     additionalProperties: false,
   };
-  const tasks = { type: 'array', items: { $ref: '#/definitions/task' } };
+  const play = forEditors(PLAY_SCHEMA as unknown as Record<string, unknown>, { templates: false });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'runbook playbook',
@@ -122,7 +129,7 @@ export function playbookSchema(registry: ModuleRegistry): Record<string, unknown
     items: {
       anyOf: [
         { type: 'object', required: ['import_playbook'], properties: { import_playbook: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false },
-        { ...PLAY_SCHEMA, properties: { ...PLAY_SCHEMA.properties, pre_tasks: tasks, tasks, post_tasks: tasks, handlers: tasks } },
+        { ...play, properties: { ...(play.properties as object), pre_tasks: nested, tasks: nested, post_tasks: nested, handlers: nested, batch_check: nested } },
       ],
     },
     definitions: { task },
