@@ -26,7 +26,7 @@ export async function auditCommand(playbook: string, o: PlayCliOptions & { repor
   const cmp = baseline ? compareWithBaseline(audit, baseline) : undefined;
   if (o.format === 'human') io.out(auditSummary(audit, cmp));
   else if (o.format === 'json' && cmp) io.out(`${JSON.stringify({ event: 'baseline', ...cmp })}\n`);
-  if (o.report) await fs.writeFile(path.resolve(io.cwd, o.report), auditHtml(audit));
+  if (o.report) await fs.writeFile(path.resolve(io.cwd, o.report), auditHtml(audit, cmp && baseline ? { ...cmp, byName: !baseline.tasks, file: o.baseline! } : undefined));
   if (o.save) await fs.writeFile(path.resolve(io.cwd, o.save), `${JSON.stringify(audit, null, 2)}\n`);
   return code === EXIT.drift || code === EXIT.ok || code === EXIT.failed || code === EXIT.interrupted ? code : EXIT.failed;
 }

@@ -1,64 +1,75 @@
-// `runbook audit --report audit.html`: one self-contained page (no network): a host × task matrix coloured by status,
-// expandable diffs, filters by host, group and status, and the run's metadata.
+// `runbook audit --report audit.html`: one self-contained page (no network): a host × task matrix coloured by status
+// (a task is a column per play and position), diffs as unified hunks, the comparison with a baseline, filters by
+// host, group and status, and the run's metadata.
 
-import type { AuditResult } from './audit-report.js';
+import { structuredPatch } from 'diff';
+import type { Diff } from '../types.js';
+import { driftKey, type AuditResult, type AuditTask, type BaselineComparison } from './audit-report.js';
+import { PAGE_SCRIPT, PAGE_STYLE } from './html-page-assets.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function auditHtml(a: AuditResult): string {
-  const tasks = [...new Set(Object.values(a.cells).flatMap((t) => Object.keys(t)))];
+/** The baseline to show: what changed since it, and whether it keyed tasks by name only (an older save). */
+export interface BaselineView extends BaselineComparison { byName: boolean; file: string }
+
+export function auditHtml(a: AuditResult, baseline?: BaselineView): string {
+  const tasks = tasksOf(a);
   const groupsOf = (h: string) => Object.entries(a.groups).filter(([g, hs]) => g !== 'all' && g !== 'ungrouped' && hs.includes(h)).map(([g]) => g);
   const drifted = Object.values(a.cells).reduce((n, t) => n + Object.values(t).filter((c) => c.status === 'changed').length, 0);
+  const added = new Set(baseline?.added ?? []);
   const rows = a.hosts.map((h) => {
     const cells = tasks.map((t) => {
-      const c = a.cells[h]?.[t];
+      const c = a.cells[h]?.[t.id];
       if (!c) return '<td class="none">–</td>';
       const label = c.status === 'changed' ? 'drift' : c.status;
-      const diff = (c.diff ?? []).map((d) => `<pre class="diff"><b>${esc(d.path ?? '')}</b>\n${esc(d.before).split('\n').map((l) => `<span class="del">- ${l}</span>`).join('\n')}\n${esc(d.after).split('\n').map((l) => `<span class="add">+ ${l}</span>`).join('\n')}</pre>`).join('');
-      return `<td class="${esc(label)}" data-status="${esc(label)}"><details><summary>${esc(label)}</summary><p>${esc(c.msg)}</p>${diff}</details></td>`;
+      const isNew = label === 'drift' && baseline && added.has(driftKey(a, h, t.id, baseline.byName));
+      return `<td class="${esc(label)}${isNew ? ' new' : ''}" data-status="${esc(label)}" data-task="${esc(t.id)}"><details><summary>${esc(label)}${isNew ? ' <b>new</b>' : ''}</summary><p>${esc(c.msg)}</p>${(c.diff ?? []).map(hunksHtml).join('')}</details></td>`;
     }).join('');
     return `<tr data-host="${esc(h)}" data-groups="${esc(groupsOf(h).join(' '))}"><th>${esc(h)}</th>${cells}</tr>`;
   }).join('\n');
   const groups = [...new Set(a.hosts.flatMap(groupsOf))].sort();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>runbook audit ${esc(a.run)}</title>
-<style>
-body{font:14px system-ui,sans-serif;margin:1.5rem;color:#222}
-table{border-collapse:collapse;margin-top:1rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}
-thead th{writing-mode:vertical-rl;transform:rotate(180deg);max-height:14rem;font-weight:normal}
-td.ok{background:#dff5df}td.drift{background:#ffe8a8}td.failed,td.unreachable{background:#ffc9c9}td.skipped{background:#e8eef7}td.ignored{background:#f0e0ff}td.none{color:#aaa}
-summary{cursor:pointer}pre.diff{background:#fafafa;padding:.4rem;max-width:40rem;overflow:auto}.add{color:#116611}.del{color:#aa1111}
-.meta dt{font-weight:bold}.meta dd{margin:0 0 .3rem 0}#filters label{margin-right:1rem}
-</style></head><body>
+<style>${PAGE_STYLE}</style></head><body>
 <h1>runbook audit</h1>
 <dl class="meta"><dt>run</dt><dd id="run">${esc(a.run)}</dd><dt>playbook</dt><dd>${esc(a.playbook)}</dd><dt>date</dt><dd>${esc(a.date)}</dd>
 <dt>result</dt><dd id="summary">${a.hosts.length} host(s), ${tasks.length} task(s), ${drifted} drifted</dd></dl>
+${baseline ? baselineHtml(baseline) : ''}
 <div id="filters">
 <label>host <input id="f-host" placeholder="name contains"></label>
 <label>group <select id="f-group"><option value="">all</option>${groups.map((g) => `<option>${esc(g)}</option>`).join('')}</select></label>
 <label>status <select id="f-status"><option value="">any</option><option>drift</option><option>failed</option><option>unreachable</option><option>ok</option><option>skipped</option><option>ignored</option></select></label>
 </div>
-<table id="matrix"><thead><tr><th>host</th>${tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead>
+<table id="matrix"><thead><tr><th>host</th>${tasks.map((t) => `<th data-task="${esc(t.id)}" title="${esc(t.location ?? '')}"><span class="play">${esc(t.play)} #${t.position}</span> ${esc(t.name)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
-<script>
-const $ = (id) => document.getElementById(id);
-function apply() {
-  const host = $('f-host').value.trim(), group = $('f-group').value, status = $('f-status').value;
-  for (const tr of document.querySelectorAll('#matrix tbody tr')) {
-    const okHost = !host || tr.dataset.host.includes(host);
-    const okGroup = !group || tr.dataset.groups.split(' ').includes(group);
-    const okStatus = !status || tr.querySelector('td[data-status="' + status + '"]');
-    tr.hidden = !(okHost && okGroup && okStatus);
-  }
-}
-for (const id of ['f-host', 'f-group', 'f-status']) $(id).addEventListener('input', apply);
-// Filters in the address (audit.html?status=drift&group=workers&host=node) make a view shareable.
-const q = new URLSearchParams(location.search);
-for (const k of ['host', 'group', 'status']) if (q.get(k)) $('f-' + k).value = q.get(k);
-apply();
-</script>
+<script>${PAGE_SCRIPT}</script>
 </body></html>
 `;
+}
+
+/** The tasks in run order; for a result saved before tasks had ids, one per name found in the cells. */
+function tasksOf(a: AuditResult): AuditTask[] {
+  if (a.tasks) return a.tasks;
+  const names = [...new Set(Object.values(a.cells).flatMap((t) => Object.keys(t)))];
+  return names.map((name, i) => ({ id: name, play: '', playIndex: 1, position: i + 1, name }));
+}
+
+/** A file's change as unified hunks with three lines of context: a one-line change is one small hunk. */
+function hunksHtml(d: Diff): string {
+  const patch = structuredPatch(`${d.path ?? ''} (before)`, `${d.path ?? ''} (after)`, d.before, d.after, '', '', { context: 3 });
+  const line = (l: string) => {
+    const kind = l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : l.startsWith('\\') ? 'note' : 'ctx';
+    return `<span class="${kind}">${esc(l)}</span>`;
+  };
+  const hunks = patch.hunks.map((h) => `<span class="hunk">@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@</span>\n${h.lines.map(line).join('\n')}`);
+  return `<pre class="diff"><b>${esc(d.path ?? '')}</b>\n${hunks.join('\n')}</pre>`;
+}
+
+function baselineHtml(b: BaselineView): string {
+  const list = (id: string, items: string[]) => `<ul id="${id}">${items.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`;
+  return `<section id="baseline"><h2>Since the baseline <code>${esc(b.file)}</code></h2>
+<p id="baseline-summary">${b.added.length} new drift, ${b.resolved.length} resolved</p>
+<h3>new drift</h3>${list('baseline-added', b.added)}<h3>resolved</h3>${list('baseline-resolved', b.resolved)}</section>`;
 }

@@ -46,15 +46,22 @@ describe('audit HTML report in headless Chromium', function () {
       'all:', '  vars: { connection: local }', '  children:',
       '    web: { hosts: { web1: {}, web2: {} } }', '    db: { hosts: { db1: {} } }', '',
     ].join('\n'));
+    // Two plays, each with a task named "app config": two columns. The config has twelve lines; the drift changes one.
+    const lines = Array.from({ length: 12 }, (_, i) => (i === 7 ? 'listen <80> & \\"serve\\"' : `line${i + 1}`));
     await fs.writeFile(path.join(dir, 'site.yml'), [
-      '- hosts: all', '  gather_facts: false', '  tasks:',
-      `    - name: app config\n      copy: { dest: "${dir}/{{inventory_hostname}}.conf", content: "listen <80> & \\"serve\\"\\n" }`,
-      `    - name: motd\n      copy: { dest: "${dir}/{{inventory_hostname}}.motd", content: "hello\\n" }`, '',
+      '- name: first', '  hosts: all', '  gather_facts: false', '  tasks:',
+      `    - name: app config\n      copy: { dest: "${dir}/{{inventory_hostname}}.conf", content: "${lines.join('\\n')}\\n" }`,
+      `    - name: motd\n      copy: { dest: "${dir}/{{inventory_hostname}}.motd", content: "hello\\n" }`,
+      '- name: second', '  hosts: all', '  gather_facts: false', '  tasks:',
+      `    - name: app config\n      copy: { dest: "${dir}/{{inventory_hostname}}.extra", content: "extra\\n" }`, '',
     ].join('\n'));
     const first = await runCli(['play', 'site.yml', '-i', 'inv.yml'], { cwd: dir });
     expect(first.code, first.stdout + first.stderr).to.equal(0);
-    await fs.writeFile(path.join(dir, 'web2.conf'), 'listen 8080\n');
-    const audit = await runCli(['audit', 'site.yml', '-i', 'inv.yml', '--report', 'audit.html'], { cwd: dir });
+    const clean = await runCli(['audit', 'site.yml', '-i', 'inv.yml', '--save', 'baseline.json'], { cwd: dir });
+    expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
+    const conf = await fs.readFile(path.join(dir, 'web2.conf'), 'utf8');
+    await fs.writeFile(path.join(dir, 'web2.conf'), conf.replace('listen <80> & "serve"', 'listen 8080'));
+    const audit = await runCli(['audit', 'site.yml', '-i', 'inv.yml', '--baseline', 'baseline.json', '--report', 'audit.html'], { cwd: dir });
     expect(audit.code, audit.stdout + audit.stderr).to.equal(4);
     report = path.join(dir, 'audit.html');
   });
@@ -68,19 +75,34 @@ describe('audit HTML report in headless Chromium', function () {
     expect(html).to.not.match(/@import|url\(/i);
   });
 
-  it('renders the matrix: every host, the drifted cell with its diff, metadata, escaped content', async () => {
+  it('renders the matrix: every host, a column per play and position, the drifted cell as one unified hunk, escaped', async () => {
     const res = await chromium(path.join(dir, 'profile1'), ['--dump-dom', `file://${report}`]);
     expect(res.code, res.stderr.slice(-1000)).to.equal(0);
     const dom = res.stdout;
-    expect(dom).to.contain('<dd id="summary">3 host(s), 2 task(s), 1 drifted</dd>');
+    expect(dom).to.contain('<dd id="summary">3 host(s), 3 task(s), 1 drifted</dd>');
     for (const h of ['web1', 'web2', 'db1']) expect(dom).to.match(new RegExp(`<tr data-host="${h}" data-groups="[^"]*"><th>${h}</th>`));
-    expect((dom.match(/<td class="drift" data-status="drift">/g) ?? []).length).to.equal(1);
-    expect((dom.match(/<td class="ok" data-status="ok">/g) ?? []).length).to.equal(5);
-    // The drifted cell is web2's app config, with the file's diff, HTML-escaped (never interpreted).
-    const row = /<tr data-host="web2"[\s\S]*?<\/tr>/.exec(dom)![0];
-    expect(row).to.contain('<span class="del">- listen 8080</span>');
-    expect(row).to.contain('<span class="add">+ listen &lt;80&gt; &amp; "serve"</span>');
+    // The two tasks named "app config" are two columns, told apart by play and position.
+    const headers = [...dom.matchAll(/<th data-task="([^"]+)"[^>]*><span class="play">([^<]+)<\/span> ([^<]+)<\/th>/g)].map((m) => `${m[2]} ${m[3]}`);
+    expect(headers).to.deep.equal(['first #1 app config', 'first #2 motd', 'second #1 app config']);
+    expect((dom.match(/<td class="drift new" data-status="drift"/g) ?? []).length).to.equal(1);
+    expect((dom.match(/<td class="ok" data-status="ok"/g) ?? []).length).to.equal(8);
+    // web2's config: one hunk, three lines of context either side of the changed line, HTML-escaped.
+    const cell = /<td class="drift new"[\s\S]*?<\/td>/.exec(dom)![0];
+    expect(cell).to.contain('data-task="1:');
+    expect((cell.match(/class="hunk"/g) ?? []).length).to.equal(1);
+    expect(cell).to.contain('<span class="hunk">@@ -5,7 +5,7 @@</span>');
+    expect(cell).to.contain('<span class="del">-listen 8080</span>');
+    expect(cell).to.contain('<span class="add">+listen &lt;80&gt; &amp; "serve"</span>');
+    for (const context of ['line5', 'line7', 'line9', 'line11']) expect(cell).to.contain(`<span class="ctx"> ${context}</span>`);
+    expect(cell).not.to.contain('line4');
+    expect(cell).not.to.contain('line12');
     expect(dom).to.not.contain('hidden=""');
+  });
+
+  it('shows the comparison with the baseline: what drifted since, what was resolved', async () => {
+    const dom = (await chromium(path.join(dir, 'profile5'), ['--dump-dom', `file://${report}`])).stdout;
+    expect(dom).to.contain('<p id="baseline-summary">1 new drift, 0 resolved</p>');
+    expect(dom).to.contain('<ul id="baseline-added"><li>web2 | first #1 app config</li></ul>');
   });
 
   it('filters by status and group from the address, in the page\'s own script', async () => {
