@@ -28,18 +28,22 @@ export function collectAudit(events: RunEvent[], groups: Record<string, string[]
   const start = events.find((e): e is Extract<RunEvent, { event: 'run_start' }> => e.event === 'run_start');
   const cells: AuditResult['cells'] = {};
   const tasks = new Map<string, AuditTask>();
-  let play = { index: 0, name: '', tasks: 0 };
+  // Slices of one run (`runbook merge`) each replay the same plays: a play is known by its place in the playbook.
+  const playTasks = new Map<number, number>();
+  let play = { index: 0, name: '' };
   const taskOf = (name: string, location: string | undefined): AuditTask => {
     const id = `${play.index}:${location ?? name}`;
     let task = tasks.get(id);
     if (!task) {
-      task = { id, play: play.name, playIndex: play.index, position: ++play.tasks, name, ...(location ? { location } : {}) };
+      const position = (playTasks.get(play.index) ?? 0) + 1;
+      playTasks.set(play.index, position);
+      task = { id, play: play.name, playIndex: play.index, position, name, ...(location ? { location } : {}) };
       tasks.set(id, task);
     }
     return task;
   };
   for (const e of events) {
-    if (e.event === 'play_start') play = { index: play.index + 1, name: e.play, tasks: 0 };
+    if (e.event === 'play_start') play = { index: e.position ?? play.index + 1, name: e.play };
     else if (e.event === 'task_start') taskOf(e.name, e.location);
     else if (e.event === 'task') {
       (cells[e.host] ??= {})[taskOf(e.task, e.location).id] = { status: e.ignored ? 'ignored' : e.status, msg: e.msg, module: e.module, diff: e.diff };

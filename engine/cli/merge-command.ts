@@ -22,7 +22,7 @@ export async function mergeCommand(runDirs: string[], o: MergeOptions, io: CliIO
   else {
     io.out(`merged ${merged.meta.merged!.length} slices (${merged.meta.merged!.join(', ')}) into run ${merged.runId}; undo them all with \`runbook rollback ${merged.runId}\`\n`);
     const color = io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-    humanReporter(io.out, { color, progress: false, verbose: false }).onEvent(recap);
+    humanReporter(io.out, { color, verbosity: 0 }).onEvent(recap);
   }
   if (merged.meta.status === 'interrupted') return EXIT.interrupted;
   return merged.meta.status === 'ok' ? EXIT.ok : EXIT.failed;

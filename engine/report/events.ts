@@ -17,7 +17,8 @@ export interface HostRecap {
 
 export type RunEvent =
   | { event: 'run_start'; run: string; playbook: string; check: boolean; hosts: string[]; started: string }
-  | { event: 'play_start'; play: string; hosts: string[] }
+  /** position: the play's place in the playbook (1-based), the same in every slice of a run. */
+  | { event: 'play_start'; play: string; position?: number; hosts: string[] }
   /**
    * A task starts on these hosts (once per task and step; per host with strategy: free). The task's name is `name`
    * (not `task`, so a search for a task's result by `task` finds the result).

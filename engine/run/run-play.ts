@@ -17,7 +17,7 @@ import { settleHost } from './settle-host.js';
 
 export async function runPlay(runContext: RunContext, play: Play): Promise<void> {
   const names = playHosts(runContext.inventory, play, runContext.settings.limit).filter((h) => runContext.hosts.get(h)?.status === 'active');
-  runContext.emit({ event: 'play_start', play: play.name, hosts: names });
+  runContext.emit({ event: 'play_start', play: play.name, position: runContext.playbook.plays.indexOf(play) + 1, hosts: names });
   const queue = new PQueue({ concurrency: Math.max(1, runContext.settings.forks) });
   const batches = batchesOf(names, play.serial);
   for (const [index, batch] of batches.entries()) {
