@@ -12,6 +12,7 @@ import { groupMembers, loadInventory } from '../inventory/load-inventory.js';
 import { UsageError } from '../errors.js';
 import { auditSummary, collectAudit, compareWithBaseline, type AuditResult } from './audit-report.js';
 import { auditHtml } from './html-report.js';
+import { inventorySources } from '../inventory/host-list.js';
 
 export async function auditCommand(playbook: string, o: PlayCliOptions & { report?: string; save?: string; baseline?: string }, io: CliIO): Promise<number> {
   const events: RunEvent[] = [];
@@ -21,7 +22,7 @@ export async function auditCommand(playbook: string, o: PlayCliOptions & { repor
     baseline = JSON.parse(text) as AuditResult;
   }
   const code = await executePlay(playbook, { ...o, check: true, diff: true, detectDrift: true, rollback: false }, io, [(ev) => void events.push(ev)]);
-  const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+  const inv = await loadInventory(inventorySources(io.cwd, o.inventory));
   const audit = collectAudit(events, groupMembers(inv));
   const cmp = baseline ? compareWithBaseline(audit, baseline) : undefined;
   if (o.format === 'human') io.out(auditSummary(audit, cmp));

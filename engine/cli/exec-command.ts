@@ -13,6 +13,7 @@ import type { CliIO } from './io.js';
 import { commandLineHostDefaults, connectionSettings, parseExtraVars, positiveOption, readLimit, type PlayCliOptions } from './options.js';
 import { promptSecret } from './prompt.js';
 import { makeReporter } from './reporter.js';
+import { inventorySources } from '../inventory/host-list.js';
 
 export interface ExecOptions extends PlayCliOptions { module: string; args?: string }
 
@@ -62,7 +63,7 @@ export async function execCommand(pattern: string, o: ExecOptions, io: CliIO): P
   }
   const play = [{ name: `ad-hoc ${o.module} on ${pattern}`, hosts: pattern, gather_facts: false, tasks: [{ name: o.module, [o.module]: args }] }];
   const settings: RunSettings = {
-    inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
+    inventoryPaths: inventorySources(io.cwd, o.inventory),
     limit: await readLimit(o.limit, io.cwd),
     tags: [], skipTags: [],
     extraVars: await parseExtraVars(o.extraVars, io.cwd),

@@ -1,7 +1,6 @@
 // `runbook inventory` and `runbook facts`: look at the fleet without changing it.
 
 import { plainMap, plainMapOf } from '../plain-map.js';
-import path from 'node:path';
 import PQueue from 'p-queue';
 import type { CliIO } from './io.js';
 import { openConnection, type ConnectionSettings } from '../connection/index.js';
@@ -9,6 +8,8 @@ import { describeFailure } from '../report/describe.js';
 import { gatherFacts } from '../run/facts.js';
 import { matchHosts } from '../inventory/host-patterns.js';
 import { groupMembers, hostVars, loadInventory } from '../inventory/load-inventory.js';
+import { ansibleInventoryList } from '../inventory/ansible-list.js';
+import { inventorySources } from '../inventory/host-list.js';
 import { Redactor, collectSecrets } from '../report/redact.js';
 import { currentKeyring } from '../vault/keyring.js';
 import type { Inventory } from '../load/playbook-types.js';
@@ -24,10 +25,16 @@ function graph(inv: Inventory, group: string, depth: number, seen: Set<string>):
   return lines;
 }
 
-export async function inventoryCommand(o: { inventory: string[]; graph?: boolean; host?: string }, io: CliIO): Promise<void> {
-  const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+export async function inventoryCommand(o: { inventory: string[]; graph?: boolean; host?: string; list?: boolean }, io: CliIO): Promise<void> {
+  const inv = await loadInventory(inventorySources(io.cwd, o.inventory));
   const redactor = new Redactor();
   redactor.add(currentKeyring().revealed);
+  for (const note of inv.notes ?? []) io.err(`note: ${note}\n`);
+  if (o.list) {
+    for (const h of Object.keys(inv.hosts)) redactor.add(collectSecrets(hostVars(inv, h)));
+    io.out(`${JSON.stringify(redactor.value(ansibleInventoryList(inv)), null, 4)}\n`);
+    return;
+  }
   if (o.graph) {
     const roots = ['all'];
     io.out(`${roots.flatMap((r) => graph(inv, r, 0, new Set())).join('\n')}\n`);
@@ -50,7 +57,7 @@ export async function inventoryCommand(o: { inventory: string[]; graph?: boolean
 
 /** Gather facts of matching hosts in parallel; unreachable hosts are reported and make the exit code 1. */
 export async function factsCommand(pattern: string, inventories: string[], settings: ConnectionSettings, io: CliIO): Promise<number> {
-  const inv = await loadInventory(inventories.map((p) => path.resolve(io.cwd, p)));
+  const inv = await loadInventory(inventorySources(io.cwd, inventories));
   const hosts = matchHosts(inv, pattern);
   const out = plainMap<unknown>();
   let failed = false;

@@ -13,12 +13,13 @@ import { makeReporter } from './reporter.js';
 import { retryArguments } from '../report/recap-lines.js';
 import { stepConfirmer } from './step-prompt.js';
 import { parseSlice } from '../slice/slice-hosts.js';
+import { inventorySources } from '../inventory/host-list.js';
 
 /** Run a playbook with the given options and reporter; returns the exit code. */
 export async function executePlay(playbook: string, o: PlayCliOptions, io: CliIO, extraSinks: EventSink[] = [], overrides: Partial<RunSettings> = {}): Promise<number> {
   const forks = positiveOption('--forks', o.forks, true);
   const settings: RunSettings = {
-    inventoryPaths: o.inventory.map((p) => path.resolve(io.cwd, p)),
+    inventoryPaths: inventorySources(io.cwd, o.inventory),
     limit: await readLimit(o.limit, io.cwd),
     tags: o.tags,
     skipTags: o.skipTags,

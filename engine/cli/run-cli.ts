@@ -132,10 +132,11 @@ function registerPlanCommands(program: Command, io: CliIO, setExit: (code: numbe
 function registerFleetCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
   addVaultOptions(program.command('inventory'))
     .description('show an inventory: groups and merged host vars')
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
+    .option('-i, --inventory <path>', 'inventory file, folder, script or host list a,b, (repeatable)', collect, [])
+    .option('--list', 'print the JSON ansible-inventory --list prints (groups, _meta.hostvars)')
     .option('--graph', 'show the group tree')
     .option('--host <name>', 'show one host\'s merged vars')
-    .action(async (o: { inventory: string[]; graph?: boolean; host?: string } & VaultOptions) => {
+    .action(async (o: { inventory: string[]; graph?: boolean; host?: string; list?: boolean } & VaultOptions) => {
       const { inventoryCommand } = await import('./inventory-command.js');
       await withVault(o, io, () => inventoryCommand(o, io));
     });

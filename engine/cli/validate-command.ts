@@ -8,6 +8,7 @@ import { checkTemplates } from '../template/render.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { parseExtraVars } from './options.js';
+import { inventorySources } from '../inventory/host-list.js';
 
 /** Load already checked every module task's templates; blocks' own keywords are checked here. */
 function templateProblems(task: Task): ReturnType<typeof checkTemplates> {
@@ -34,7 +35,7 @@ export async function validateCommand(playbook: string, o: { inventory: string[]
   ]);
   if (problems.length === 0 && o.inventory.length > 0) {
     const { loadInventory } = await import('../inventory/load-inventory.js');
-    const inv = await loadInventory(o.inventory.map((p) => path.resolve(io.cwd, p)));
+    const inv = await loadInventory(inventorySources(io.cwd, o.inventory));
     // The same pre-flight as `play`: an undefined variable is found here, with its task and host, not mid-run.
     preflightVariables(pb, inv, await parseExtraVars(o.extraVars, io.cwd), registry);
   }

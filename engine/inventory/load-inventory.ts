@@ -1,93 +1,18 @@
-// Inventory: Ansible-shaped YAML (all/hosts/children/vars) plus group_vars/ and host_vars/, merged per host.
+// Inventory: YAML, Ansible's INI, `-i a,b,` host lists and dynamic inventory scripts, plus group_vars/ and
+// host_vars/ beside them, merged per host (Ansible's connection variable names read as runbook's).
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InventoryError, PlaybookError, type SourceLocation } from '../errors.js';
-import { parseJumpHost } from '../connection/jump-host.js';
+import { InventoryError } from '../errors.js';
 import type { Inventory } from '../load/playbook-types.js';
 import { mergedMap, plainMap, plainMapOf } from '../plain-map.js';
-import { readYaml, type SourceFile, type YamlPath } from '../load/yaml-source.js';
-
-type Group = Inventory['groups'][string];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function ensureGroup(inv: Inventory, name: string): Group {
-  return (inv.groups[name] ??= { hosts: [], children: [], vars: plainMap() });
-}
-
-/** Where each parent → child edge was written, so a group cycle can point at the line that closes it. */
-const edgeLocations = new WeakMap<Inventory, Map<string, SourceLocation>>();
-
-/** Connection variables are read by the engine itself: a wrong type is an input error here, not a failed connect. */
-const CONNECTION_VARS: Record<string, (v: unknown) => string | undefined> = {
-  address: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a host name or IP address (a string)'),
-  port: (v) => ((typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535) || (typeof v === 'string' && (/^\d+$/.test(v) ? Number(v) >= 1 && Number(v) <= 65535 : v.includes('{{'))) ? undefined : 'must be a TCP port, 1-65535'),
-  user: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a user name (a string)'),
-  key: (v) => (typeof v === 'string' ? undefined : 'must be the path of a private key file (a string)'),
-  known_hosts: (v) => (typeof v === 'string' ? undefined : 'must be the path of a known_hosts file (a string)'),
-  connection: (v) => (v === 'ssh' || v === 'local' ? undefined : "must be 'ssh' or 'local'"),
-  become: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
-  jump_host: (v) => (typeof v === 'string' && parseJumpHost(v) ? undefined : 'must be [user@]address[:port], as ssh -J takes it'),
-};
-
-function checkConnectionVars(vars: Record<string, unknown>, src: SourceFile, at: YamlPath, owner: string): void {
-  for (const [k, check] of Object.entries(CONNECTION_VARS)) {
-    if (!(k in vars)) continue;
-    const problem = check(vars[k]);
-    if (problem) throw new InventoryError(`${owner}: '${k}' ${problem}, got ${JSON.stringify(vars[k])}`, { location: src.loc([...at, k]) });
-  }
-}
-
-/** Read one group definition (recursively through children). */
-function readGroup(inv: Inventory, src: SourceFile, name: string, def: unknown, at: YamlPath): void {
-  const g = ensureGroup(inv, name);
-  if (def === null || def === undefined) return;
-  if (!isObject(def)) throw new InventoryError(`group '${name}' must be a mapping with hosts, children and vars`, { location: src.loc(at) });
-  for (const key of Object.keys(def)) {
-    if (!['hosts', 'children', 'vars'].includes(key)) {
-      throw new InventoryError(`unknown key '${key}' in group '${name}' (expected hosts, children or vars)`, { location: src.loc([...at, key], true) });
-    }
-  }
-  if (def.vars !== undefined) {
-    if (!isObject(def.vars)) throw new InventoryError(`vars of group '${name}' must be a mapping`, { location: src.loc([...at, 'vars']) });
-    checkConnectionVars(def.vars, src, [...at, 'vars'], `group '${name}'`);
-    g.vars = mergedMap(g.vars, def.vars);
-  }
-  if (def.hosts !== undefined) {
-    if (!isObject(def.hosts)) throw new InventoryError(`hosts of group '${name}' must be a mapping of host names`, { location: src.loc([...at, 'hosts']) });
-    for (const [host, vars] of Object.entries(def.hosts)) {
-      if (vars !== null && !isObject(vars)) throw new InventoryError(`vars of host '${host}' must be a mapping`, { location: src.loc([...at, 'hosts', host]) });
-      if (vars) checkConnectionVars(vars as Record<string, unknown>, src, [...at, 'hosts', host], `host '${host}'`);
-      inv.hosts[host] = mergedMap(inv.hosts[host], vars as Record<string, unknown> | null);
-      if (!g.hosts.includes(host)) g.hosts.push(host);
-    }
-  }
-  if (def.children !== undefined) {
-    if (!isObject(def.children)) throw new InventoryError(`children of group '${name}' must be a mapping of group names`, { location: src.loc([...at, 'children']) });
-    for (const [child, cdef] of Object.entries(def.children)) {
-      if (!g.children.includes(child)) g.children.push(child);
-      if (!edgeLocations.has(inv)) edgeLocations.set(inv, new Map());
-      edgeLocations.get(inv)!.set(`${name}>${child}`, src.loc([...at, 'children', child], true));
-      readGroup(inv, src, child, cdef, [...at, 'children', child]);
-    }
-  }
-}
-
-async function readInventoryFile(inv: Inventory, file: string): Promise<void> {
-  const src = await readYaml(file, 'inventory').catch((e) => {
-    throw e instanceof PlaybookError ? new InventoryError(e.message, { location: e.location }) : e;
-  });
-  inv.sources.push(file);
-  if (src.value === null || src.value === undefined) return;
-  if (!isObject(src.value)) throw new InventoryError('an inventory must be a mapping of groups (all: {hosts: …, children: …, vars: …})', { location: src.loc([]) });
-  for (const [group, def] of Object.entries(src.value)) {
-    readGroup(inv, src, group, def, [group]);
-    if (group !== 'all' && !inv.groups.all.children.includes(group)) inv.groups.all.children.push(group);
-  }
-}
+import { readBoundedFile, readYaml } from '../load/yaml-source.js';
+import { isInterpreterVariable, withRunbookNames } from './ansible-variables.js';
+import { isHostList, readHostList } from './host-list.js';
+import { readIniInventory } from './ini-inventory.js';
+import { attachOrphansToAll, edgeLocations, emptyInventory, ensureGroup, isObject } from './inventory-model.js';
+import { readScriptInventory } from './script-inventory.js';
+import { readYamlInventory } from './yaml-inventory.js';
 
 async function readVarsDir(dir: string): Promise<Record<string, Record<string, unknown>>> {
   const out = plainMap<Record<string, unknown>>();
@@ -108,25 +33,65 @@ async function readVarsDir(dir: string): Promise<Record<string, Record<string, u
   return out;
 }
 
-/** Load inventory files/folders; no paths → the implicit inventory: localhost over the local connection. */
-export async function loadInventory(paths: string[]): Promise<Inventory> {
-  const inv: Inventory = { hosts: plainMap(), groups: plainMap(), sources: [] };
-  inv.groups.all = { hosts: [], children: ['ungrouped'], vars: plainMap() };
-  inv.groups.ungrouped = { hosts: [], children: [], vars: plainMap() };
+type InventoryFormat = 'yaml' | 'ini' | 'script';
+
+/** Files a folder inventory reads: YAML/JSON, INI, extensionless files (by content) and executables. */
+const FOLDER_ENTRY = /^(?!\.)(?:[^.]*|.*\.(?:ya?ml|json|ini))$/;
+
+/** The format of an inventory file: by extension, then executable bit, then content. */
+async function formatOf(file: string, mode: number): Promise<{ format: InventoryFormat; text?: string }> {
+  if (/\.(ya?ml|json)$/i.test(file)) return { format: 'yaml' };
+  if (/\.ini$/i.test(file)) return { format: 'ini', text: await readText(file) };
+  if (mode & 0o111) return { format: 'script' };
+  const text = await readText(file);
+  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+  const yamlLike = first === '---' || first.startsWith('$ANSIBLE_VAULT') || first.startsWith('{') || /^[^\s=[\]]+:(\s|$)/.test(first);
+  return yamlLike && !/^\S+:\d+(\s|$)/.test(first) ? { format: 'yaml' } : { format: 'ini', text };
+}
+
+async function readText(file: string): Promise<string> {
+  const bytes = await readBoundedFile(file, 'inventory');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InventoryError(`inventory ${file} is not valid UTF-8 text`, { location: { file, line: 1, col: 1 } });
+  }
+}
+
+async function readInventoryFile(inv: Inventory, file: string, mode: number): Promise<void> {
+  const { format, text } = await formatOf(file, mode);
+  inv.sources.push(file);
+  if (format === 'yaml') await readYamlInventory(inv, file);
+  else if (format === 'ini') readIniInventory(inv, file, text ?? '');
+  else await readScriptInventory(inv, file);
+}
+
+/** Read every inventory source into `inv`; returns the folders whose group_vars/ and host_vars/ apply. */
+async function readSources(inv: Inventory, paths: string[]): Promise<string[]> {
   const varDirs: string[] = [];
   for (const p of paths) {
+    if (isHostList(p)) { readHostList(inv, p); continue; }
     const st = await fs.stat(p).catch(() => null);
     if (!st) throw new InventoryError(`inventory not found: ${p}`);
     if (st.isDirectory()) {
-      const files = (await fs.readdir(p)).filter((f) => /\.ya?ml$/.test(f)).sort();
-      for (const f of files) await readInventoryFile(inv, path.join(p, f));
+      for (const entry of (await fs.readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (!entry.isFile() || !FOLDER_ENTRY.test(entry.name)) continue;
+        const file = path.join(p, entry.name);
+        await readInventoryFile(inv, file, (await fs.stat(file)).mode);
+      }
       varDirs.push(p);
     } else {
-      await readInventoryFile(inv, p);
+      await readInventoryFile(inv, p, st.mode);
       varDirs.push(path.dirname(p));
     }
   }
-  for (const dir of [...new Set(varDirs)]) {
+  return [...new Set(varDirs)];
+}
+
+/** Load inventory files/folders/host lists; none → the implicit inventory: localhost over the local connection. */
+export async function loadInventory(paths: string[]): Promise<Inventory> {
+  const inv = emptyInventory();
+  for (const dir of await readSources(inv, paths)) {
     for (const [group, vars] of Object.entries(await readVarsDir(path.join(dir, 'group_vars')))) {
       const g = ensureGroup(inv, group);
       g.vars = mergedMap(g.vars, vars);
@@ -135,25 +100,37 @@ export async function loadInventory(paths: string[]): Promise<Inventory> {
       if (inv.hosts[host]) inv.hosts[host] = mergedMap(inv.hosts[host], vars);
     }
   }
+  attachOrphansToAll(inv);
   // Hosts in no group but all are `ungrouped`.
   const grouped = new Set(Object.entries(inv.groups).filter(([g]) => g !== 'all' && g !== 'ungrouped').flatMap(([, g]) => g.hosts));
   for (const h of Object.keys(inv.hosts)) if (!grouped.has(h) && !inv.groups.ungrouped.hosts.includes(h)) inv.groups.ungrouped.hosts.push(h);
+  inv.groups.ungrouped.hosts = inv.groups.ungrouped.hosts.filter((h) => !grouped.has(h));
   inv.groups.all.hosts = inv.groups.all.hosts.filter((h) => !grouped.has(h));
   detectCycles(inv);
+  inv.notes = interpreterNotes(inv);
   // The implicit localhost: usable by name, never part of `all` unless an inventory lists it.
   inv.hosts.localhost ??= { connection: 'local' };
   if (paths.length === 0) inv.groups.ungrouped.hosts.push('localhost');
   return inv;
 }
 
+/** One note per interpreter variable set anywhere (ansible_python_interpreter, ...): runbook runs no Python there. */
+function interpreterNotes(inv: Inventory): string[] {
+  const names = new Set([...Object.values(inv.groups).map((g) => g.vars), ...Object.values(inv.hosts)].flatMap((v) => Object.keys(v).filter(isInterpreterVariable)));
+  return [...names].sort().map((n) => `${n} is ignored: runbook runs no interpreter of its own on targets (commands and files only)`);
+}
+
 function detectCycles(inv: Inventory): void {
+  const done = new Set<string>();
   const visit = (g: string, stack: string[]) => {
     if (stack.includes(g)) {
       throw new InventoryError(`group cycle: ${[...stack, g].join(' → ')}`, { location: edgeLocations.get(inv)?.get(`${stack[stack.length - 1]}>${g}`) });
     }
+    if (done.has(g)) return;
     for (const c of inv.groups[g]?.children ?? []) visit(c, [...stack, g]);
+    done.add(g);
   };
-  visit('all', []);
+  for (const g of ['all', ...Object.keys(inv.groups)]) visit(g, []);
 }
 
 /** Every group a host belongs to (ancestors included) with its depth from `all`. */
@@ -172,10 +149,15 @@ function groupsOfHost(inv: Inventory, host: string): Array<{ name: string; depth
   return [...depth.entries()].map(([name, d]) => ({ name, depth: d })).sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name));
 }
 
-/** Merged vars of one host: group vars all → parent → child, then the host's own. */
+/** Merged vars of one host as the inventory wrote them: group vars all → parent → child, then the host's own. */
+export function inventoryVars(inv: Inventory, host: string): Record<string, unknown> {
+  return mergedMap(...groupsOfHost(inv, host).map((g) => inv.groups[g.name]?.vars), inv.hosts[host]);
+}
+
+/** Merged vars of one host, each level's Ansible connection names (ansible_host, ...) also under runbook's. */
 export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
   const groups = groupsOfHost(inv, host);
-  const merged = mergedMap(...groups.map((g) => inv.groups[g.name]?.vars), inv.hosts[host]);
+  const merged = mergedMap(...groups.map((g) => withRunbookNames(inv.groups[g.name]?.vars)), withRunbookNames(inv.hosts[host]));
   merged.inventory_hostname = host;
   merged.group_names = groups.map((g) => g.name).filter((g) => g !== 'all' && g !== 'ungrouped');
   return merged;

@@ -127,4 +127,6 @@ export interface Inventory {
   groups: Record<string, { hosts: string[]; children: string[]; vars: Record<string, unknown> }>;
   /** Files read, for messages. */
   sources: string[];
+  /** Things worth one line to the operator (Ansible variables runbook ignores), said once per run. */
+  notes?: string[];
 }

@@ -18,6 +18,7 @@ import { findStartAt } from './start-at-task.js';
 import { recordingSink } from '../slice/event-record.js';
 import { refuseRunOnce, sliceHosts } from '../slice/slice-hosts.js';
 import type { RunContext, RunSettings } from './run-state.js';
+import { isHostList } from '../inventory/host-list.js';
 
 export interface RunResult {
   runId: string;
@@ -45,7 +46,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
   const release = await acquireHostLocks(settings.stateDir, targeted.map((name) => ({ name, identity: hostIdentity(name, hostVars(inventory, name)) })), runId, settings.projectDir);
   await privateFolder(settings.projectDir, '.runbook', 'runs', runId).catch(async (e) => { await release(); throw e; });
   const meta: RunMeta = {
-    id: runId, playbook: playbook.file, inventory: settings.inventoryPaths.map((p) => path.resolve(p)),
+    id: runId, playbook: playbook.file, inventory: settings.inventoryPaths.map((p) => (isHostList(p) ? p : path.resolve(p))),
     check: settings.check, hosts: targeted, started: new Date().toISOString(), status: 'running',
     ...(settings.slice ? { slice: settings.slice } : {}),
   };
@@ -56,6 +57,7 @@ export async function runPlaybook(file: string, settings: RunSettings, sink: Eve
     const events = settings.slice ? recordingSink(runDir, sink) : sink;
     runContext = createRunContext({ runId, runDir, journalPath: journalFile(runDir), playbook, inventory, registry, settings, targeted, sink: events, abort, skippedTasks: start?.skipped });
     runContext.emit({ event: 'run_start', run: runId, playbook: playbook.file, check: settings.check, hosts: targeted, started: meta.started });
+    for (const note of inventory.notes ?? []) runContext.emit({ event: 'warning', msg: note });
     for (const play of plays) {
       if (abort.aborted || runContext.halted) break;
       await runPlay(runContext, play);
