@@ -62,6 +62,7 @@ export interface PlayCliOptions {
   startAtTask?: string; step?: boolean;
   /** play --slice I/N. */
   slice?: string;
+  sshConfig?: string;
   /** From runbook.yml or RUNBOOK_* only (no flag). */
   packs?: string[]; rolesPath?: string[];
 }
@@ -81,6 +82,7 @@ export function addPlayOptions(cmd: Command): Command {
     .option('-v, --verbose', '-v: messages of ok tasks and what each command printed (stdout, stderr; never for no_log tasks); -vv: the command lines run; -vvv: how each host was reached', (_: string, n: number) => n + 1, 0)
     .option('-u, --user <user>', 'log in as this user where the inventory names none')
     .option('--private-key <file>', 'SSH private key where the inventory names none')
+    .option('--ssh-config <file>', 'OpenSSH client config to read instead of ~/.ssh/config (none: read none)')
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-b, --become', 'become (sudo) where the play or task does not say')
     .option('--become-user <user>', 'the user to become (default root)')
@@ -95,6 +97,7 @@ export async function commandLineHostDefaults(o: PlayCliOptions, ask: (question:
   const defaults: Record<string, unknown> = {};
   if (o.user !== undefined) defaults.user = o.user;
   if (o.privateKey !== undefined) defaults.key = path.resolve(o.privateKey);
+  if (o.sshConfig !== undefined) defaults.ssh_config = o.sshConfig === 'none' ? 'none' : path.resolve(o.sshConfig);
   if (o.askPass) defaults.password = await ask('SSH password: ');
   if (o.become) defaults.become = true;
   if (o.becomeUser !== undefined) defaults.become_user = o.becomeUser;

@@ -19,6 +19,7 @@ export const CONFIG_KEYS = {
   command_timeout: { option: 'commandTimeout', env: 'RUNBOOK_COMMAND_TIMEOUT', kind: 'number', description: 'timeout of each remote command, seconds' },
   user: { option: 'user', env: 'RUNBOOK_USER', kind: 'string', description: 'login user where the inventory names none' },
   private_key: { option: 'privateKey', env: 'RUNBOOK_PRIVATE_KEY', kind: 'path', description: 'SSH key where the inventory names none' },
+  ssh_config: { option: 'sshConfig', env: 'RUNBOOK_SSH_CONFIG', kind: 'path', description: 'OpenSSH client config read for Host patterns (default ~/.ssh/config; none: read none)' },
   become: { option: 'become', env: 'RUNBOOK_BECOME', kind: 'boolean', description: 'become where plays and tasks do not say' },
   become_user: { option: 'becomeUser', env: 'RUNBOOK_BECOME_USER', kind: 'string', description: 'the user to become' },
   vault_password_file: { option: 'vaultPasswordFile', env: 'RUNBOOK_VAULT_PASSWORD_FILE', kind: 'paths', description: 'vault password files' },

@@ -28,6 +28,8 @@ export interface SshOptions {
   agent?: string;
   knownHostsFiles: string[];
   acceptNewHostKeys: boolean;
+  /** The ssh config says StrictHostKeyChecking yes (for the message when a new key is refused). */
+  strictByConfig?: boolean;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   /** ProxyJump: reach this host through an SSH connection to the jump host (its key verified the same way). */
@@ -48,7 +50,9 @@ export function sshOptionsFromVars(name: string, vars: Record<string, unknown>, 
     password: vars.password !== undefined ? String(vars.password) : undefined,
     agent: process.env.SSH_AUTH_SOCK,
     knownHostsFiles: knownHosts,
-    acceptNewHostKeys: s.acceptNewHostKeys,
+    // StrictHostKeyChecking yes (ssh config): a key seen for the first time is refused even with the flag.
+    acceptNewHostKeys: s.acceptNewHostKeys && vars.strict_host_key_checking !== true,
+    strictByConfig: vars.strict_host_key_checking === true,
     connectTimeoutMs: Number(vars.connect_timeout ?? 0) * 1000 || s.connectTimeoutMs,
     commandTimeoutMs: s.commandTimeoutMs,
     jump: vars.jump_host ? jumpOptions(name, String(vars.jump_host), vars, s) : undefined,
@@ -200,7 +204,8 @@ export class SshConnection implements Connection {
           this.hostKey = fingerprint(key);
           return verify(true);
         }
-        hostKey.problem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then run with --accept-new-host-keys (or add it: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]})`;
+        const how = o.strictByConfig ? 'add it (your ssh config sets StrictHostKeyChecking yes, so --accept-new-host-keys does not apply)' : 'run with --accept-new-host-keys (or add it';
+        hostKey.problem = `unknown host key for ${knownHostsName(o.address, o.port)} (host ${o.name}): ${fingerprint(key)}. Verify it, then ${how}: ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFiles[0]}${o.strictByConfig ? '' : ')'}`;
         verify(false);
       }, () => verify(false));
     };

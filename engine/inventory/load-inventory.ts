@@ -11,6 +11,8 @@ import { isInterpreterVariable, withRunbookNames } from './ansible-variables.js'
 import { isHostList, readHostList } from './host-list.js';
 import { readIniInventory } from './ini-inventory.js';
 import { attachOrphansToAll, edgeLocations, emptyInventory, ensureGroup, isObject } from './inventory-model.js';
+import { connectionKindOf } from '../connection/settings.js';
+import { withSshConfig } from '../connection/ssh-config.js';
 import { readScriptInventory } from './script-inventory.js';
 import { readYamlInventory } from './yaml-inventory.js';
 
@@ -154,10 +156,14 @@ export function inventoryVars(inv: Inventory, host: string): Record<string, unkn
   return mergedMap(...groupsOfHost(inv, host).map((g) => inv.groups[g.name]?.vars), inv.hosts[host]);
 }
 
-/** Merged vars of one host, each level's Ansible connection names (ansible_host, ...) also under runbook's. */
+/**
+ * Merged vars of one host, each level's Ansible connection names (ansible_host, ...) also under runbook's, and for a
+ * host reached over ssh what its OpenSSH client config says where the inventory is silent.
+ */
 export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
   const groups = groupsOfHost(inv, host);
-  const merged = mergedMap(...groups.map((g) => withRunbookNames(inv.groups[g.name]?.vars)), withRunbookNames(inv.hosts[host]));
+  let merged = mergedMap(...groups.map((g) => withRunbookNames(inv.groups[g.name]?.vars)), withRunbookNames(inv.hosts[host]));
+  if (connectionKindOf(host, merged) === 'ssh') merged = withSshConfig(host, merged);
   merged.inventory_hostname = host;
   merged.group_names = groups.map((g) => g.name).filter((g) => g !== 'all' && g !== 'ungrouped');
   return merged;
