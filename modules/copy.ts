@@ -8,6 +8,7 @@ import { applyContent, inspectContent, planContent, revertContent, type ContentA
 import { LARGE_FILE_BYTES, parseMode, readFileState } from './lib/file-state.js';
 import { sha256OfFile } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
+import { MODE_PATTERN } from './lib/symbolic-mode.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string }
 
@@ -23,7 +24,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
       dest: { ...absolutePath, description: 'Absolute path of the file on the host.' },
       content: { type: 'string', description: 'The file content. Exactly one of content and src.' },
       src: { ...filePath, description: 'A file on the controller, relative to the playbook\'s folder.' },
-      mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
+      mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Permissions, as an octal string ("0644") or a symbolic mode ("u=rw,go=r", "go-w"). Kept when omitted.' },
       owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing; never replace its content.' },
@@ -46,7 +47,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
       // A large source is streamed at apply, never held whole (memory, journal).
       desired = st.size > LARGE_FILE_BYTES ? { file, sha256: await sha256OfFile(file), size: st.size } : await fs.readFile(file);
     }
-    return inspectContent(host, args.dest, desired, parseMode(args.mode));
+    return inspectContent(host, args.dest, desired, args.mode);
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),

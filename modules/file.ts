@@ -2,6 +2,7 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
+import { isSymbolicMode, MODE_PATTERN } from './lib/symbolic-mode.js';
 import { attributeChanges, formatMode, keepLarge, MAX_KEPT_BYTES, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './lib/file-state.js';
 import { restoreDirectory } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, oneLine, userName } from './lib/arg-kinds.js';
@@ -23,7 +24,7 @@ interface FileInspect {
 }
 
 /** What apply does: remove the path, create it, relink it, or set its attributes. */
-interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean }
+interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean; mode?: number }
 
 async function run(host: Host, argv: string[]): Promise<string> {
   return (await mustRun(host, argv)).stdout;
@@ -45,6 +46,34 @@ function planRemoval(file: FileState, size: number | undefined, target: string):
   return [{ msg: `remove ${file.type} ${target}`, diff: file.type === 'file' && !file.binary ? { path: target, before: file.content ?? '', after: '' } : undefined, data: { remove: true } }];
 }
 
+/** The changes for the wanted state, before the mode is attached. */
+function planState(file: FileState, size: number | undefined, args: FileArgs, want: { mode?: number; owner?: string; group?: string }): Change<FileData>[] {
+  const attrs = (what: string): Change<FileData>[] => {
+    const diffs = attributeChanges(file, want);
+    return diffs.length ? [{ msg: `${what} ${args.path}: ${diffs.join(', ')}`, data: { attrs: true } }] : [];
+  };
+  switch (args.state) {
+    case 'absent':
+      return planRemoval(file, size, args.path);
+    case 'directory':
+      if (!file.exists) return [{ msg: `create directory ${args.path}${want.mode !== undefined ? ` (mode ${formatMode(want.mode)})` : ''}`, data: { create: true } }];
+      if (file.type !== 'directory') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a directory`);
+      return attrs('directory');
+    case 'touch':
+      if (!file.exists) return [{ msg: `create empty file ${args.path}`, data: { create: true } }];
+      return attrs('file');
+    case 'file':
+      if (!file.exists) throw new ModuleError(`${args.path} does not exist (state: file manages an existing file; use touch or copy to create it)`);
+      return attrs(file.type ?? 'file');
+    case 'link': {
+      if (!file.exists) return [{ msg: `link ${args.path} → ${args.src}`, data: { create: true } }];
+      if (file.type !== 'link') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a symlink`);
+      if (file.target !== args.src) return [{ msg: `relink ${args.path}: ${file.target} → ${args.src}`, data: { relink: true } }];
+      return attrs('link');
+    }
+  }
+}
+
 export default defineModule<FileArgs, FileInspect, FileData>({
   name: 'file',
   doc: 'Make a path a directory, an (empty) file, a symlink, or absent, with the given mode and owner. Rollback removes what it created and restores what it removed.',
@@ -56,7 +85,7 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     properties: {
       path: { ...absolutePath, description: 'Absolute path on the host.' },
       state: { enum: ['file', 'directory', 'absent', 'touch', 'link'], default: 'file', description: 'directory: create (with parents); touch: create an empty file if missing; file: must already exist (only attributes are managed); link: a symlink to src; absent: remove (recursively).' },
-      mode: { type: ['string', 'integer'], description: 'Permissions as an octal string ("0755").' },
+      mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Permissions as an octal string ("0755") or a symbolic mode as chmod takes it ("u=rwx,go=rx", "go-w", "+x"), applied to the current mode.' },
       owner: { ...userName, description: 'Owner user name.' },
       group: { ...userName, description: 'Group name.' },
       src: { ...oneLine, description: 'Link target (state: link).' },
@@ -76,35 +105,15 @@ export default defineModule<FileArgs, FileInspect, FileData>({
   },
   readTarget: (host, args) => readFileState(host, args.path, false),
   plan({ file, size }, args): Change<FileData>[] {
-    const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
-    const attrs = (what: string): Change<FileData>[] => {
-      const diffs = attributeChanges(file, want);
-      return diffs.length ? [{ msg: `${what} ${args.path}: ${diffs.join(', ')}`, data: { attrs: true } }] : [];
-    };
-    switch (args.state) {
-      case 'absent':
-        return planRemoval(file, size, args.path);
-      case 'directory':
-        if (!file.exists) return [{ msg: `create directory ${args.path}${want.mode !== undefined ? ` (mode ${formatMode(want.mode)})` : ''}`, data: { create: true } }];
-        if (file.type !== 'directory') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a directory`);
-        return attrs('directory');
-      case 'touch':
-        if (!file.exists) return [{ msg: `create empty file ${args.path}`, data: { create: true } }];
-        return attrs('file');
-      case 'file':
-        if (!file.exists) throw new ModuleError(`${args.path} does not exist (state: file manages an existing file; use touch or copy to create it)`);
-        return attrs(file.type ?? 'file');
-      case 'link': {
-        if (!file.exists) return [{ msg: `link ${args.path} → ${args.src}`, data: { create: true } }];
-        if (file.type !== 'link') throw new ModuleError(`${args.path} exists and is a ${file.type}, not a symlink`);
-        if (file.target !== args.src) return [{ msg: `relink ${args.path}: ${file.target} → ${args.src}`, data: { relink: true } }];
-        return attrs('link');
-      }
-    }
+    const want = { mode: parseMode(args.mode, file, args.state === 'directory' ? 'directory' : 'file'), owner: args.owner, group: args.group };
+    const changes = planState(file, size, args, want);
+    // A symbolic mode depends on the mode at plan time: apply sets what was planned.
+    return typeof args.mode === 'string' && isSymbolicMode(args.mode) ? changes.map((c) => ({ ...c, data: { ...c.data, mode: want.mode } })) : changes;
   },
   async apply(host, args, changes) {
-    const want = { mode: parseMode(args.mode), owner: args.owner, group: args.group };
     const data: FileData = Object.assign({}, ...changes.map((c) => c.data));
+    // A symbolic mode was resolved against the file's mode at plan time.
+    const want = { mode: data.mode ?? parseMode(args.mode), owner: args.owner, group: args.group };
     if (data.remove) await run(host, ['rm', '-rf', '--', args.path]);
     if (data.create && args.state === 'directory') await run(host, ['mkdir', '-p', '--', args.path]);
     if (data.create && args.state === 'touch') await host.writeFile(args.path, '', { mode: want.mode ?? 0o644 });

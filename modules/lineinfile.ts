@@ -5,6 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { formatMode, parseMode, readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { filePath, oneLine } from './lib/arg-kinds.js';
+import { MODE_PATTERN } from './lib/symbolic-mode.js';
 
 interface LineArgs {
   path: string;
@@ -66,14 +67,14 @@ export default defineModule<LineArgs, FileState, { after: string }>({
     required: ['path'],
     allOf: [{ if: { properties: { state: { const: 'present' } } }, then: { required: ['line'] } }],
     properties: {
-      path: { ...filePath, description: 'The file to edit.' },
+      path: { ...filePath, targetPath: true, description: 'The file to edit (`~/...`: in the login user\'s home).' },
       line: { ...oneLine, description: 'The line that must be present (state: present).' },
       regexp: { type: 'string', description: 'A regular expression: the last matching line is replaced by line (present) or every matching line removed (absent).' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the line must be there.' },
       insertafter: { type: 'string', description: 'When nothing matches: insert after the last line matching this regexp, or EOF (default).' },
       insertbefore: { type: 'string', description: 'When nothing matches: insert before the last line matching this regexp, or BOF.' },
       create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
-      mode: { type: ['string', 'integer'], description: 'Mode of a created file (octal string).' },
+      mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Mode of a created file (octal string, or symbolic: "u=rw,go=r").' },
     },
   },
   examples: [

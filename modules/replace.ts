@@ -31,7 +31,7 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
     additionalProperties: false,
     required: ['path', 'regexp'],
     properties: {
-      path: { type: 'string', pattern: '^/', patternHint: 'an absolute path', description: 'The file to edit (must exist).' },
+      path: { type: 'string', pattern: '^(/|~(/|$))', patternHint: 'an absolute path (or ~/...)', targetPath: true, description: 'The file to edit (must exist).' },
       regexp: { type: 'string', minLength: 1, description: 'The regular expression (Python/RE2 syntax, named groups as (?P<name>...)).' },
       replace: { type: 'string', default: '', description: 'The replacement; \\1 or \\g<1> or \\g<name> insert a group. Empty removes the matches.' },
       after: { type: 'string', minLength: 1, description: 'Replace only after the first match of this regular expression (DOTALL).' },

@@ -54,7 +54,7 @@ export default defineModule<StatArgs, PathStat>({
     additionalProperties: false,
     required: ['path'],
     properties: {
-      path: { type: 'string', description: 'The path on the host.' },
+      path: { type: 'string', targetPath: true, description: 'The path on the host (`~/...`: in the login user\'s home).' },
       follow: { type: 'boolean', default: false, description: 'Describe what a symlink points to instead of the link itself.' },
       get_checksum: { type: 'boolean', default: false, description: 'Also compute the sha256 checksum of a regular file (reads the whole file).' },
     },

@@ -7,6 +7,7 @@ import { defineModule } from '../engine/types.js';
 import { applyContent, inspectContent, planContent, revertContent, type ContentArgs, type ContentData, type ContentState } from './lib/file-content.js';
 import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
+import { MODE_PATTERN } from './lib/symbolic-mode.js';
 
 interface TemplateArgs extends ContentArgs { src: string }
 
@@ -20,7 +21,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
     properties: {
       src: { ...filePath, description: 'Template file on the controller, relative to the playbook\'s folder (or its templates/ subfolder).' },
       dest: { ...absolutePath, description: 'Absolute path of the file on the host.' },
-      mode: { type: ['string', 'integer'], description: 'Permissions, as an octal string ("0644"). Kept when omitted.' },
+      mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Permissions, as an octal string ("0644") or a symbolic mode ("u=rw,go=r", "go-w"). Kept when omitted.' },
       owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing.' },
@@ -39,7 +40,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
     }
     if (text === undefined) throw new ModuleError(`template ${args.src} not found (looked at ${candidates.join(', ')})`);
     const rendered = ctx.render(text, path.relative(ctx.playbookDir, used) || used);
-    return inspectContent(host, args.dest, Buffer.from(rendered), parseMode(args.mode));
+    return inspectContent(host, args.dest, Buffer.from(rendered), args.mode);
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),

@@ -49,3 +49,34 @@ export function splitFreeForm(text: string, keys: string[] = ANSIBLE_FREE_FORM_K
   }
   return { rest, options };
 }
+
+/**
+ * Ansible's `key=value` argument string (`service: name=nginx state=started`, parse_kv): words split as split_args
+ * splits them, each `key=value` with its value unquoted. A word without `=` is returned as the problem.
+ */
+export function parseKeyValueArgs(text: string): { args: Record<string, string>; stray?: string } {
+  const args: Record<string, string> = {};
+  for (const word of wordsOf(text)) {
+    const token = text.slice(word.start, word.end);
+    const eq = token.indexOf('=');
+    if (eq <= 0 || !/^[A-Za-z_][\w-]*$/.test(token.slice(0, eq))) return { args, stray: token };
+    args[token.slice(0, eq)] = unquote(token.slice(eq + 1));
+  }
+  return { args };
+}
+
+type PropertySchema = { type?: string | string[] };
+
+/** key=value words are text: a word for a number-only or list-only argument becomes a number or a comma list. */
+export function typedKeyValueArgs(schema: Record<string, unknown>, args: Record<string, string>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, PropertySchema>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const types = [properties[key]?.type ?? []].flat();
+    if (types.includes('string') || value.includes('{{')) out[key] = value;
+    else if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(value)) out[key] = Number(value);
+    else if (types.includes('array')) out[key] = value.split(',').map((v) => v.trim()).filter(Boolean);
+    else out[key] = value;
+  }
+  return out;
+}

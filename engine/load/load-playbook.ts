@@ -11,7 +11,8 @@ import { parseYaml, readYaml, type SourceFile, type YamlPath } from './yaml-sour
 import { checkShellTemplate, checkTemplates } from '../template/render.js';
 import { commandLineDialect } from '../template/shell-context.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
-import { splitFreeForm } from './free-form.js';
+import { parseKeyValueArgs, splitFreeForm, typedKeyValueArgs } from './free-form.js';
+import { ansibleModuleAdvice, normalizeAnsibleKeywords, renameArgumentAliases, runbookModuleFor, shortAnsibleName } from './ansible-modules.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
 import { loopKeywords, loopProblems } from './loop-keywords.js';
 import { loadRole, roleEntry, type PlayRoles, type RoleLoading, type RoleRequest } from './load-role.js';
@@ -224,6 +225,7 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
     l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location: src.loc(at) }));
     return undefined;
   }
+  normalizeAnsibleKeywords(raw);
   const label = typeof raw.name === 'string' ? raw.name : undefined;
   const push: PushProblem = (msg, p = at, key = false) => l.problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: ${msg}`, { location: src.loc(p, key), task: label }));
   const site: TaskSite = { l, src, at, raw, stack, label, push, problemsBefore: l.problems.length };
@@ -386,8 +388,9 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
     return undefined;
   }
   const moduleName = candidates[0];
-  const module = resolveModule(site, moduleName);
-  if (!module) return undefined;
+  const resolved = resolveModule(site, moduleName);
+  if (!resolved) return undefined;
+  const { module } = resolved;
   const rawArgs = raw[moduleName];
   const args = moduleArgs(site, module, moduleName, rawArgs);
   if (!args) return undefined;
@@ -410,39 +413,58 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
     if (dialect && typeof value === 'string') l.problems.push(...checkShellTemplate(value, dialect, { task: name, location: src.loc(argAt) }));
   }
   if (l.problems.length > site.problemsBefore) return undefined;
-  return { ...kw, name, module: moduleName, args, location, renders: module.renders?.(args) };
+  return { ...kw, name, module: resolved.name, args, location, renders: module.renders?.(args) };
 }
 
-function resolveModule({ l, at, push }: TaskSite, moduleName: string): ModuleDefinition | undefined {
+/** The module a task names: runbook's name, or an Ansible name (`ansible.builtin.copy`, `apt`) with a twin here. */
+function resolveModule({ l, at, push }: TaskSite, moduleName: string): { module: ModuleDefinition; name: string } | undefined {
+  const exists = (name: string): boolean => { try { return Boolean(l.registry.resolve(name)); } catch { return true; } };
+  const name = exists(moduleName) ? moduleName : runbookModuleFor(moduleName, exists) ?? moduleName;
   let module;
   try {
-    module = l.registry.resolve(moduleName);
+    module = l.registry.resolve(name);
   } catch (e) {
     push((e as Error).message, [...at, moduleName], true);
     return undefined;
   }
   if (!module) {
-    const hint = suggest(moduleName, l.registry.list().map((e) => e.module.name));
-    push(`unknown module '${moduleName}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`runbook modules\``, [...at, moduleName], true);
+    const advice = ansibleModuleAdvice(moduleName);
+    const hint = suggest(shortAnsibleName(moduleName), l.registry.list().map((e) => e.module.name));
+    const instead = advice ? ` (an Ansible module runbook has no twin for: use ${advice})` : hint ? ` (did you mean '${hint}'?)` : '';
+    push(`unknown module '${moduleName}'${instead}; see \`runbook modules\` and docs/ansible-differences.md`, [...at, moduleName], true);
+    return undefined;
   }
-  return module;
+  return { module, name };
 }
 
-/** Args as a mapping, or a free-form string for modules that take one (`command: ls -l`). */
+/**
+ * Args as a mapping, a free-form string for modules that take one (`command: ls -l`), or Ansible's `key=value` words
+ * (`service: name=nginx state=started`); Ansible's argument aliases (`dest` for file's `path`) read as runbook's names.
+ */
 function moduleArgs({ at, push }: TaskSite, module: ModuleDefinition, moduleName: string, rawArgs: unknown): Record<string, unknown> | undefined {
   if (rawArgs === null || rawArgs === undefined) return {};
+  let args: Record<string, unknown>;
   if (typeof rawArgs === 'string' || typeof rawArgs === 'number') {
-    if (!module.freeForm) {
-      push(`module ${module.name} takes its arguments as a mapping (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), not a string`, [...at, moduleName]);
+    if (module.freeForm) {
+      if (!module.freeFormKeys) return { [module.freeForm]: String(rawArgs) };
+      const { rest, options } = splitFreeForm(String(rawArgs), module.freeFormKeys);
+      return { [module.freeForm]: rest, ...options };
+    }
+    const { args: words, stray } = parseKeyValueArgs(String(rawArgs));
+    if (stray !== undefined) {
+      push(`module ${module.name} takes its arguments as a mapping or as key=value words (${Object.keys((module.schema as { properties?: object }).properties ?? {}).join(', ')}), got '${stray}'`, [...at, moduleName]);
       return undefined;
     }
-    if (!module.freeFormKeys) return { [module.freeForm]: String(rawArgs) };
-    const { rest, options } = splitFreeForm(String(rawArgs), module.freeFormKeys);
-    return { [module.freeForm]: rest, ...options };
+    args = typedKeyValueArgs(module.schema, words);
+  } else if (isObject(rawArgs)) {
+    args = { ...rawArgs };
+  } else {
+    push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
+    return undefined;
   }
-  if (isObject(rawArgs)) return { ...rawArgs };
-  push(`the arguments of ${module.name} must be a mapping`, [...at, moduleName]);
-  return undefined;
+  const renamed = renameArgumentAliases(module.name, args);
+  if (renamed.problem) push(renamed.problem, [...at, moduleName]);
+  return renamed.problem ? undefined : renamed.args;
 }
 
 /** The task keywords, normalized (defaults applied). */

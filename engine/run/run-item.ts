@@ -11,6 +11,7 @@ import { ensureConnected, ensureFacts } from './connect.js';
 import { roleControllerPath } from './controller-path.js';
 import { delegateState } from './delegate.js';
 import { createHost } from './host.js';
+import { expandHomePaths } from './home-paths.js';
 import { invokeModule } from './invoke-module.js';
 import { renderArgs } from './render-args.js';
 import { taskSecrets } from './task-secrets.js';
@@ -60,6 +61,7 @@ async function prepareInvocation(run: TaskRun, variables: Record<string, unknown
   // delegate_to runs the module on another host's connection with this host's variables.
   const target = task.delegate_to ? delegateState(runContext, renderString(task.delegate_to, variables, where)) : hostState;
   const connection = await ensureConnected(runContext, target);
+  await expandHomePaths(module, args, connection);
   const facts = await ensureFacts(runContext, target, play.gather_facts);
   const host = createHost({
     name: target.name,

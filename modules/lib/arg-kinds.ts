@@ -14,8 +14,8 @@ const HOST_NAME = '[A-Za-z0-9]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?';
 export const oneLine = kind('single line', '^[^\\n\\r\\0]*$');
 /** A path on the host or the controller: one line, not starting with "-". */
 export const filePath = kind('path', '^[^-\\n\\r\\0][^\\n\\r\\0]*$');
-/** An absolute path on the host. */
-export const absolutePath = kind('absolute path', '^/[^\\n\\r\\0]*$');
+/** An absolute path on the host; `~` or `~/...` is the login user's home there (expanded before the module runs). */
+export const absolutePath = { ...kind('absolute path', '^(/|~(/|$))[^\\n\\r\\0]*$'), targetPath: true } as const;
 /** apt/dnf/yum package, optionally pinned: kubelet=1.13.1-00, docker-ce-17.09*, kubelet/bookworm. */
 export const packageName = kind('package name', '^[A-Za-z0-9_][A-Za-z0-9_.+:~*?=/-]*$');
 /** A systemd unit: glusterd, kubelet.service, getty@tty1. */

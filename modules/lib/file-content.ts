@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Change, Host, JournalRecord } from '../../engine/types.js';
-import { attributeChanges, contentBuffer, formatMode, keepLarge, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
+import { attributeChanges, contentBuffer, formatMode, keepLarge, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
 import { ModuleError } from '../../engine/errors.js';
 import { uploadFile } from '../../engine/connection/chunked-transfer.js';
 
@@ -32,8 +32,10 @@ export interface ContentState {
 /** A large controller file, named rather than read. */
 export interface LargeSource { file: string; sha256: string; size: number }
 
-export async function inspectContent(host: Host, dest: string, desired: Buffer | LargeSource, mode: number | undefined): Promise<ContentState> {
+/** The file as it is and as it should be; a symbolic `mode` is applied to the file's current mode. */
+export async function inspectContent(host: Host, dest: string, desired: Buffer | LargeSource, modeArg: unknown): Promise<ContentState> {
   const file = await readFileState(host, dest, 'bounded');
+  const mode = parseMode(modeArg, file);
   if (!Buffer.isBuffer(desired)) return { file, desiredBinary: true, desiredFile: desired.file, desiredSha256: desired.sha256, desiredSize: desired.size, mode };
   const binary = desired.subarray(0, 8000).includes(0);
   return { file, desired: binary ? desired.toString('base64') : desired.toString('utf8'), desiredBinary: binary, mode };

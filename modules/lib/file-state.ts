@@ -3,6 +3,7 @@
 import { ModuleError } from '../../engine/errors.js';
 import type { FileStat, Host } from '../../engine/types.js';
 import { mustRun } from './must-run.js';
+import { applySymbolicMode, isSymbolicMode } from './symbolic-mode.js';
 import { sha256OnHost, uploadFile } from '../../engine/connection/chunked-transfer.js';
 
 /** Files larger than this are compared by sha256 and kept for rollback as files beside the journal, not read into it. */
@@ -26,11 +27,20 @@ export interface FileState {
   target?: string;
 }
 
-/** Normalise a mode given as "0644", "644", 0o644 or the YAML 1.2 integer 644 to its permission bits. */
-export function parseMode(mode: unknown): number | undefined {
+/**
+ * Normalise a mode given as "0644", "644", 0o644 or the YAML 1.2 integer 644 to its permission bits; a symbolic mode
+ * ("u=rw,go=r", "go-w", "+x") is applied to the file's current mode, or to the default of one still to be created
+ * (0644 for a file, 0755 for a directory).
+ */
+export function parseMode(mode: unknown, file?: Pick<FileState, 'exists' | 'mode' | 'type'>, creating: 'file' | 'directory' = 'file'): number | undefined {
   if (mode === undefined || mode === null || mode === '') return undefined;
   const text = typeof mode === 'number' ? String(mode) : String(mode).trim();
-  if (!/^0?[0-7]{3,4}$/.test(text)) throw new ModuleError(`invalid mode ${JSON.stringify(mode)}: use an octal string like "0644"`);
+  if (typeof mode === 'string' && isSymbolicMode(text)) {
+    const directory = file?.exists ? file.type === 'directory' : creating === 'directory';
+    const current = file?.exists && file.mode !== undefined ? file.mode : directory ? 0o755 : 0o644;
+    return applySymbolicMode(text, current, directory);
+  }
+  if (!/^0?[0-7]{3,4}$/.test(text)) throw new ModuleError(`invalid mode ${JSON.stringify(mode)}: use an octal string like "0644" or a symbolic mode like "u=rw,go=r"`);
   return parseInt(text, 8);
 }
 

@@ -1,0 +1,112 @@
+// Ansible's module names in tasks: `ansible.builtin.X`, `ansible.legacy.X`, `ansible.posix.X`, `community.general.X`
+// are runbook's module where the semantics match (docs/ansible-differences.md has the table); other Ansible modules
+// get an error naming the runbook module to use instead. Argument aliases (file `dest` → `path`, ...) are read too.
+
+/** The collections whose modules runbook reads under their short name. */
+export const ANSIBLE_COLLECTIONS = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
+
+/** Ansible modules runbook provides under another name (same arguments where they overlap). */
+export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
+  apt: 'package',
+  yum: 'package',
+  dnf: 'package',
+  systemd_service: 'systemd',
+};
+
+/** Ansible modules runbook has no twin for: what to write instead. */
+export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
+  apt_key: "package_repository (its 'key' or 'key_src')",
+  apt_repository: 'package_repository',
+  yum_repository: 'package_repository',
+  mount: 'fstab (the /etc/fstab line; mount it with command: mount PATH, creates or changed_when as needed)',
+  blockinfile: 'lineinfile (one line) or template (the whole file)',
+  git: 'command: git clone URL DEST, with creates: DEST',
+  pip: 'command: pip install NAME, with changed_when',
+  raw: 'command (or shell)',
+  script: 'copy the script, then command',
+  setup: 'gather_facts on the play (facts are gathered once per host)',
+  gather_facts: 'gather_facts on the play (facts are gathered once per host)',
+  reboot: 'command: systemctl reboot (then wait_for the host)',
+  pause: 'wait_for (with timeout) or command: sleep N',
+  uri: 'command: curl ..., with changed_when',
+  synchronize: 'copy (one file) or command: rsync',
+  ufw: 'firewalld, or command: ufw ...',
+  iptables: 'firewalld, or command: iptables ...',
+  timezone: 'command: timedatectl set-timezone ZONE, with changed_when',
+  selinux: 'command: setenforce / sed on /etc/selinux/config',
+  seboolean: 'command: setsebool -P NAME on',
+  known_hosts: 'lineinfile on ~/.ssh/known_hosts',
+  slurp: 'command: cat FILE (registered)',
+  fetch: 'command on the target, registered, then copy with content on localhost',
+  tempfile: 'command: mktemp (registered)',
+  add_host: 'an inventory entry (runbook inventories are read before the run)',
+  group_by: "a group in the inventory, or a 'when' on group_names",
+};
+
+/** Per runbook module: Ansible's argument aliases → runbook's argument. */
+export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = {
+  file: { dest: 'path', name: 'path' },
+  lineinfile: { dest: 'path', destfile: 'path', name: 'path' },
+  replace: { dest: 'path', destfile: 'path', name: 'path' },
+  stat: { dest: 'path', name: 'path' },
+  package: { pkg: 'name', package: 'name', 'update-cache': 'update_cache', 'install-recommends': 'install_recommends' },
+  service: { service: 'name' },
+  systemd: { service: 'name', unit: 'name', 'daemon-reload': 'daemon_reload' },
+  user: { createhome: 'create_home' },
+  sysctl: { key: 'name', sysctl_file: 'file' },
+  cron: { value: 'job' },
+  find: { path: 'paths', name: 'paths', pattern: 'patterns', exclude: 'excludes' },
+};
+
+/** A name without one of Ansible's collection prefixes. */
+export function shortAnsibleName(name: string): string {
+  const prefix = ANSIBLE_COLLECTIONS.find((p) => name.startsWith(p));
+  return prefix ? name.slice(prefix.length) : name;
+}
+
+/** The runbook module an Ansible module name stands for (undefined: not an Ansible name, or no twin). */
+export function runbookModuleFor(name: string, exists: (module: string) => boolean): string | undefined {
+  const short = shortAnsibleName(name);
+  const mapped = ANSIBLE_RENAMED_MODULES[short] ?? short;
+  if (short === name && !(name in ANSIBLE_RENAMED_MODULES)) return undefined;
+  return exists(mapped) ? mapped : undefined;
+}
+
+/** What to write instead of an Ansible module runbook does not have, or undefined. */
+export function ansibleModuleAdvice(name: string): string | undefined {
+  return ANSIBLE_MODULE_ADVICE[shortAnsibleName(name)];
+}
+
+/**
+ * Args with Ansible's aliases renamed to runbook's names. Both an alias and its name given is a problem (returned
+ * as text), as in Ansible ("parameters are mutually exclusive").
+ */
+export function renameArgumentAliases(module: string, args: Record<string, unknown>): { args: Record<string, unknown>; problem?: string } {
+  const aliases = ANSIBLE_ARGUMENT_ALIASES[module];
+  if (!aliases || !Object.keys(args).some((k) => k in aliases)) return { args };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const name = aliases[key] ?? key;
+    if (name in out || (name !== key && name in args)) {
+      return { args, problem: `'${key}' and '${name}' are the same argument of ${module} ('${key}' is Ansible's alias of '${name}'): give one` };
+    }
+    out[name] = value;
+  }
+  return { args: out };
+}
+
+/** Task keywords Ansible also spells as modules of ansible.builtin (`ansible.builtin.include_tasks: x.yml`). */
+const KEYWORD_ACTIONS = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta'];
+
+/** Rename `ansible.builtin.include_tasks` (and the like) to the bare keyword, in place, keeping the key order. */
+export function normalizeAnsibleKeywords(raw: Record<string, unknown>): void {
+  const keys = Object.keys(raw);
+  if (!keys.some((k) => k !== shortAnsibleName(k) && KEYWORD_ACTIONS.includes(shortAnsibleName(k)))) return;
+  const entries = Object.entries(raw);
+  const written = new Set(keys);
+  for (const k of keys) delete raw[k];
+  for (const [k, v] of entries) {
+    const short = shortAnsibleName(k);
+    raw[KEYWORD_ACTIONS.includes(short) && !written.has(short) ? short : k] = v;
+  }
+}
