@@ -2,7 +2,7 @@
 // IdentityFile, ProxyJump and UserKnownHostsFile where the inventory is silent; StrictHostKeyChecking can only make
 // host key checking stricter. Parsed by the `ssh-config` package; `Match exec` is never run.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
@@ -22,12 +22,38 @@ function configAt(file: string): SSHConfig | undefined {
   if (hit && hit.mtimeMs === st.mtimeMs) return hit.config;
   let config: SSHConfig;
   try {
-    config = SSHConfig.parse(readFileSync(file, 'utf8'));
+    config = SSHConfig.parse(withIncludes(file, 0));
   } catch (e) {
     throw new InventoryError(`ssh config ${file} cannot be read: ${(e as Error).message}`, { location: { file, line: 1, col: 1 } });
   }
   parsed.set(file, { mtimeMs: st.mtimeMs, config });
   return config;
+}
+
+/** Most levels of `Include` followed (ssh itself stops at 16). */
+const MAX_INCLUDE_DEPTH = 8;
+
+/** Files an `Include` word names: `~` expanded, relative to ~/.ssh, `*` and `?` in the last part matched. */
+function includedFiles(word: string): string[] {
+  const full = path.resolve(path.join(os.homedir(), '.ssh'), expandHome(word));
+  const base = path.basename(full);
+  if (!/[*?]/.test(base)) return [full];
+  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const dir = path.dirname(full);
+  let names: string[] = [];
+  try { names = readdirSync(dir); } catch { return []; }
+  return names.filter((n) => re.test(n)).sort().map((n) => path.join(dir, n));
+}
+
+/** The config text with each `Include` line replaced by the files it names (the parser does not follow them). */
+function withIncludes(file: string, depth: number): string {
+  const text = readFileSync(file, 'utf8');
+  if (depth >= MAX_INCLUDE_DEPTH) throw new Error(`Include nested more than ${MAX_INCLUDE_DEPTH} deep`);
+  return text.split('\n').map((line) => {
+    const include = /^\s*include\s+(.+?)\s*$/i.exec(line);
+    if (!include) return line;
+    return include[1].split(/\s+/).flatMap(includedFiles).filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile()).map((f) => withIncludes(f, depth + 1)).join('\n');
+  }).join('\n');
 }
 
 /** The file to read: the `ssh_config` var (`~` expanded, `none` for no file), else ~/.ssh/config. */

@@ -51,7 +51,8 @@ export function ansibleBoolean(value: unknown): boolean | undefined {
  * unless that level sets runbook's name itself. Values keep their place in the precedence of levels.
  */
 export function withRunbookNames(vars: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!vars || !Object.keys(vars).some((k) => k in ANSIBLE_CONNECTION_VARIABLES || (k === 'become' && typeof vars[k] === 'string'))) return vars;
+  const special = (k: string) => k in ANSIBLE_CONNECTION_VARIABLES || k === 'ansible_ssh_common_args' || k === 'ansible_ssh_extra_args' || (k === 'become' && typeof vars?.[k] === 'string');
+  if (!vars || !Object.keys(vars).some(special)) return vars;
   const out = mergedMap(vars);
   if (typeof out.become === 'string') out.become = ansibleBoolean(out.become) ?? out.become;
   for (const [ansible, own] of Object.entries(ANSIBLE_CONNECTION_VARIABLES)) {
@@ -62,7 +63,21 @@ export function withRunbookNames(vars: Record<string, unknown> | undefined): Rec
     if (own === 'connect_timeout' && typeof value === 'string' && /^\d+$/.test(value)) value = Number(value);
     out[own] = value;
   }
+  const jump = jumpHostInSshArgs(vars.ansible_ssh_common_args) ?? jumpHostInSshArgs(vars.ansible_ssh_extra_args);
+  if (jump && !('jump_host' in vars)) out.jump_host = jump;
   return out;
+}
+
+/**
+ * The jump host Ansible users put in `ansible_ssh_common_args` / `ansible_ssh_extra_args`: `-J HOST`,
+ * `-o ProxyJump=HOST`, or `-o ProxyCommand="ssh -W %h:%p [-q] HOST"`. Other ssh options there are not read.
+ */
+export function jumpHostInSshArgs(args: unknown): string | undefined {
+  if (typeof args !== 'string') return undefined;
+  const jump = /(?:^|\s)(?:-J\s*|-o\s*['"]?ProxyJump[=\s]\s*)([^\s'"]+)/i.exec(args);
+  if (jump) return jump[1];
+  const command = /ProxyCommand[=\s]\s*['"]?ssh\s+(?:-\S+\s+)*?-W\s+\S+\s+(?:-\S+\s+)*([^\s'"-][^\s'"]*)/i.exec(args);
+  return command?.[1];
 }
 
 const isTemplate = (v: unknown): boolean => typeof v === 'string' && v.includes('{{');

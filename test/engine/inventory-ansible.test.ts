@@ -107,6 +107,19 @@ describe('inventory: Ansible forms', () => {
     expect(error.location).to.deep.include({ file, line: 3, col: 31 });
   });
 
+  it('reads the jump host Ansible users put in ansible_ssh_common_args', async () => {
+    const file = path.join(dir, 'jump.ini');
+    await fs.writeFile(file, [
+      '[a]',
+      `h1 ansible_ssh_common_args="-o ProxyJump=ops@bastion:2222"`,
+      `h2 ansible_ssh_common_args='-o ProxyCommand="ssh -W %h:%p -q jump@10.9.9.9"'`,
+      `h3 ansible_ssh_extra_args="-J gw"`,
+      `h4 ansible_ssh_common_args="-o StrictHostKeyChecking=yes"`,
+    ].join('\n'));
+    const inv = await loadInventory([file]);
+    expect(['h1', 'h2', 'h3', 'h4'].map((h) => hostVars(inv, h).jump_host)).to.deep.equal(['ops@bastion:2222', 'jump@10.9.9.9', 'gw', undefined]);
+  });
+
   it('locates INI mistakes at file:line:col and refuses unsafe names', async () => {
     const cases: Array<[string, string, number]> = [
       ['[web]\nh1 port\n', "expected key=value after host 'h1', got 'port'", 2],

@@ -67,6 +67,13 @@ describe('ssh config', () => {
     expect(hostVars(loaded, 'localhost').address).to.equal(undefined);
   });
 
+  it('follows Include (with a wildcard), as ssh does', async () => {
+    await fs.mkdir(path.join(dir, 'config.d'));
+    await fs.writeFile(path.join(dir, 'config.d', 'db.conf'), 'Host db-1\n  HostName 198.51.100.7\n  User dba\n');
+    await fs.writeFile(path.join(dir, 'with-include'), `Include ${dir}/config.d/*.conf\nHost *\n  User nobody-else\n`);
+    expect(withSshConfig('db-1', { ssh_config: path.join(dir, 'with-include') })).to.include({ address: '198.51.100.7', user: 'dba' });
+  });
+
   it('refuses a ProxyJump chain, which runbook cannot follow', async () => {
     const chain = path.join(dir, 'chain');
     await fs.writeFile(chain, 'Host far\n  ProxyJump a,b\n');
