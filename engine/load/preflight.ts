@@ -10,6 +10,7 @@ import { emptyFacts } from '../run/facts.js';
 import { helperNames } from '../template/render.js';
 import type { ModuleRegistry } from '../types.js';
 import type { Inventory, Playbook, Task } from './playbook-types.js';
+import { withRunbookNames } from '../inventory/ansible-variables.js';
 
 const BUILTINS = ['facts', 'hostvars', 'groups', 'inventory_hostname', 'group_names', 'play_hosts', 'runbook_check_mode', 'result', 'this'];
 const FACT_KEYS = new Set(Object.keys(emptyFacts('x')));
@@ -109,8 +110,9 @@ function renderedFile(file: string, playDir: string, roleDirs: string[]): string
 /** Throws a ValidationError listing every undefined variable with its task and location. */
 export function preflightVariables(pb: Playbook, inv: Inventory, extraVars: Record<string, unknown>, registry?: ModuleRegistry): void {
   const known = new Set<string>([...BUILTINS, ...Object.keys(extraVars)]);
-  for (const vars of Object.values(inv.hosts)) Object.keys(vars).forEach((k) => known.add(k));
-  for (const g of Object.values(inv.groups)) Object.keys(g.vars).forEach((k) => known.add(k));
+  // Ansible's connection names (ansible_host) also define runbook's (address).
+  for (const vars of Object.values(inv.hosts)) Object.keys(withRunbookNames(vars) ?? vars).forEach((k) => known.add(k));
+  for (const g of Object.values(inv.groups)) Object.keys(withRunbookNames(g.vars) ?? g.vars).forEach((k) => known.add(k));
   const allTasks = (p: Playbook['plays'][number]) => [...p.pre_tasks, ...p.tasks, ...p.post_tasks, ...p.handlers, ...p.batch_check];
   for (const play of pb.plays) {
     Object.keys(play.vars).forEach((k) => known.add(k));

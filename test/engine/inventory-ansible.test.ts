@@ -107,6 +107,12 @@ describe('inventory: Ansible forms', () => {
     expect(error.location).to.deep.include({ file, line: 3, col: 31 });
   });
 
+  it('lets templates use runbook\'s names for what the inventory set under Ansible\'s (validate passes)', async () => {
+    await fs.writeFile(path.join(dir, 'uses-address.yml'), '- hosts: loner\n  gather_facts: no\n  tasks:\n    - debug: { msg: "{{ address }} {{ ansible_host }}" }\n');
+    const r = await runCli(['validate', 'uses-address.yml', '-i', 'hosts'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+  });
+
   it('reads the jump host Ansible users put in ansible_ssh_common_args', async () => {
     const file = path.join(dir, 'jump.ini');
     await fs.writeFile(file, [
