@@ -5,7 +5,7 @@
 /** The collections whose modules runbook reads under their short name. */
 export const ANSIBLE_COLLECTIONS = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
 
-/** Ansible modules runbook provides under another name (same arguments where they overlap). */
+/** Ansible modules runbook provides under another name (same arguments where they overlap), where no module has their own name. */
 export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
   apt: 'package',
   yum: 'package',
@@ -67,9 +67,10 @@ export function shortAnsibleName(name: string): string {
 /** The runbook module an Ansible module name stands for (undefined: not an Ansible name, or no twin). */
 export function runbookModuleFor(name: string, exists: (module: string) => boolean): string | undefined {
   const short = shortAnsibleName(name);
-  const mapped = ANSIBLE_RENAMED_MODULES[short] ?? short;
-  if (short === name && !(name in ANSIBLE_RENAMED_MODULES)) return undefined;
-  return exists(mapped) ? mapped : undefined;
+  // A module of the same name wins over a rename (a pack or a later core module may provide `yum` itself).
+  if (short !== name && exists(short)) return short;
+  const mapped = ANSIBLE_RENAMED_MODULES[short];
+  return mapped && exists(mapped) ? mapped : undefined;
 }
 
 /** What to write instead of an Ansible module runbook does not have, or undefined. */
