@@ -37,6 +37,14 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       const { configCommand } = await import('./config-command.js');
       await configCommand(playbook, io);
     });
+  program.command('convert').description('turn other tools\' content into a runbook project')
+    .command('ansible <src> <dest>')
+    .description('convert an Ansible playbook, role or project into DEST (exit 0 all converted, 3 TODOs left, 2 bad input)')
+    .option('--force', 'write into a DEST that is not empty')
+    .action(async (src: string, dest: string, o: { force?: boolean }) => {
+      const { convertCommand } = await import('./convert-command.js');
+      setExit(await convertCommand(src, dest, { force: o.force === true }, io));
+    });
   registerVaultCommand(program, io, setExit);
   registerAuditCommand(program, io, setExit);
   program.command('completion <shell>')

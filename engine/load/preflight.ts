@@ -32,8 +32,10 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
   }
   const out: Array<{ root: string; path: string; unknownHelper?: boolean }> = [];
   const helpers = knownHelpers();
+  const blockParams: string[] = [];
   const visitPath = (p: Node, asHelper: boolean) => {
     if (p.type !== 'PathExpression' || p.data || p.this || p.depth > 0 || p.parts.length === 0) return;
+    if (blockParams.includes(p.parts[0])) return; // `{{#for hosts as |host|}}`: host is the loop's, not a variable
     if (asHelper && p.parts.length === 1 && !helpers.has(p.parts[0])) out.push({ root: p.parts[0], path: p.parts[0], unknownHelper: true });
     if (asHelper || (p.parts.length === 1 && helpers.has(p.parts[0]))) return;
     out.push({ root: p.parts[0], path: p.parts.join('.') });
@@ -58,7 +60,10 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
         visitCall(s);
         const name = s.path.parts?.[0];
         // each/with change the context: their bodies refer to the item, not to variables.
+        const params: string[] = s.program?.blockParams ?? [];
+        blockParams.push(...params);
         if (name !== 'each' && name !== 'with') visitProgram(s.program);
+        blockParams.splice(blockParams.length - params.length, params.length);
         visitProgram(s.inverse);
       }
     }

@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { dict2items, items2dict } from './collections.js';
 import { safeRegex } from './safe-regex.js';
+import { registerJinjaFilters } from './jinja-filters.js';
 
 type HB = typeof Handlebars;
 
@@ -85,4 +86,5 @@ export function registerHelpers(hb: HB): void {
       throw new TemplateError(`undefined variable '${parts.slice(0, i + 1).join('.')}' of host '${String(host)}'`);
     }, hostvars[String(host)]);
   });
+  registerJinjaFilters(hb);
 }
