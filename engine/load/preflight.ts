@@ -33,16 +33,17 @@ export function templateRoots(text: string, isCondition: boolean): Array<{ root:
   const out: Array<{ root: string; path: string; unknownHelper?: boolean }> = [];
   const helpers = knownHelpers();
   const blockParams: string[] = [];
-  const visitPath = (p: Node, asHelper: boolean) => {
+  const visitPath = (p: Node, asHelper: boolean, asParameter = false) => {
     if (p.type !== 'PathExpression' || p.data || p.this || p.depth > 0 || p.parts.length === 0) return;
     if (blockParams.includes(p.parts[0])) return; // `{{#for hosts as |host|}}`: host is the loop's, not a variable
     if (asHelper && p.parts.length === 1 && !helpers.has(p.parts[0])) out.push({ root: p.parts[0], path: p.parts[0], unknownHelper: true });
-    if (asHelper || (p.parts.length === 1 && helpers.has(p.parts[0]))) return;
+    // A parameter named like a helper (`join list ","`) is a variable: Handlebars calls helpers only in ( ) or alone.
+    if (asHelper || (!asParameter && p.parts.length === 1 && helpers.has(p.parts[0]))) return;
     out.push({ root: p.parts[0], path: p.parts.join('.') });
   };
   const visitExpr = (e: Node | undefined) => {
     if (!e) return;
-    if (e.type === 'PathExpression') visitPath(e, false);
+    if (e.type === 'PathExpression') visitPath(e, false, true);
     else if (e.type === 'SubExpression') visitCall(e);
   };
   const visitCall = (n: Node) => {

@@ -123,8 +123,14 @@ function forBlock(this: unknown, hb: HB, list: unknown, options: Options): strin
 }
 
 export function registerJinjaFilters(hb: HB): void {
-  const h = (name: string, fn: (...a: any[]) => unknown) => hb.registerHelper(name, fn);
   const opts = (a: unknown[]) => a[a.length - 1] as Options;
+  // `{{values}}` alone calls the helper, not a variable of that name: said loudly, never an empty text.
+  const h = (name: string, fn: (...a: any[]) => unknown) => hb.registerHelper(name, function (this: unknown, ...a: unknown[]) {
+    if (a.length === 1 && name !== 'list' && name !== 'dict' && Object.keys(opts(a).hash ?? {}).length === 0 && !opts(a).fn) {
+      throw new TemplateError(`'${name}' is a helper (Jinja's ${name} filter) and takes a value; a variable named ${name} is written this.${name}`);
+    }
+    return fn.apply(this, a);
+  });
   const params = (a: unknown[]) => a.slice(0, -1);
   h('int', (...a) => { const [v, d] = params(a); return jinjaInt(v, d); });
   h('bool', (...a) => ansibleBool(params(a)[0]));
@@ -159,5 +165,5 @@ export function registerJinjaFilters(hb: HB): void {
   h('selectattr', (...a) => { const [list, attribute, test, arg] = params(a); return selectAttribute(list, String(attribute), test as string, arg, true); });
   h('rejectattr', (...a) => { const [list, attribute, test, arg] = params(a); return selectAttribute(list, String(attribute), test as string, arg, false); });
   h('sort', (...a) => { const hash = opts(a).hash ?? {}; return sortList(params(a)[0], hash.attribute, hash.reverse === true); });
-  h('for', function (this: unknown, ...a: unknown[]) { return forBlock.call(this, hb, params(a)[0], opts(a)); });
+  h('for', function (this: unknown, ...a: any[]) { return forBlock.call(this, hb, params(a)[0], opts(a)); });
 }

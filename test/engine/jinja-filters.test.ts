@@ -62,10 +62,16 @@ describe('Jinja filter helpers', () => {
 
   it('list, dict, keys, values, unique, last, trim', () => {
     expect(value('dict a=1 b="x"')).to.deep.equal({ a: 1, b: 'x' });
+    expect(value('length (list)')).to.equal(0);
     expect(value('keys m', { m: { a: 1, b: 2 } })).to.deep.equal(['a', 'b']);
     expect(value('values m', { m: { a: 1, b: 2 } })).to.deep.equal([1, 2]);
     expect(value('unique (list 1 2 1)')).to.deep.equal([1, 2]);
     expect(value('last (list 1 2 3)')).to.equal(3);
     expect(value('trim "  x "')).to.equal('x');
+  });
+
+  it('a helper name used alone as a variable fails loudly, naming the way to write the variable', () => {
+    expect(() => renderString('{{values}}', { values: [1] })).to.throw(/'values' is a helper \(Jinja's values filter\) and takes a value; a variable named values is written this.values/);
+    expect(renderString('{{this.values}} {{join values "+"}}', { values: [1, 2] })).to.equal('1,2 1+2');
   });
 });
