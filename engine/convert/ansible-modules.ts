@@ -25,8 +25,9 @@ const ARGUMENT_ALIASES: Record<string, Record<string, string>> = {
 /** The runbook module for an Ansible module name, or undefined when there is none. */
 export function runbookModule(name: string, known: Set<string>): string | undefined {
   const bare = COLLECTIONS.reduce((n, prefix) => (n.startsWith(prefix) ? n.slice(prefix.length) : n), name);
-  const mapped = RENAMED[bare] ?? bare;
-  return known.has(mapped) ? mapped : undefined;
+  if (known.has(bare)) return bare;
+  const mapped = RENAMED[bare];
+  return mapped && known.has(mapped) ? mapped : undefined;
 }
 
 /** The runbook name of one argument of a module. */
