@@ -20,8 +20,8 @@ const PATHS = ['/etc/rb-convert-demo', '/srv/rb-convert-demo', '/etc/sysctl.d/60
 /** The playbooks run, each with a file it must leave: motd.yml (tasks, no roles), site.yml (three roles). */
 const PLAYBOOKS: Record<string, string> = {
   'motd.yml': '/etc/rb-convert-demo/motd/contact.json f 640 root:root',
+  'site.yml': '/etc/rb-convert-demo/sites/www.conf f 640 root:root',
 };
-// site.yml joins once `roles:` is read by runbook (#17 Roles, in progress on main).
 
 function run(argv: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
