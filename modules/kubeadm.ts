@@ -38,7 +38,8 @@ const TOKEN = { type: 'string', title: 'bootstrap token (abcdef.0123456789abcdef
 const CA_HASH = { type: 'string', title: 'CA hash (sha256:<64 hex digits>)', pattern: '^sha256:[0-9a-f]{64}$' } as const;
 const FLAG_VALUE = { type: 'string', title: 'kubeadm flag value', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:/,+=-]*$' } as const;
 
-const RUNTIME_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/dockershim.sock', '/run/cri-dockerd.sock'];
+/** Docker's own socket counts too: before 1.24, kubeadm checks a running Docker itself (dockershim comes with the kubelet). */
+const RUNTIME_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/dockershim.sock', '/run/cri-dockerd.sock', '/var/run/docker.sock'];
 
 /** `kubeadm join HOST:6443 --token T --discovery-token-ca-cert-hash sha256:H` → its parts. */
 export function parseJoinCommand(line: string): { endpoint: string; token: string; hash: string } {

@@ -8,9 +8,10 @@ import type { LabState } from './lab.js';
 const loadLab = () => import('./lab.js');
 const loadFeatures = () => import('./features.js');
 /** Named here so `--help` needs no import; parseFeatures refuses anything else with the list. */
-const FEATURE_NAMES = 'kubernetes, heketi';
+const FEATURE_NAMES = 'kubernetes, heketi, apt-mirror';
 
-const DEFAULT_LAB = 'default';
+/** `RUNBOOK_LAB` names the lab every lab command uses when --name is not given. */
+const DEFAULT_LAB = process.env.RUNBOOK_LAB || 'default';
 
 async function mustHave(name: string): Promise<LabState> {
   const s = await (await loadLab()).readLabState(name);
@@ -25,11 +26,15 @@ export function registerLabCommand(program: Command): void {
   nameOpt(lab.command('up [hosts]').description('bring up N hosts (default 3), or grow the lab to N'))
     .option('--prefix <prefix>', 'host name prefix', 'node')
     .option('--with <features>', `stand-ins to install on every host, comma-separated (${FEATURE_NAMES})`)
-    .action(async (hosts: string | undefined, o: { name: string; prefix: string; with?: string }) => {
+    .option('--groups <groups>', 'inventory groups of host numbers, e.g. gluster=1-2,master=3,workers=4-5 (repeat a name to add hosts)')
+    .action(async (hosts: string | undefined, o: { name: string; prefix: string; with?: string; groups?: string }) => {
       const t0 = Date.now();
-      const s = await (await loadLab()).labUp({ name: o.name, hosts: Number(hosts ?? 3), prefix: o.prefix, features: (await loadFeatures()).parseFeatures(o.with) });
+      const count = Number(hosts ?? 3);
+      const groups = o.groups === undefined ? undefined : (await loadLab()).parseGroups(o.groups, count, o.prefix);
+      const s = await (await loadLab()).labUp({ name: o.name, hosts: count, prefix: o.prefix, features: (await loadFeatures()).parseFeatures(o.with), groups });
       process.stdout.write(`lab '${s.name}' is up: ${s.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       for (const h of s.hosts) process.stdout.write(`  ${h.name.padEnd(10)} ${h.address}\n`);
+      for (const [g, members] of Object.entries(s.groups ?? {})) process.stdout.write(`  group ${g}: ${members.join(', ')}\n`);
       process.stdout.write(`inventory: ${s.inventoryPath}\ntry:       runbook play playbooks/hello-lab.yml -i ${s.inventoryPath}\n`);
     });
 

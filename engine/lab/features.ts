@@ -1,9 +1,10 @@
-// Lab features (`runbook lab up N --with kubernetes,heketi`): faithful stand-ins for what cannot run on a lab host,
-// installed as files and systemd units into every host (from lab/stand-ins/). Each stand-in says in its header what
-// it mimics.
+// Lab features (`runbook lab up N --with kubernetes,heketi,apt-mirror`): faithful stand-ins for what cannot run on a lab
+// host, installed as files and systemd units into every host (from lab/stand-ins/), and the lab's offline apt
+// repository. Each stand-in says in its header what it mimics.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ensureLabRepo, useRepoScript } from './apt-mirror.js';
 import { STAND_INS_DIR } from './host-root.js';
 
 export interface FeatureFile { path: string; content: string; mode: number }
@@ -13,6 +14,8 @@ export interface LabFeature {
   /** One line for `runbook lab status`: what stands in for what. */
   standsIn: string;
   files(): Promise<FeatureFile[]>;
+  /** A shell script run inside every host once it is up (or once the files are installed into a running host). */
+  setup?(): Promise<string>;
 }
 
 function serviceUnit(name: string, what: string, execStart: string, type = 'simple'): string {
@@ -42,17 +45,23 @@ const kubernetes: LabFeature = {
 
 const heketi: LabFeature = {
   name: 'heketi',
-  standsIn: 'heketi (/usr/local/bin/heketi, heketi.service) is a stand-in server for heketi 10\'s REST API (heketi is not packaged here)',
+  standsIn: 'heketi (/usr/local/bin/heketi) is a stand-in server for heketi 10\'s REST API (heketi is not packaged here); the kubectl stand-in runs it for a heketi Deployment',
   async files() {
     const server = path.resolve(STAND_INS_DIR, '../../dist/lab/stand-ins/heketi-main.js');
     return [
       { path: '/usr/local/bin/heketi', content: `#!/bin/sh\n# runbook lab stand-in for heketi 10: the REST server of lab/stand-ins/heketi-server.ts\nexec /usr/bin/node ${server} "$@"\n`, mode: 0o755 },
-      { path: '/etc/systemd/system/heketi.service', content: serviceUnit('heketi', 'the heketi server reading /etc/heketi/heketi.json', '/usr/local/bin/heketi --config=/etc/heketi/heketi.json'), mode: 0o644 },
     ];
   },
 };
 
-export const LAB_FEATURES: Record<string, LabFeature> = { kubernetes, heketi };
+const aptMirror: LabFeature = {
+  name: 'apt-mirror',
+  standsIn: 'apt installs from the lab\'s offline repository (file:/var/cache/runbook-lab/repo: stand-in .debs of kubelet, kubeadm, kubectl, docker-ce, containerd, ceph-common, heketi); no host has a network',
+  async files() { return []; },
+  async setup() { return useRepoScript(await ensureLabRepo()); },
+};
+
+export const LAB_FEATURES: Record<string, LabFeature> = { kubernetes, heketi, 'apt-mirror': aptMirror };
 
 /** Parses `--with a,b`: unknown names are an error that lists the known ones. */
 export function parseFeatures(list: string | undefined): string[] {
@@ -67,5 +76,15 @@ export function parseFeatures(list: string | undefined): string[] {
 export async function featureFiles(names: string[]): Promise<FeatureFile[]> {
   const out: FeatureFile[] = [];
   for (const n of names) out.push(...(await LAB_FEATURES[n].files()));
+  return out;
+}
+
+/** The set-up script of every named feature that has one, in order. */
+export async function featureSetup(names: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const n of names) {
+    const script = await LAB_FEATURES[n].setup?.();
+    if (script) out.push(script);
+  }
   return out;
 }

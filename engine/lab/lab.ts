@@ -8,7 +8,10 @@ import { promises as fs, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { featureFiles, type FeatureFile } from './features.js';
+import { featureFiles, featureSetup, type FeatureFile } from './features.js';
+import { labInventory as inventoryText, parseGroups } from './lab-inventory.js';
+
+export { parseGroups };
 import { seedHostRoot, snapshotSysModule } from './host-root.js';
 
 const run = promisify(execFile);
@@ -39,6 +42,8 @@ export interface LabState {
   inventoryPath: string;
   /** Lab features installed on every host (`--with kubernetes,heketi`). */
   features?: string[];
+  /** Inventory groups besides `lab` (`--groups gluster=1-2,master=3`): group → host names. */
+  groups?: Record<string, string[]>;
   hosts: LabHostState[];
 }
 
@@ -194,15 +199,25 @@ export async function labAddFeatures(s: LabState, names: string[]): Promise<void
   const fresh = names.filter((n) => !(s.features ?? []).includes(n));
   if (fresh.length === 0) return;
   const files = await featureFiles(fresh);
+  const setup = await featureSetup(fresh);
   await Promise.all(s.hosts.map(async (h) => {
     for (const f of files) {
       const r = await labExec(h, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"', 'sh', f.path, f.mode.toString(8)], f.content);
       if (r.code !== 0) throw new LabError(`installing ${f.path} on ${h.name}: ${r.stderr.trim()}`);
     }
     await labExec(h, ['systemctl', 'daemon-reload']);
+    await runSetup(h, setup);
   }));
   s.features = [...(s.features ?? []), ...fresh];
   await writeLabState(s);
+}
+
+/** A feature's set-up script inside a host; a failure names the host and the script's error. */
+async function runSetup(h: LabHostState, scripts: string[]): Promise<void> {
+  for (const script of scripts) {
+    const r = await labExec(h, ['sh', '-c', script]);
+    if (r.code !== 0) throw new LabError(`setting up lab features on ${h.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
+  }
 }
 
 /** Boots a host: overlay root mounted in a mount namespace of its own, then systemd-nspawn --boot in its netns. */
@@ -210,7 +225,8 @@ function bootHost(s: LabState, name: string, netns: string, base: string): numbe
   const root = path.join(base, 'root');
   const boot = [
     `mount -t overlay overlay -o lowerdir=/,upperdir=${path.join(base, 'upper')},workdir=${path.join(base, 'work')} ${root}`,
-    `exec systemd-nspawn --quiet --console=passive --boot --register=no --keep-unit --link-journal=no --capability=CAP_NET_ADMIN -D ${root} -M ${name} --network-namespace-path=/run/netns/${netns}`,
+    // One directory every host of the lab shares (the stand-ins' cluster state: nodes registered by kubeadm join).
+    `exec systemd-nspawn --quiet --console=passive --boot --register=no --keep-unit --link-journal=no --capability=CAP_NET_ADMIN -D ${root} -M ${name} --network-namespace-path=/run/netns/${netns} --bind=${path.join(s.dir, 'fs', '.cluster')}:/var/lib/runbook-lab/cluster`,
   ].join(' && ');
   const fd = openSync(path.join(s.dir, `${name}.boot.log`), 'a');
   // net.* sysctls are per network namespace, so a host may set them; the rest of /proc/sys stays read-only.
@@ -230,7 +246,7 @@ async function startHost(s: LabState, i: number, all: Array<{ name: string; addr
   const base = path.join(s.dir, 'fs', name);
   const upper = path.join(base, 'upper');
   const root = path.join(base, 'root');
-  for (const d of [upper, path.join(base, 'work'), root]) await fs.mkdir(d, { recursive: true });
+  for (const d of [upper, path.join(base, 'work'), root, path.join(s.dir, 'fs', '.cluster')]) await fs.mkdir(d, { recursive: true });
   const hostKey = await seedHostRoot(upper, { name, address }, all, pubKey, path.join(s.dir, 'fs', '.sys-module'));
   for (const f of extra) await writeIntoRoot(upper, f);
 
@@ -249,8 +265,10 @@ export interface LabUpOptions {
   hosts: number;
   /** Host name prefix (node → node1, node2, ...). */
   prefix?: string;
-  /** Lab features to install on every host (stand-ins: kubernetes, heketi). */
+  /** Lab features to install on every host (stand-ins: kubernetes, heketi; the apt-mirror). */
   features?: string[];
+  /** Inventory groups (replace the lab's groups when given). */
+  groups?: Record<string, string[]>;
 }
 
 async function bootLogTail(s: LabState, name: string): Promise<string> {
@@ -264,6 +282,15 @@ async function raiseMachineLimits(): Promise<void> {
   const file = '/proc/sys/fs/inotify/max_user_instances';
   const now = Number((await fs.readFile(file, 'utf8').catch(() => '0')).trim());
   if (now > 0 && now < 8192) await fs.writeFile(file, '8192\n');
+}
+
+/**
+ * Kubernetes hosts need br_netfilter's sysctls (net.bridge.*), which exist only when the machine's kernel has the
+ * module: lab hosts share that kernel and cannot load it, so `--with kubernetes` loads it on the machine (best effort).
+ */
+async function loadBridgeNetfilter(features: string[]): Promise<void> {
+  if (!features.includes('kubernetes') || (await fs.stat('/proc/sys/net/bridge').catch(() => null))) return;
+  await run('/sbin/modprobe', ['br_netfilter']).catch(() => undefined);
 }
 
 /** Bring a lab up (or grow an existing one to `hosts` hosts). */
@@ -300,7 +327,17 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   const pubKey = await fs.readFile(`${s.keyPath}.pub`, 'utf8');
   // Hosts already up get new features installed live; new hosts get every feature of the lab before they boot.
   await labAddFeatures(s, o.features ?? []);
+  await loadBridgeNetfilter(s.features ?? []);
   const extra = await featureFiles(s.features ?? []);
+  const setup = await featureSetup(s.features ?? []);
+  if (o.groups) {
+    const names = new Set(Array.from({ length: Math.max(o.hosts, s.hosts.length) }, (_, i) => `${o.prefix ?? 'node'}${i + 1}`));
+    for (const [g, members] of Object.entries(o.groups)) {
+      const unknown = members.find((m) => !names.has(m));
+      if (unknown) throw new LabError(`--groups: group '${g}' names ${unknown}, which is not a host of lab '${s.name}'`);
+    }
+    s.groups = o.groups;
+  }
   const started: Array<{ host: LabHostState; hostKey: string }> = [];
   // Hosts are started a few at a time: each step is a handful of short commands.
   for (let i = s.hosts.length; i < all.length; i += 8) {
@@ -319,6 +356,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   }, bootBudget)));
   await writeLabState(s);
   await Promise.all(started.map(({ host }) => waitFor(`sshd on ${host.name} (${host.address}:22) after boot; see ${s!.dir}/${host.name}.boot.log`, () => tcpOpen(host.address, 22), bootBudget)));
+  await Promise.all(started.map(({ host }) => runSetup(host, setup)));
   // New hosts get the full /etc/hosts; existing ones are told about the new names.
   if (started.length > 0 && started.length < all.length) {
     const hostsText = `127.0.0.1 localhost\n${all.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
@@ -333,20 +371,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
 }
 
 export function labInventory(s: LabState): string {
-  const lines = [
-    `# runbook lab '${s.name}': ${s.hosts.length} host(s) on ${LAB_PREFIX}.${s.index}.0/24 (generated)`,
-    'all:',
-    '  vars:',
-    '    user: root',
-    `    key: ${s.keyPath}`,
-    `    known_hosts: ${s.knownHostsPath}`,
-    '  children:',
-    '    lab:',
-    '      hosts:',
-    ...s.hosts.map((h) => `        ${h.name}: { address: ${h.address} }`),
-    '',
-  ];
-  return lines.join('\n');
+  return inventoryText(s, LAB_PREFIX);
 }
 
 /** Run a command inside a host; resolves with exit code and output. */

@@ -6,6 +6,12 @@ import { startHeketiStandIn } from './heketi-server.js';
 
 interface HeketiConfig { port?: string; use_auth?: boolean; jwt?: { admin?: { key?: string }; user?: { key?: string } }; glusterfs?: { db?: string } }
 
+// heketi's CLI is cobra: `-config=FILE` (one dash, as heketi 6.0.0-1.el7's unit has it) is shorthand flags, refused.
+const shorthand = process.argv.slice(2).find((a) => /^-[^-]/.test(a));
+if (shorthand) {
+  process.stderr.write(`Error: unknown shorthand flag: '${shorthand[1]}' in ${shorthand}\nUsage:\n  heketi [flags]\n`);
+  process.exit(1);
+}
 const arg = process.argv.slice(2).find((a) => a.startsWith('--config='));
 if (!arg) {
   process.stderr.write('Error: Please provide configuration file (--config=FILE)\n');
@@ -26,7 +32,7 @@ if (config.use_auth && !adminKey) {
 }
 const server = await startHeketiStandIn({
   stateFile: `${config.glusterfs?.db ?? '/var/lib/heketi/heketi.db'}.json`,
-  adminKey: adminKey ?? '', userKey: config.jwt?.user?.key, port: Number(config.port ?? 8080), listen: '0.0.0.0',
+  adminKey: adminKey ?? '', userKey: config.jwt?.user?.key, useAuth: config.use_auth === true, port: Number(config.port ?? 8080), listen: '0.0.0.0',
 });
 process.stdout.write(`Heketi (runbook lab stand-in) listening on ${server.url.replace(/:\d+$/, `:${config.port ?? 8080}`)}\n`);
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));

@@ -44,7 +44,7 @@ export function verifyJwt(auth: string | undefined, method: string, path: string
   return undefined;
 }
 
-export async function startHeketiStandIn(o: { stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number; port?: number; listen?: string }): Promise<HeketiStandIn> {
+export async function startHeketiStandIn(o: { stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number; port?: number; listen?: string; useAuth?: boolean }): Promise<HeketiStandIn> {
   let state: State;
   try { state = JSON.parse(readFileSync(o.stateFile, 'utf8')); } catch { state = { clusters: {}, nodes: {}, devices: {} }; }
   const save = () => writeFileSync(o.stateFile, JSON.stringify(state, null, 2));
@@ -74,7 +74,7 @@ export async function startHeketiStandIn(o: { stateFile: string; adminKey: strin
       const method = req.method ?? 'GET';
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/hello') return text(res, 200, 'Hello from Heketi');
-      const authError = verifyJwt(req.headers.authorization, method, path, keys);
+      const authError = o.useAuth === false ? undefined : verifyJwt(req.headers.authorization, method, path, keys);
       if (authError) return text(res, 401, authError);
       let input: Record<string, any> = {};
       try { input = body ? JSON.parse(body) : {}; } catch { return text(res, 400, 'request unable to be parsed'); }

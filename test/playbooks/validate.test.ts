@@ -13,6 +13,7 @@ const SECRETS: Record<string, string[]> = {
   'gluster-kubernetes': ['heketi_admin_key', 'heketi_user_key'],
   'home-lab-arm': [],
   'statefulsets-on-ceph': ['ceph_admin_key', 'ceph_user_key'],
+  'openshift-heketi': ['heketi_admin_key', 'heketi_user_key'],
 };
 
 describe('shipped playbooks validate against their example inventories', function () {
