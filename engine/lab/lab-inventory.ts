@@ -1,7 +1,15 @@
 // The lab's inventory file: every host in group `lab`, plus the groups of `runbook lab up N --groups a=1-2,b=3`, so a
 // playbook's own groups exist on the lab without an inventory of its own.
 
-import type { LabState } from './lab.js';
+/** What the inventory needs of a lab's state (engine/lab/lab.ts LabState). */
+export interface LabInventorySource {
+  name: string;
+  index: number;
+  keyPath: string;
+  knownHostsPath: string;
+  groups?: Record<string, string[]>;
+  hosts: Array<{ name: string; address: string }>;
+}
 
 export class LabGroupsError extends Error {}
 
@@ -24,7 +32,7 @@ export function parseGroups(text: string, hosts: number, prefix = 'node'): Recor
   return out;
 }
 
-export function labInventory(s: LabState, prefix: string): string {
+export function labInventory(s: LabInventorySource, prefix: string): string {
   const groups = Object.entries(s.groups ?? {}).flatMap(([g, members]) => [`    ${g}:`, '      hosts:', ...members.map((h) => `        ${h}:`)]);
   return [
     `# runbook lab '${s.name}': ${s.hosts.length} host(s) on ${prefix}.${s.index}.0/24 (generated)`,

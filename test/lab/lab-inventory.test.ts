@@ -6,8 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { groupMembers, loadInventory } from '../../engine/inventory/load-inventory.js';
-import { labInventory, parseGroups } from '../../engine/lab/lab-inventory.js';
-import type { LabState } from '../../engine/lab/lab.js';
+import { labInventory, parseGroups, type LabInventorySource } from '../../engine/lab/lab-inventory.js';
 
 describe('lab inventory groups (--groups)', () => {
   it('parses ranges and single numbers, and a name given twice gets both', () => {
@@ -25,11 +24,11 @@ describe('lab inventory groups (--groups)', () => {
   });
 
   it('writes the groups into the inventory, which runbook loads with every host\'s address', async () => {
-    const s = {
-      name: 'x', index: 7, bridge: 'rbbr7', dir: '/run/runbook-lab/x', keyPath: '/k', knownHostsPath: '/kh', inventoryPath: '/i',
+    const s: LabInventorySource = {
+      name: 'x', index: 7, keyPath: '/k', knownHostsPath: '/kh',
       groups: { gluster: ['node1', 'node2'], master: ['node3'] },
-      hosts: ['node1', 'node2', 'node3'].map((name, i) => ({ name, address: `10.213.7.${10 + i}`, netns: '', veth: '', holderPid: 0, initPid: 0, root: '', upper: '' })),
-    } as LabState;
+      hosts: ['node1', 'node2', 'node3'].map((name, i) => ({ name, address: `10.213.7.${10 + i}` })),
+    };
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-labinv-'));
     try {
       await fs.writeFile(path.join(dir, 'inventory.yml'), labInventory(s, '10.213'));
