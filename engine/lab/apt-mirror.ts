@@ -1,6 +1,6 @@
 // The lab's offline apt repository (`runbook lab up N --with apt-mirror`): small real .deb packages built with dpkg-deb
 // for what the playbooks install and this machine cannot (Kubernetes tools at the versions the playbooks pin, docker-ce,
-// containerd, ceph-common, heketi), served to lab hosts as a flat file: repository, so no host needs a network.
+// containerd, ceph-common, lvm2, heketi), served to lab hosts as a flat file: repository, so no host needs a network.
 
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -27,6 +27,8 @@ const PACKAGES: StandInPackage[] = [
   { name: 'docker-ce', version: '5:17.09.0~ce-0~debian' },
   { name: 'containerd', version: '1.6.20~ds1-1' },
   { name: 'ceph-common', version: '16.2.11+ds-2' },
+  // heketi's storage nodes need LVM; a lab host cannot make volume groups on the shared kernel's device mapper.
+  { name: 'lvm2', version: '2.03.16-2', files: { 'usr/sbin/lvm': { content: '#!/bin/sh\necho "  LVM version: 2.03.16(2) (runbook lab stand-in)"\n', mode: 0o755 } } },
   {
     name: 'heketi', version: '6.0.0-1.el7',
     files: {

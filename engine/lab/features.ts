@@ -56,7 +56,7 @@ const heketi: LabFeature = {
 
 const aptMirror: LabFeature = {
   name: 'apt-mirror',
-  standsIn: 'apt installs from the lab\'s offline repository (file:/var/cache/runbook-lab/repo: stand-in .debs of kubelet, kubeadm, kubectl, docker-ce, containerd, ceph-common, heketi); no host has a network',
+  standsIn: 'apt installs from the lab\'s offline repository (file:/var/cache/runbook-lab/repo: stand-in .debs of kubelet, kubeadm, kubectl, docker-ce, containerd, ceph-common, lvm2, heketi); no host has a network',
   async files() { return []; },
   async setup() { return useRepoScript(await ensureLabRepo()); },
 };

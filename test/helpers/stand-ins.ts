@@ -25,7 +25,7 @@ export async function ensureBridgeNetfilter(): Promise<void> {
  * Puts a lab host back to a fresh machine's state for what the module and playbook tests touch, so test files that
  * share the lab never start from each other's leftovers: no k8s sysctl/module files, ip_forward 0, the machine's
  * own fstab with nothing bound, its own hostname, none of the test packages, no open firewalld ports or services,
- * firewalld stopped and disabled, no stale runtime socket, no stand-in state (no module loaded, no swap, no kubeadm/kubectl state).
+ * no stale runtime socket, no stand-in state (no module loaded, no swap, no kubeadm/kubectl state).
  */
 export async function resetLabHost(lab: TestLab, host: string): Promise<void> {
   const machineFstab = await fs.readFile('/etc/fstab', 'utf8').catch(() => '');
@@ -39,15 +39,13 @@ export async function resetLabHost(lab: TestLab, host: string): Promise<void> {
     'sysctl -qw net.ipv4.ip_forward=0',
     `printf '%s' ${quoteArgv([machineFstab])} > /etc/fstab`,
     `hostname ${quoteArgv([host])}`,
-    'dpkg -r kubelet kubeadm kubectl docker-ce containerd ceph-common >/dev/null 2>&1',
+    'dpkg --purge kubelet kubeadm kubectl docker-ce containerd ceph-common lvm2 heketi heketi-client >/dev/null 2>&1',
     'if firewall-cmd --state >/dev/null 2>&1; then',
     '  for p in $(firewall-cmd --zone=public --list-ports); do firewall-cmd -q --zone=public --remove-port=$p; done',
     '  for p in $(firewall-cmd --permanent --zone=public --list-ports); do firewall-cmd -q --permanent --zone=public --remove-port=$p; done',
     '  for s in $(firewall-cmd --zone=public --list-services); do [ $s = ssh ] || firewall-cmd -q --zone=public --remove-service=$s; done',
     '  for s in $(firewall-cmd --permanent --zone=public --list-services); do [ $s = ssh ] || firewall-cmd -q --permanent --zone=public --remove-service=$s; done',
     'fi',
-    // Playbooks enable firewalld; a fresh machine has it installed but not running.
-    'systemctl disable --now firewalld 2>/dev/null',
     'true',
   ].join('\n');
   const r = await lab.exec(host, ['sh', '-c', script]);
