@@ -18,12 +18,18 @@ export function findStartAt(playbook: Playbook, name: string): StartAt {
   const pattern = globPattern(name);
   for (const [playIndex, play] of playbook.plays.entries()) {
     const tasks = orderedTasks(play, { withAlways: true }).map((o) => o.task);
-    const at = tasks.findIndex((t) => t.name === name || pattern.test(t.name));
+    const at = tasks.findIndex((t) => namesOf(t).some((n) => n === name || pattern.test(n)));
     if (at >= 0) return { playIndex, skipped: new Set(tasks.slice(0, at)) };
   }
   const names = [...new Set(playbook.plays.flatMap((p) => orderedTasks(p, { withAlways: true }).map((o) => o.task.name)))];
   const nearest = nearestNames(name, names);
   throw new UsageError(`--start-at-task '${name}' names no task of ${playbook.file}${nearest.length ? `; nearest task names: ${nearest.map((n) => `'${n}'`).join(', ')}` : ''}`);
+}
+
+/** A task is found by its name and, inside a role ("web : config"), by its own name too, as Ansible finds it. */
+function namesOf(task: Task): string[] {
+  const at = task.name.indexOf(' : ');
+  return at > 0 ? [task.name, task.name.slice(at + 3)] : [task.name];
 }
 
 /** Python's fnmatch: * any text, ? one character, [seq] one of seq; everything else literal. */

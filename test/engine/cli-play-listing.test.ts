@@ -78,6 +78,9 @@ describe('cli: play --list-*, --start-at-task, --step', function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-listing-'));
     await fs.writeFile(path.join(dir, 'site.yml'), PLAYBOOK);
     await fs.writeFile(path.join(dir, 'inventory.yml'), INVENTORY);
+    await fs.mkdir(path.join(dir, 'roles', 'web', 'tasks'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'roles', 'web', 'tasks', 'main.yml'), '- name: install web\n  debug: { msg: web }\n  tags: [pkg]\n- name: web config\n  debug: { msg: cfg }\n');
+    await fs.writeFile(path.join(dir, 'roles.yml'), '- name: With roles\n  hosts: web\n  gather_facts: false\n  roles: [web]\n  tasks:\n    - name: after roles\n      debug: { msg: after }\n');
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
 
@@ -92,12 +95,19 @@ describe('cli: play --list-*, --start-at-task, --step', function () {
     });
   }
 
+  it('--list-tasks shows role tasks as "role : task", as ansible-playbook does', async function () {
+    if (!hasAnsible) this.skip();
+    const ours = await runCli(['play', 'roles.yml', '-i', 'inventory.yml', '--list-tasks', '--list-tags'], { cwd: dir });
+    expect(ours.stdout).to.contain('      web : install web\tTAGS: [pkg]\n');
+    expect(ours.stdout).to.equal(ansible(['roles.yml', '-i', 'inventory.yml', '--list-tasks', '--list-tags'], dir).stdout);
+  });
+
   /** The names of the tasks that ran, in order (ours from JSON events, Ansible's from its TASK headers). */
-  async function ranTasks(flags: string[]): Promise<{ ours: string[]; theirs: string[] }> {
-    const ours = await runCli(['play', 'site.yml', '-i', 'inventory.yml', '-l', 'h1,w1', '--format', 'json', ...flags], { cwd: dir });
+  async function ranTasks(flags: string[], playbook = 'site.yml'): Promise<{ ours: string[]; theirs: string[] }> {
+    const ours = await runCli(['play', playbook, '-i', 'inventory.yml', '-l', 'h1,w1', '--format', 'json', ...flags], { cwd: dir });
     expect(ours.code, ours.stderr).to.equal(0);
     const names = jsonEvents(ours.stdout).filter((e) => e.event === 'task').map((e) => e.task as string);
-    const theirs = ansible(['site.yml', '-i', 'inventory.yml', '-l', 'h1,w1', ...flags], dir);
+    const theirs = ansible([playbook, '-i', 'inventory.yml', '-l', 'h1,w1', ...flags], dir);
     expect(theirs.status, theirs.stdout).to.equal(0);
     // Ansible 2.14 gathers facts in the play holding the start task even with gather_facts: false (it resets the host
     // to its setup step); runbook keeps to gather_facts (docs/ansible-differences.md).
@@ -111,6 +121,15 @@ describe('cli: play --list-*, --start-at-task, --step', function () {
       const { ours, theirs } = await ranTasks(['--start-at-task', start]);
       expect(ours).to.deep.equal(theirs);
       expect(ours.length).to.be.greaterThan(0);
+    });
+  }
+
+  for (const start of ['web config', 'web : web config']) {
+    it(`--start-at-task '${start}' finds a role's task by its own name or "role : task", as ansible-playbook does`, async function () {
+      if (!hasAnsible) this.skip();
+      const { ours, theirs } = await ranTasks(['--start-at-task', start], 'roles.yml');
+      expect(ours).to.deep.equal(theirs);
+      expect(ours).to.deep.equal(['web : web config', 'after roles']);
     });
   }
 
