@@ -1,15 +1,9 @@
 // The loop keywords of a task (`loop`, `with_*`, `loop_control`) read into one shape, and what is wrong with them.
 
-import { LOOP_KINDS, MAPPING_LOOP_HINT, type LoopKind } from '../run/loop-items.js';
+import { LOOP_KINDS, MAPPING_LOOP_HINT } from '../run/loop-items.js';
+import type { Task } from './playbook-types.js';
 
-export interface LoopKeywords {
-  loop?: unknown;
-  loop_kind?: LoopKind;
-  loop_var: string;
-  index_var?: string;
-  loop_label?: string;
-  loop_pause?: number;
-}
+export type LoopKeywords = Pick<Task, 'loop' | 'loop_kind' | 'loop_var' | 'index_var' | 'loop_label' | 'loop_pause'>;
 
 const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
