@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { splitFreeForm } from '../load/free-form.js';
 import { yaml11Boolean } from '../load/yaml11-booleans.js';
-import { runbookArgument, runbookModule } from './ansible-modules.js';
+import { ANSIBLE_ARGUMENT_ALIASES, ansibleModuleAdvice, runbookModuleFor, shortAnsibleName } from '../load/ansible-modules.js';
 import { convertCondition, convertTemplate, type TemplateProblem } from './jinja-template.js';
 
 /** One construct left for the user: where, and why. */
@@ -26,6 +26,14 @@ const TASK_KEYWORDS = new Set(['name', 'loop', 'loop_control', 'register', 'noti
 const DIRECTIVES = new Set(['import_tasks', 'include_tasks', 'import_role', 'include_role', 'import_playbook', 'include_vars_files']);
 const FREE_FORM = new Set(['command', 'shell']);
 const TASK_LISTS = new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always']);
+
+/** The runbook module an Ansible name stands for (the loader's table, engine/load/ansible-modules.ts). */
+function runbookModule(name: string, known: Map<string, Set<string>>): string | undefined {
+  const short = shortAnsibleName(name);
+  return known.has(short) ? short : runbookModuleFor(name, (m) => known.has(m));
+}
+
+const runbookArgument = (module: string, argument: string): string => ANSIBLE_ARGUMENT_ALIASES[module]?.[argument] ?? argument;
 
 const lineOf = (ctx: Context, node: Node | null | undefined): number => (node?.range ? ctx.lines.linePos(node.range[0]).line : 1);
 
@@ -92,8 +100,11 @@ function convertModule(ctx: Context, task: YAMLMap, pair: Pair): void {
   const key = pair.key as Scalar;
   const ansibleName = String(key.value);
   if (DIRECTIVES.has(ansibleName)) return convertValue(ctx, pair.value, key);
-  const module = runbookModule(ansibleName, new Set(ctx.known.modules.keys()));
-  if (!module) return todo(ctx, key, lineOf(ctx, key), `no runbook module for '${ansibleName}' (see docs/modules.md)`);
+  const module = runbookModule(ansibleName, ctx.known.modules);
+  if (!module) {
+    const advice = ansibleModuleAdvice(ansibleName);
+    return todo(ctx, key, lineOf(ctx, key), `no runbook module for '${ansibleName}' (${advice ? `write ${advice}` : 'see docs/modules.md'})`);
+  }
   key.value = module;
   const extra = task.items.find((p) => (p.key as Scalar).value === 'args');
   if (isScalar(pair.value) && typeof pair.value.value === 'string') {

@@ -36,16 +36,14 @@ function run(argv: string[], cwd: string, env: Record<string, string>): Promise<
   });
 }
 
-/** The same host under the same name for both tools (templates print inventory_hostname), reached differently. */
+/**
+ * One INI inventory for both tools, with Ansible's variable names: the same host name (templates print
+ * inventory_hostname) on another lab host; runbook also gets the lab's known_hosts (its host keys are checked).
+ */
 function inventory(tool: 'ansible' | 'runbook', lab: TestLab, address: string): string {
-  const connection = tool === 'ansible'
-    ? `ansible_host=${address} ansible_user=root ansible_ssh_private_key_file=${lab.keyPath}`
-    : `address=${address} user=root key=${lab.keyPath} known_hosts=${lab.knownHostsPath}`;
-  return `[demo]\ndemo-1 ${connection}\n\n[demo:vars]\nhardening_enabled=true\n`;
+  const knownHosts = tool === 'runbook' ? ` known_hosts=${lab.knownHostsPath}` : '';
+  return `[demo]\ndemo-1 ansible_host=${address} ansible_user=root ansible_ssh_private_key_file=${lab.keyPath}${knownHosts}\n\n[demo:vars]\nhardening_enabled=true\n`;
 }
-
-const yamlInventory = (lab: TestLab, address: string): string =>
-  `all:\n  children:\n    demo:\n      vars: { hardening_enabled: "true" }\n      hosts:\n        demo-1: { address: ${address}, user: root, key: ${lab.keyPath}, known_hosts: ${lab.knownHostsPath} }\n`;
 
 /** One line per path with its content; sysctl files compared by their settings (Ansible writes k=v, runbook k = v). */
 async function hostState(lab: TestLab, host: string): Promise<string> {
@@ -81,23 +79,23 @@ describe('runbook convert: the fixture roles on the lab, against ansible-playboo
   it('converts the fixtures with no TODO', async () => {
     const r = await runCli(['convert', 'ansible', path.join(work, 'ansible'), path.join(work, 'runbook')]);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    await fs.writeFile(path.join(work, 'runbook', 'hosts.yml'), yamlInventory(lab, runbookHost.address));
+    await fs.writeFile(path.join(work, 'runbook', 'hosts.ini'), inventory('runbook', lab, runbookHost.address));
   });
 
   for (const [playbook, expectedLine] of Object.entries(PLAYBOOKS)) {
     it(`${playbook}: validates, converges, then changed=0, then audit finds no drift`, async () => {
       const dir = path.join(work, 'runbook');
       const state = { XDG_STATE_HOME: path.join(work, 'state') };
-      const validate = await runCli(['validate', playbook, '-i', 'hosts.yml'], { cwd: dir });
+      const validate = await runCli(['validate', playbook, '-i', 'hosts.ini'], { cwd: dir });
       expect(validate.code, validate.stderr + validate.stdout).to.equal(0);
-      const first = await runCli(['play', playbook, '-i', 'hosts.yml', '--format', 'json'], { cwd: dir, env: state, timeoutMs: 300_000 });
+      const first = await runCli(['play', playbook, '-i', 'hosts.ini', '--format', 'json'], { cwd: dir, env: state, timeoutMs: 300_000 });
       expect(first.code, first.stdout.slice(-3000) + first.stderr).to.equal(0);
       expect(jsonEvents(first.stdout).find((e) => e.event === 'recap')!.hosts['demo-1'].changed).to.be.greaterThan(0);
-      const second = await runCli(['play', playbook, '-i', 'hosts.yml', '--format', 'json'], { cwd: dir, env: state, timeoutMs: 300_000 });
+      const second = await runCli(['play', playbook, '-i', 'hosts.ini', '--format', 'json'], { cwd: dir, env: state, timeoutMs: 300_000 });
       expect(second.code, second.stderr).to.equal(0);
       const changed = jsonEvents(second.stdout).filter((e) => e.event === 'task' && e.status === 'changed').map((e) => e.task);
       expect(changed, 'tasks changed on the second run').to.deep.equal([]);
-      const audit = await runCli(['audit', playbook, '-i', 'hosts.yml'], { cwd: dir, env: state, timeoutMs: 300_000 });
+      const audit = await runCli(['audit', playbook, '-i', 'hosts.ini'], { cwd: dir, env: state, timeoutMs: 300_000 });
       expect(audit.code, audit.stdout + audit.stderr).to.equal(0);
     });
 

@@ -49,13 +49,15 @@ describe('runbook convert ansible', () => {
       '      debug:',
       '        msg: "{{ x | regex_replace(\'a\', \'b\') }}"',
       '      when: ansible_distribution == "Debian"',
+      '    - ansible.builtin.apt_key: url=https://example.org/key',
       '',
     ].join('\n'));
     await fs.writeFile(path.join(src, 'templates/t.j2'), 'ok {{ a }}\n{% include "other.j2" %}\n');
     const dest = path.join(work, 'out');
     const r = await runCli(['convert', 'ansible', src, dest]);
     expect(r.code, r.stderr).to.equal(3);
-    expect(r.stdout).to.contain('3 TODO(s) left');
+    expect(r.stdout).to.contain('4 TODO(s) left');
+    expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:9: no runbook module for 'ansible.builtin.apt_key' (write package_repository (its 'key' or 'key_src'))`);
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:7: the filter 'regex_replace' (line 1 of the expression): {{ x | regex_replace('a', 'b') }}\n`);
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:8: the Ansible fact 'ansible_distribution'`);
     expect(r.stdout).to.contain(`${path.join(dest, 'templates/t.j2')}:2: the tag {% include %}`);
