@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { absolutePath, userName } from './lib/arg-kinds.js';
-import { CHECKSUM_PATTERN, URL_PATTERN, checksumMismatch, digestOf, digestOnHost, downloadOnController, downloadOnHost, parseChecksum } from './lib/download.js';
+import { uploadFile } from '../engine/connection/chunked-transfer.js';
+import { CHECKSUM_PATTERN, URL_PATTERN, checksumMismatch, digestOnHost, downloadOnController, downloadOnHost, parseChecksum } from './lib/download.js';
 import { MAX_KEPT_BYTES, attributeChanges, formatMode, keepLarge, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './lib/file-state.js';
 import { mustRun } from './lib/must-run.js';
 
@@ -88,18 +89,20 @@ async function inspectGetUrl(host: Host, args: GetUrlArgs): Promise<GetUrlState>
   return state;
 }
 
-/** Controller download: verified in memory, compared, then written atomically by the transport. */
+/** Controller download: a private temp file, verified, compared, then uploaded in chunks and renamed into place. */
 async function applyFromController(host: Host, s: GetUrlState, args: GetUrlArgs, whenDifferent: boolean): Promise<boolean> {
-  const data = await downloadOnController({ url: args.url, timeout: args.timeout, validateCerts: args.validate_certs });
-  if (args.checksum !== undefined) {
-    const { algorithm, digest } = parseChecksum(args.checksum);
-    const got = digestOf(data, algorithm);
-    if (got !== digest) throw checksumMismatch(args.url, s.dest, algorithm, digest, got);
+  const wanted = args.checksum !== undefined ? parseChecksum(args.checksum) : undefined;
+  const got = await downloadOnController({ url: args.url, timeout: args.timeout, validateCerts: args.validate_certs }, wanted?.algorithm ?? 'sha256');
+  try {
+    if (wanted && got.digest !== wanted.digest) throw checksumMismatch(args.url, s.dest, wanted.algorithm, wanted.digest, got.digest);
+    if (whenDifferent && got.sha256 === s.digest) return false;
+    const want = wantAttrs(args);
+    const attrs = { mode: want.mode ?? s.file.mode ?? 0o644, owner: want.owner ?? s.file.owner, group: want.group ?? s.file.group };
+    await uploadFile((argv, opts) => host.run(argv, opts), got.file, s.dest, attrs, got.sha256);
+    return true;
+  } finally {
+    await got.remove();
   }
-  if (whenDifferent && digestOf(data, 'sha256') === s.digest) return false;
-  const want = wantAttrs(args);
-  await host.writeFile(s.dest, data, { mode: want.mode ?? s.file.mode ?? 0o644, owner: want.owner ?? s.file.owner, group: want.group ?? s.file.group });
-  return true;
 }
 
 /** Target download: a temp file beside dest, verified, attributes set, then renamed over dest; removed on failure. */
@@ -143,6 +146,10 @@ export default defineModule<GetUrlArgs, GetUrlState, GetUrlData>({
       validate_certs: { type: 'boolean', default: true, description: 'Verify the server\'s TLS certificate (https).' },
       remote_src: { type: 'boolean', default: true, description: 'true: the target downloads (needs curl or wget there); false: the controller downloads and uploads the file (runbook\'s addition).' },
     },
+    allOf: [
+      // The controller's fetch always verifies certificates.
+      { if: { properties: { remote_src: { const: false } }, required: ['remote_src'] }, then: { properties: { validate_certs: { const: true } } } },
+    ],
   },
   examples: [
     { name: 'A pinned release binary', args: { url: 'https://downloads.example.org/tool-1.2.linux-amd64.tar.gz', dest: '/opt/', checksum: 'sha256:0f7d4b4e0a7a1a7a5d8e1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60', mode: '0644' } },

@@ -1,8 +1,11 @@
 // Downloads for get_url (and unarchive's URLs): on the target with curl or wget into a temp file beside the
-// destination, or on the controller with Node's fetch; http and https only, every value one argv element; digests
+// destination, or on the controller with Node's fetch into a private temp file; http and https only, every value one argv element; digests
 // with coreutils' <algorithm>sum on the target or node:crypto on the controller.
 
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ModuleError } from '../../engine/errors.js';
 import type { Host } from '../../engine/types.js';
 import { mustRun } from './must-run.js';
@@ -13,9 +16,6 @@ export type DigestName = (typeof DIGESTS)[number];
 /** A checksum argument: "sha256:<hex>" with the digest's own length; an http(s) URL without credentials. */
 export const CHECKSUM_PATTERN = '^(md5:[0-9a-fA-F]{32}|sha1:[0-9a-fA-F]{40}|sha224:[0-9a-fA-F]{56}|sha256:[0-9a-fA-F]{64}|sha384:[0-9a-fA-F]{96}|sha512:[0-9a-fA-F]{128})$';
 export const URL_PATTERN = '^https?://[^/\\s@?#]+([/?#][^\\s]*)?$';
-
-/** The biggest download the controller keeps in memory before uploading it. */
-export const MAX_CONTROLLER_BYTES = 512 * 1024 * 1024;
 
 export interface DownloadOptions { url: string; timeout: number; validateCerts: boolean }
 
@@ -47,8 +47,14 @@ export async function downloadOnHost(host: Host, into: string, o: DownloadOption
   await mustRun(host, argv, `downloading ${o.url} (${tool})`, { timeoutMs: (o.timeout + 30) * 1000 });
 }
 
-/** Downloads the URL on the controller (redirects followed, http and https only), at most MAX_CONTROLLER_BYTES. */
-export async function downloadOnController(o: DownloadOptions): Promise<Buffer> {
+/** A controller download: the file (in a private temp folder) and its digests. */
+export interface ControllerDownload { file: string; sha256: string; digest: string; remove(): Promise<void> }
+
+/**
+ * Downloads the URL on the controller (redirects followed, http and https only) into a private temp file, streamed,
+ * hashing as it goes (sha256, and `algorithm` for the checksum); memory stays at one chunk whatever the size.
+ */
+export async function downloadOnController(o: DownloadOptions, algorithm: DigestName): Promise<ControllerDownload> {
   let res: Response;
   try {
     res = await fetch(o.url, { redirect: 'follow', signal: AbortSignal.timeout(o.timeout * 1000) });
@@ -58,17 +64,28 @@ export async function downloadOnController(o: DownloadOptions): Promise<Buffer> 
   }
   if (!res.ok) throw new ModuleError(`downloading ${o.url} on the controller failed: HTTP ${res.status} ${res.statusText}`);
   if (!/^https?:$/.test(new URL(res.url).protocol)) throw new ModuleError(`downloading ${o.url}: redirected to ${res.url}, which is not http or https`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > MAX_CONTROLLER_BYTES) throw new ModuleError(`downloading ${o.url} on the controller: more than ${MAX_CONTROLLER_BYTES / 1024 / 1024} MB (download on the target instead: remote_src: true)`);
-    chunks.push(Buffer.from(chunk));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-get_url-'));
+  const remove = () => fs.rm(dir, { recursive: true, force: true });
+  try {
+    const file = path.join(dir, 'download');
+    const sha256 = createHash('sha256');
+    const digest = createHash(algorithm);
+    const out = await fs.open(file, 'wx', 0o600);
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        sha256.update(chunk);
+        digest.update(chunk);
+        await out.write(chunk);
+      }
+    } finally {
+      await out.close();
+    }
+    return { file, sha256: sha256.digest('hex'), digest: digest.digest('hex'), remove };
+  } catch (e) {
+    await remove();
+    throw e instanceof ModuleError ? e : new ModuleError(`downloading ${o.url} on the controller failed: ${(e as Error).message}`);
   }
-  return Buffer.concat(chunks);
 }
-
-export const digestOf = (data: Buffer, algorithm: DigestName): string => createHash(algorithm).update(data).digest('hex');
 
 /** The error for a download whose digest is not the one asked for. */
 export function checksumMismatch(url: string, dest: string, algorithm: DigestName, want: string, got: string): ModuleError {

@@ -46,6 +46,7 @@ describe('get_url module on a lab host', function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-get-url-'));
     await fs.writeFile(path.join(dir, 'site.yml'), playbook(lab.hosts[0].address, sha256('hello\n')));
     await fs.writeFile(path.join(dir, 'mismatch.yml'), playbook(lab.hosts[0].address, sha256('something else\n')));
+    await fs.writeFile(path.join(dir, 'mismatch-controller.yml'), `- hosts: node1\n  gather_facts: false\n  tasks:\n    - get_url: { url: "http://${lab.hosts[0].address}:${PORT}/app.conf", dest: ${DIR}/app.conf, remote_src: false, checksum: "sha256:${sha256('x\n')}" }\n`);
   });
   after(async () => {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -87,11 +88,18 @@ describe('get_url module on a lab host', function () {
     expect(await sh(`cat ${DIR}/app.conf; stat -c %a ${DIR}/app.conf`)).to.equal('old\n600\n');
   });
 
-  it('a checksum mismatch fails with both digests and leaves dest (and no temp file) behind', async () => {
+  it('a checksum mismatch (target or controller download) fails with both digests and leaves dest (and no temp file) behind', async () => {
     const res = await play('mismatch.yml');
     expect(res.code, res.stdout + res.stderr).to.equal(1);
     const failed = jsonEvents(res.stdout).find((e) => e.event === 'task' && e.status === 'failed')!;
     expect(failed.msg).to.equal(`checksum mismatch for http://127.0.0.1:${PORT}/app.conf: expected sha256:${sha256('something else\n')}, got sha256:${sha256('hello\n')}; ${DIR}/app.conf was left as it was`);
     expect(await sh(`cat ${DIR}/app.conf; ls -A ${DIR}`)).to.equal('old\napp.conf\nsub\n');
+    const temps = async () => (await fs.readdir(os.tmpdir())).filter((f) => f.startsWith('runbook-get_url-')).length;
+    const tempsBefore = await temps();
+    const viaController = await play('mismatch-controller.yml');
+    expect(viaController.code, viaController.stdout + viaController.stderr).to.equal(1);
+    expect(jsonEvents(viaController.stdout).find((e) => e.event === 'task')!.msg).to.equal(`checksum mismatch for http://${lab.hosts[0].address}:${PORT}/app.conf: expected sha256:${sha256('x\n')}, got sha256:${sha256('hello\n')}; ${DIR}/app.conf was left as it was`);
+    expect(await sh(`cat ${DIR}/app.conf; ls -A ${DIR}`)).to.equal('old\napp.conf\nsub\n');
+    expect(await temps(), 'the controller\'s temp download is removed').to.equal(tempsBefore);
   });
 });
