@@ -10,6 +10,7 @@ import type { ModuleContext } from '../types.js';
 import { ensureConnected, ensureFacts } from './connect.js';
 import { roleControllerPath } from './controller-path.js';
 import { delegateState } from './delegate.js';
+import { recordingHost } from './command-record.js';
 import { createHost } from './host.js';
 import { expandHomePaths } from './home-paths.js';
 import { invokeModule } from './invoke-module.js';
@@ -21,13 +22,20 @@ import { extendView } from './variable-view.js';
 const NOTHING: Omit<ItemResult, 'status' | 'msg'> = { result: {}, diffs: [], changes: [], irreversible: false };
 
 export async function runItem(run: TaskRun, variables: Record<string, unknown>): Promise<ItemResult> {
+  const commands: string[][] = [];
+  const result = await runRecorded(run, variables, commands);
+  return commands.length > 0 && !run.task.no_log ? { ...result, commands } : result;
+}
+
+async function runRecorded(run: TaskRun, variables: Record<string, unknown>, commands: string[][]): Promise<ItemResult> {
   const { task, where } = run;
   try {
     if (task.when !== undefined && !evaluateCondition(task.when, variables, where)) {
       return { ...NOTHING, status: 'skipped', msg: 'skipped: condition is false', result: { changed: false, skipped: true } };
     }
     const attempts = task.until !== undefined ? Math.max(1, task.retries) : 1;
-    const invocation = await prepareInvocation(run, variables);
+    const prepared = await prepareInvocation(run, variables);
+    const invocation = { ...prepared, host: recordingHost(prepared.host, commands) };
     let last: ItemResult | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       last = await invokeModule(run, invocation, variables);

@@ -13,6 +13,7 @@ import { runItem } from './run-item.js';
 import type { ItemResult, TaskRun } from './task-run.js';
 import { taskVariables } from './task-variables.js';
 import { extendView } from './variable-view.js';
+import { quoteArgv } from '../template/shell-quote.js';
 
 export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
   const { runContext, hostState, task, emit } = run;
@@ -65,6 +66,8 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     ignored: ignored || undefined,
     data: items ? (results.some((r) => r.data !== undefined) ? results.map((r) => r.data) : undefined) : results[0].data,
     result: registered,
+    // Command lines as a reader would type them; the redactor masks secrets in them before any output.
+    commands: results.some((r) => r.commands) ? results.flatMap((r) => (r.commands ?? []).map(quoteArgv)) : undefined,
   });
   return ignored ? 'ok' : status;
 }

@@ -38,6 +38,8 @@ export interface ItemResult {
   irreversible: boolean;
   /** What the module reported for the operator (debug). */
   data?: unknown;
+  /** The argv of each command the module ran on its host (-vv); never for no_log tasks. */
+  commands?: string[][];
   /** With a loop: how the item is shown (loop_control.label, else the item as JSON). */
   label?: string;
   /** Variables the module set for the host (set_fact, include_vars). */
