@@ -56,7 +56,7 @@ async function contentDigest(key: Buffer, files: string[], base: string): Promis
 }
 
 /** Regular files below dir, skipping .runbook/.git/node_modules and saved plans (*.plan); bounded. */
-async function listFiles(dir: string): Promise<string[]> {
+export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const pending = [path.resolve(dir)];
   while (pending.length > 0) {

@@ -27,6 +27,8 @@ describe('lab: slices merged into one run (#19)', function () {
   this.timeout(300_000);
   let lab: TestLab;
   let dir = '';
+  let singleRecap: Record<string, unknown> = {};
+  let converged: Record<string, string> = {};
   const cli = (args: string[], cwd = dir) => runCli(args, { cwd, timeoutMs: 120_000 });
   const recapOf = (r: CliResult) => jsonEvents(r.stdout).find((e) => e.event === 'recap')!;
   const runIdOf = (r: CliResult) => jsonEvents(r.stdout).find((e) => e.event === 'run_start')!.run as string;
@@ -48,7 +50,8 @@ describe('lab: slices merged into one run (#19)', function () {
     await reset();
     const single = await cli(['play', 'site.yml', '-i', 'inv', '--format', 'json']);
     expect(single.code, single.stdout).to.equal(0);
-    const converged = await states();
+    converged = await states();
+    singleRecap = recapOf(single).hosts;
     expect((await cli(['rollback', runIdOf(single)])).code).to.equal(0);
     const original = await states();
     expect(original).to.deep.equal(Object.fromEntries(hosts.map((h) => [h, 'old'])));
@@ -74,6 +77,29 @@ describe('lab: slices merged into one run (#19)', function () {
     expect(rollback.code, rollback.stdout + rollback.stderr).to.equal(0);
     expect(jsonEvents(rollback.stdout).filter((e) => e.event === 'rollback').map((e) => e.host).sort()).to.deep.equal(hosts);
     expect(await states()).to.deep.equal(original);
+  });
+
+  it('the Kubernetes Job run here (its ConfigMaps and Secret written out, its pods as processes) merges the same', async () => {
+    await reset();
+    const jobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-k8s-job-'));
+    try {
+      const job = await cli(['k8s-job', 'site.yml', '--slices', '2', '-i', 'inv', '--ssh-key', lab.keyPath, '--known-hosts', lab.knownHostsPath, '--run-locally', jobDir]);
+      expect(job.code, job.stdout + job.stderr).to.equal(0);
+      expect(job.stdout).to.contain('slice 2/2 (JOB_COMPLETION_INDEX=1): exit 0');
+      expect(await states()).to.deep.equal(converged);
+      const runDirs = await Promise.all([1, 2].map(async (i) => {
+        const runs = path.join(jobDir, 'results', `slice-${i}`, '.runbook', 'runs');
+        return path.join(runs, (await fs.readdir(runs))[0]);
+      }));
+      const merged = await cli(['merge', ...runDirs, '--format', 'json']);
+      expect(merged.code, merged.stderr).to.equal(0);
+      const recap = jsonEvents(merged.stdout)[0];
+      expect(recap.hosts).to.deep.equal(singleRecap);
+      expect((await cli(['rollback', recap.run])).code).to.equal(0);
+      expect(await states()).to.deep.equal(Object.fromEntries(hosts.map((h) => [h, 'old'])));
+    } finally {
+      await fs.rm(jobDir, { recursive: true, force: true });
+    }
   });
 
   it('merge names a missing slice; --slice refuses run_once at its line', async () => {
