@@ -54,13 +54,22 @@ async function main(): Promise<void> {
     const runDirs = parts.map((p, i) => path.join(sliceDirs[i], '.runbook', 'runs', recapOf(p.stdout).run));
     const merged = await runbook(['merge', ...runDirs, '--format', 'json'], dir);
     const same = JSON.stringify(sortKeys(recapOf(merged.stdout).hosts)) === JSON.stringify(sortKeys(recapOf(single.stdout).hosts));
+    // The first runs start from different states where a rollback cannot undo a task (irreversible): the converged
+    // (no-op) runs are compared too, one process against the slices merged.
+    const noopSingle = await runbook(['play', playbook, '-i', lab.inventoryPath, '--format', 'json', ...forks], dir);
+    const noopParts = await Promise.all(sliceDirs.map((d, i) => runbook(['play', playbook, '-i', lab.inventoryPath, '--format', 'json', '--slice', `${i + 1}/${slices}`, ...forks], d)));
+    const noopMerged = await runbook(['merge', ...noopParts.map((p, i) => path.join(sliceDirs[i], '.runbook', 'runs', recapOf(p.stdout).run)), '--format', 'json'], dir);
+    const noopSame = JSON.stringify(sortKeys(recapOf(noopMerged.stdout).hosts)) === JSON.stringify(sortKeys(recapOf(noopSingle.stdout).hosts));
+    const differing = Object.keys(recapOf(single.stdout).hosts).filter((h) => JSON.stringify(recapOf(single.stdout).hosts[h]) !== JSON.stringify(recapOf(merged.stdout).hosts[h]));
+    if (differing.length > 0) console.log(`first runs differ on ${differing.length} hosts, e.g. ${differing[0]}: single ${JSON.stringify(recapOf(single.stdout).hosts[differing[0]])}, sliced ${JSON.stringify(recapOf(merged.stdout).hosts[differing[0]])}`);
     await runbook(['rollback', recapOf(merged.stdout).run], dir);
     const result = {
       date: new Date().toISOString(), hosts, slices, tasks: 20, cpus: os.cpus().length, load: os.loadavg()[0],
       single_seconds: round(single.seconds), sliced_seconds: round(slicedSeconds), slice_seconds: parts.map((p) => round(p.seconds)),
       merge_seconds: round(merged.seconds), merged_recap_equals_single: same,
+      noop_single_seconds: round(noopSingle.seconds), noop_slice_seconds: noopParts.map((p) => round(p.seconds)), noop_merged_recap_equals_single: noopSame,
     };
-    console.log(`| run | hosts | wall (s) |\n|---|---|---|\n| one process | ${hosts} | ${result.single_seconds} |\n| ${slices} slices side by side | ${slices} × ${hosts / slices} | ${result.sliced_seconds} (slices: ${result.slice_seconds.join(', ')}) |\n| merge | | ${result.merge_seconds} |\n\nmerged recap equals the single run's: ${same}; load average at the end: ${result.load.toFixed(1)} on ${result.cpus} CPUs`);
+    console.log(`| run | hosts | wall (s) |\n|---|---|---|\n| one process | ${hosts} | ${result.single_seconds} |\n| ${slices} slices side by side | ${slices} × ${hosts / slices} | ${result.sliced_seconds} (slices: ${result.slice_seconds.join(', ')}) |\n| merge | | ${result.merge_seconds} |\n| no-op rerun, one process | ${hosts} | ${result.noop_single_seconds} |\n| no-op rerun, slices | ${slices} × ${hosts / slices} | slices: ${result.noop_slice_seconds.join(', ')} |\n\nmerged recap equals the single run's: first run ${same}, no-op rerun ${noopSame}; load average at the end: ${result.load.toFixed(1)} on ${result.cpus} CPUs`);
     await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
     await fs.writeFile(path.join(repo, 'bench', 'results', `slices-${hosts}x${slices}.json`), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
