@@ -38,4 +38,15 @@ describe('lab features --with kubernetes,heketi (through the CLI)', function () 
     expect(status).to.contain('stand-in: kubeadm, kubectl');
     expect(status).to.contain('stand-in: heketi');
   });
+
+  it('kubectl answers with the server version kubeadm init was given and refuses API versions that server no longer serves', async () => {
+    const pdb = JSON.stringify({ apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'zk-pdb' }, spec: { maxUnavailable: 1 } });
+    const setup = 'mkdir -p /root/.kube /var/lib/runbook-lab/kubernetes && printf "apiVersion: v1\\nkind: Config\\n" > /root/.kube/config';
+    expect(await onHost(`${setup} && printf 'version=v1.24.17\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f - && kubectl version -o json | grep -A3 serverVersion | grep minor`))
+      .to.equal('poddisruptionbudget/zk-pdb created\n    "minor": "24",');
+    const r = await runCli(['lab', 'ssh', 'node1', '--name', name, '--', `printf 'version=v1.25.16\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f -; echo "rc=$?"`]);
+    // kubectl's own exit code (`runbook lab ssh` itself exits 0 whatever the remote command did).
+    expect(r.stdout.trim()).to.equal('rc=1');
+    expect(r.stderr).to.contain('error: resource mapping not found for name: "zk-pdb" namespace: "" from "STDIN": no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"');
+  });
 });

@@ -40,7 +40,7 @@ describe('playbook gluster-kubernetes on the lab', function () {
         'systemctl daemon-reload && systemctl enable --now rpcbind.socket 2>/dev/null',
         `rm -f ${DISK} && truncate -s 32M ${DISK}`,
         h === 'node1' ? `mkfs.ext4 -q -F ${DISK}` : 'true',
-        h === 'node1' ? `mkdir -p /etc/kubernetes /var/lib/runbook-lab/kubernetes/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf '%s\\n' ${NODES.join(' ')} > /var/lib/runbook-lab/kubernetes/objects/nodes` : 'true',
+        h === 'node1' ? `mkdir -p /etc/kubernetes /var/lib/runbook-lab/kubernetes/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf '%s\\n' ${NODES.join(' ')} > /var/lib/runbook-lab/kubernetes/objects/nodes && printf 'version=v1.25.16\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init` : 'true',
       ].join(' && ')]);
       expect(r.code, r.stderr).to.equal(0);
     }

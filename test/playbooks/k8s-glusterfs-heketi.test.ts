@@ -1,5 +1,7 @@
 // playbooks/k8s-glusterfs-heketi end to end on 5 lab hosts: real glusterd, firewalld, sysctl, apt (local repo),
-// iptables; stand-ins for systemctl, modprobe, kubeadm, kubectl and heketi. First run converges, second changes
+// iptables; stand-ins for modprobe, kubeadm, kubectl and heketi. The first run does every step of seed 000 (the
+// article's steps, kept in k8s-glusterfs-heketi.steps.yml, checked on the hosts); a Kubernetes version outside the
+// playbook's window is refused before anything changes; second run changes
 // nothing, the audit finds no drift; injected drift is reported exactly, with diffs, and repaired; a host whose
 // kubeadm fails is rolled back while the others stay converged.
 
@@ -10,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
+import { expectArticleSteps } from '../helpers/article-steps.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
@@ -52,9 +55,11 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_ssh_public_key: .*$/m, `heketi_ssh_public_key: "${pub}"`)
       .replace(/^heketi_ssh_private_key_file: .*$/m, `heketi_ssh_private_key_file: ${path.basename(keyFile())}`)
-      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`);
+      .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`)
+      .replace(/^kubernetes_apt_repo: .*$/m, 'kubernetes_apt_repo: ""');
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
+    await fs.copyFile(path.join(repoRoot, 'inventory/k8s-glusterfs-heketi/group_vars/gluster.yml'), path.join(dir, 'inv/group_vars/gluster.yml'));
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\n`);
   });
   after(async () => {
@@ -80,31 +85,26 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
 
+  it('refuses a Kubernetes version outside 1.13-1.25 on every host, naming the window and why, changing nothing', async () => {
+    const res = await play('-e', 'kubernetes_version=1.26.3');
+    expect(res.code).to.equal(1);
+    const failed = jsonEvents(res.stdout).filter((e) => e.event === 'task' && e.status === 'failed');
+    expect(failed.map((e) => e.host).sort()).to.deep.equal(Object.keys(role).sort());
+    expect(failed[0].msg).to.contain('kubernetes_version 1.26.3 is outside 1.13-1.25, the versions this playbook supports: its StorageClasses use the in-tree kubernetes.io/glusterfs provisioner, which Kubernetes removed in 1.26');
+    for (const h of Object.keys(role)) expect(recap(res.stdout)[h], h).to.include({ changed: 0 });
+  });
+
   it('converges the whole deployment on the first run', async () => {
     const res = await play();
     expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
     expect(res.stdout + res.stderr).to.not.contain(ADMIN_KEY);
-    // Storage nodes: pool, ports, services, wiped disks, heketi's key.
-    expect(await sh('node1', 'gluster pool list | grep -c Connected')).to.equal('2');
-    expect(await sh('node2', 'firewall-cmd --permanent --zone=public --list-ports')).to.contain('49152-49251/tcp').and.to.contain('24009/tcp');
-    expect(await sh('node2', 'firewall-cmd --zone=public --list-services')).to.contain('nfs samba samba-client');
-    expect(await lab.readFile('node1', '/var/lib/runbook/wiped_srv_vdb1.img')).to.equal('');
-    expect(await lab.readFile('node1', '/root/.ssh/authorized_keys')).to.contain('heketi');
-    // Kubernetes nodes.
-    for (const h of ['node3', 'node4', 'node5']) {
-      expect(await sh(h, 'cat /proc/sys/net/ipv4/ip_forward')).to.equal('1');
-      expect(await sh(h, 'iptables -S FORWARD | head -n1')).to.equal('-P FORWARD ACCEPT');
-      expect(await sh(h, 'dpkg-query -W -f "\\${Package} " containerd kubelet kubeadm kubectl')).to.equal('containerd kubeadm kubectl kubelet');
-    }
-    expect(await lab.readFile('node3', '/root/.kube/config')).to.contain('kind: Config');
-    expect(await lab.readFile('node3', '/var/lib/runbook-lab/kubernetes/kubeadm-init')).to.contain('pod-network-cidr=10.244.0.0/16');
-    for (const w of ['node4', 'node5']) expect(await lab.readFile(w, '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
-    const kube = '/var/lib/runbook-lab/kubernetes/objects';
-    expect(await sh('node3', `ls ${kube}/kube-system/DaemonSet ${kube}/default/Deployment ${kube}/default/Secret ${kube}/_cluster/StorageClass`)).to.contain('kube-flannel-ds.json').and.to.contain('heketi.json').and.to.contain('heketi-id-rsa.json').and.to.contain('gfs-mirror.json').and.to.contain('standard.json');
-    expect(JSON.parse((await lab.readFile('node3', `${kube}/_cluster/StorageClass/gfs-mirror.json`))!).parameters.volumetype).to.equal('replicate:2');
-    // Heketi's topology: zones 1 and 2, one device each.
+    // Every step of seed 000, checked on the hosts (test/playbooks/k8s-glusterfs-heketi.steps.yml).
+    const checked = await expectArticleSteps(lab, 'k8s-glusterfs-heketi', { KUBERNETES_PACKAGE_VERSION: '1.25.16-1.1', KUBERNETES_VERSION: '1.25.16', HEKETI_URL: heketi.url });
+    expect(checked).to.be.greaterThan(15);
     const st = heketi.state();
-    expect(Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}:${n.zone}`).sort()).to.deep.equal(['node1:1', 'node2:2']);
+    // Heketi's topology by IP (the heketi pod cannot resolve inventory names): zones 1 and 2, one device each.
+    const ip = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
+    expect(Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}:${n.zone}`).sort()).to.deep.equal([`${ip('node1')}:1`, `${ip('node2')}:2`]);
     expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal(['/srv/vdb1.img', '/srv/vdb1.img']);
     // The same topology, written for heketi-cli users.
     const written = JSON.parse(await fs.readFile(topologyFile(), 'utf8'));

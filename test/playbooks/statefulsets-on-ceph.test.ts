@@ -35,6 +35,9 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     }
     await lab.exec('node1', ['mkdir', '-p', '/etc/kubernetes']);
     await lab.writeFile('node1', '/etc/kubernetes/admin.conf', 'apiVersion: v1\nkind: Config\n');
+    // The cluster kubeadm made: Kubernetes 1.30, the last with the in-tree rbd provisioner.
+    await lab.exec('node1', ['mkdir', '-p', '/var/lib/runbook-lab/kubernetes']);
+    await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.30.6\n');
     await writeLabInventory(dir, lab, { kube_nodes: { hosts: Object.fromEntries(NODES.map((h) => [h, {}])) }, kube_master: { hosts: { node1: {} } } });
     await fs.copyFile(path.join(repoRoot, 'inventory/statefulsets-on-ceph/group_vars/all.yml'), path.join(dir, 'inv/group_vars/all.yml'));
     await fs.writeFile(path.join(dir, 'secrets.yml'), `ceph_admin_key: "${ADMIN_KEY}"\nceph_user_key: "${USER_KEY}"\n`);
@@ -50,6 +53,19 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
   const noKeys = (out: string) => {
     for (const k of [ADMIN_KEY, USER_KEY]) expect(out).to.not.contain(k).and.to.not.contain(Buffer.from(k).toString('base64'));
   };
+
+  it('refuses a cluster on Kubernetes 1.31 (no in-tree rbd), naming the window, before any object is applied', async () => {
+    await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.31.1\n');
+    try {
+      const res = await play();
+      expect(res.code).to.equal(1);
+      const failed = jsonEvents(res.stdout).find((e) => e.event === 'task' && e.status === 'failed')!;
+      expect(failed.msg).to.contain("the cluster's Kubernetes is outside 1.21-1.30, the versions this playbook supports: its StorageClass uses the in-tree kubernetes.io/rbd provisioner, which Kubernetes removed in 1.31");
+      expect(await lab.exec('node1', ['ls', '/var/lib/runbook-lab/kubernetes/objects'])).to.include({ code: 2 });
+    } finally {
+      await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.30.6\n');
+    }
+  });
 
   it('converges: rbd client on every node, secrets, StorageClass, ZooKeeper and etcd with services and PDBs', async () => {
     const res = await play();
