@@ -13,6 +13,15 @@ export async function startFirewalld(lab: TestLab, host: string): Promise<void> 
 }
 
 /**
+ * Tests of one process share a lab: an earlier one may have left firewalld running on a host, which then rejects a
+ * port a later test serves (EHOSTUNREACH). Open it for this runtime only (a no-op without firewalld); close it after.
+ */
+export async function allowPort(lab: TestLab, host: string, port: number, open = true): Promise<void> {
+  const verb = open ? '--add-port' : '--remove-port';
+  await lab.exec(host, ['sh', '-c', `if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd -q ${verb}=${port}/tcp; fi; true`]);
+}
+
+/**
  * kubeadm's pre-flight and the bridge sysctls need br_netfilter in the machine's kernel (lab hosts share it): load it
  * with the machine's real modprobe when it is not there yet. A kernel without it makes the sysctl tasks fail loudly.
  */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
 import { ensureSignedRepo } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
-import { resetLabHost } from '../helpers/stand-ins.js';
+import { allowPort, resetLabHost } from '../helpers/stand-ins.js';
 
 const UNIT = 'runbook-test-keyserver';
 
@@ -34,15 +34,15 @@ describe('package_repository key_url, fetched by the controller from a lab host,
     await lab.exec('node1', ['mkdir', '-p', '/srv/runbook-keys']);
     await lab.writeFile('node1', '/srv/runbook-keys/lab.asc', repo.publicKey);
     await lab.writeFile('node1', '/srv/runbook-keys/other.asc', repo.otherKey);
-    // An earlier test of this process may have left firewalld running on node1 (it rejects 8080: EHOSTUNREACH).
-    await lab.exec('node1', ['sh', '-c', 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd -q --add-port=8080/tcp; fi']);
+    await allowPort(lab, 'node1', 8080);
     const start = await lab.exec('node1', ['sh', '-c', `systemctl stop ${UNIT} 2>/dev/null; systemd-run --unit ${UNIT} /usr/bin/python3 -m http.server 8080 --bind ${node1} --directory /srv/runbook-keys && for i in $(seq 1 50); do curl -sf http://${node1}:8080/lab.asc >/dev/null && exit 0; sleep 0.1; done; exit 1`]);
     expect(start.code, start.stderr).to.equal(0);
     keyUrl = `http://${node1}:8080`;
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-key-url-'));
   });
   after(async () => {
-    if (lab) await lab.exec('node1', ['sh', '-c', `systemctl stop ${UNIT}; rm -rf /srv/runbook-keys; firewall-cmd -q --remove-port=8080/tcp 2>/dev/null; true`]);
+    if (lab) await lab.exec('node1', ['sh', '-c', `systemctl stop ${UNIT}; rm -rf /srv/runbook-keys`]);
+    if (lab) await allowPort(lab, 'node1', 8080, false);
     if (lab) await sh('rm -f /etc/apt/sources.list.d/runbook-lab.sources /etc/apt/keyrings/runbook-lab.asc; dpkg -r kubectl >/dev/null 2>&1; true');
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });

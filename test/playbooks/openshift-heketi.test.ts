@@ -13,7 +13,7 @@ import { jsonEvents } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
-import { resetLabHost } from '../helpers/stand-ins.js';
+import { allowPort, resetLabHost } from '../helpers/stand-ins.js';
 
 const ADMIN_KEY = 'heketi-Admin-001-Key';
 const NODES = ['node1', 'node2', 'node3'];
@@ -33,6 +33,7 @@ describe('playbook openshift-heketi (seed 001) on the lab', function () {
     lab = await acquireLab(3, this);
     await lab.withFeatures(['kubernetes', 'heketi', 'apt-mirror']);
     for (const h of NODES) await resetLabHost(lab, h);
+    await allowPort(lab, 'node1', 8080); // heketi's port, reached from the controller
     for (const h of NODES) await lab.exec(h, ['truncate', '-s', '64M', '/srv/disk1.img']);
     await lab.exec('node1', ['sh', '-c', 'mkdir -p /etc/kubernetes && printf "apiVersion: v1\\nkind: Config\\n" > /etc/kubernetes/admin.conf']);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb001-'));
@@ -55,6 +56,7 @@ describe('playbook openshift-heketi (seed 001) on the lab', function () {
     if (lab && !process.env.RUNBOOK_KEEP_LAB) {
       await lab.exec('node1', ['sh', '-c', 'systemctl stop heketi; systemctl disable heketi; dpkg --purge heketi heketi-client >/dev/null 2>&1; rm -rf /etc/systemd/system/heketi.service.d /etc/heketi /var/lib/heketi /var/lib/runbook-lab/kubernetes; systemctl daemon-reload; true']);
       for (const h of NODES) await lab.exec(h, ['sh', '-c', 'systemctl stop glusterd; rm -f /srv/disk1.img; true']);
+      await allowPort(lab, 'node1', 8080, false);
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     for (const f of [keyName, `${keyName}.pub`, topologyName]) await fs.rm(path.join(folder, f), { force: true });
