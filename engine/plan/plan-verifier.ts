@@ -29,6 +29,9 @@ export function planVerifier(key: Buffer, plan: SavedPlan): PlanHook {
         throw new ModuleError(`not in the plan: ${step.module} on ${step.target} would ${step.shownChanges.join('; ')}, which the plan did not show (its arguments differ from the planned ones, or the task was not reached when the plan was made)`, where);
       }
       if (entry.afterEarlierChange || keyedDigest(key, step.current) === entry.stateDigest) return;
+      // Nothing was planned and nothing would be done: a read-only task's state (wait_for's elapsed time, find's
+      // clock) may differ run to run, but nothing unreviewed can happen.
+      if (entry.changes.length === 0 && step.changes.length === 0) return;
       throw new ModuleError(`drifted since the plan: the ${step.module} target on ${step.target} is no longer what the plan saw (${plan.created}); nothing unreviewed is done to this host, and it is rolled back`, where);
     },
   };
