@@ -20,6 +20,9 @@ const MASKED = [
   'console-getty.service', 'getty@tty1.service', 'systemd-logind.service', 'systemd-timesyncd.service', 'systemd-pstore.service',
   'e2scrub_reap.service', 'postgresql.service', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'dpkg-db-backup.timer',
   'e2scrub_all.timer', 'fstrim.timer', 'man-db.timer', 'systemd-journal-flush.service',
+  // The root is the lab's overlay (nothing to remount); sshd runs without PAM, so /run/nologin never gates a login.
+  // Both were seen failing at boot on a loaded machine, leaving the host "degraded".
+  'systemd-remount-fs.service', 'systemd-user-sessions.service',
 ];
 /** Modules the modprobe stand-in knows (its modules.dep): what the shipped playbooks load, and common neighbours. */
 const AVAILABLE_MODULES = [

@@ -35,15 +35,9 @@ describe('security: large files and directories (rollback keeps them beside the 
   const removal = (target: string) => failing(`    - name: remove\n      file: { path: "${target}", state: absent }\n`);
   const steps = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'rollback')!.steps.map((s: { task: string; status: string }) => `${s.task}:${s.status}`);
 
-  async function runDirOf(): Promise<string> {
-    const runs = path.join(dir, '.runbook', 'runs');
-    const ids = (await fs.readdir(runs)).sort(); // ids start with the time: the newest run is last
-    return path.join(runs, ids[ids.length - 1]);
-  }
-
-  /** The journal holds no kept bytes; each kept copy is a private file. */
-  async function expectKeptBesideJournal(count: number): Promise<void> {
-    const runDir = await runDirOf();
+  /** The journal holds no kept bytes; each kept copy is a private file. `stdout`: the run's JSON events. */
+  async function expectKeptBesideJournal(stdout: string, count: number): Promise<void> {
+    const runDir = path.join(dir, '.runbook', 'runs', jsonEvents(stdout).find((e) => e.event === 'run_start')!.run);
     expect((await fs.stat(path.join(runDir, 'journal.jsonl'))).size).to.be.below(64 * 1024);
     const kept = await fs.readdir(path.join(runDir, 'kept'));
     expect(kept).to.have.length(count);
@@ -74,7 +68,7 @@ describe('security: large files and directories (rollback keeps them beside the 
     expect(steps(res.stdout)).to.deep.equal(['breaks:irreversible', 'remove:reverted']);
     expect(await fs.readFile(path.join(root, 'keep.txt'), 'utf8')).to.equal('hello\n');
     expect(await sha256(path.join(root, 'sub', 'data.bin'))).to.equal(before);
-    await expectKeptBesideJournal(1);
+    await expectKeptBesideJournal(res.stdout, 1);
   });
 
   it('a 10 MB file removed, then a failure: restored from its kept copy with its mode', async () => {
@@ -86,7 +80,7 @@ describe('security: large files and directories (rollback keeps them beside the 
     expect(steps(res.stdout)).to.deep.equal(['breaks:irreversible', 'remove:reverted']);
     expect(await sha256(file)).to.equal(before);
     expect((await fs.stat(file)).mode & 0o777).to.equal(0o640);
-    await expectKeptBesideJournal(1);
+    await expectKeptBesideJournal(res.stdout, 1);
   });
 
   it('copy of a 64 MB file over a 12 MB one: streamed (bounded memory), compared by sha256, rerun unchanged, rollback restores the old file', async () => {
@@ -109,7 +103,7 @@ describe('security: large files and directories (rollback keeps them beside the 
     const maxRssMb = Number(/maxrss=(\d+)/.exec(timed.stderr)![1]) / 1024;
     expect(maxRssMb, `peak RSS ${maxRssMb.toFixed(0)} MB`).to.be.below(150);
     expect(await sha256(dest)).to.equal(old);
-    await expectKeptBesideJournal(1);
+    await expectKeptBesideJournal(timed.stdout, 1);
 
     await fs.writeFile(path.join(dir, 'site.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n${copyTask}`);
     await fs.rm(path.join(dir, '.runbook'), { recursive: true });
