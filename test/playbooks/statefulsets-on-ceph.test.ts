@@ -1,13 +1,15 @@
 // playbooks/statefulsets-on-ceph end to end on 3 lab hosts over SSH: apt (local repository), real files under /etc/ceph;
-// the kubectl stand-in holds the objects. First run converges, second changes nothing, scaling ZooKeeper through
-// its variable changes replicas and --servers together, a deleted PodDisruptionBudget is reported as drift and
-// restored, and the ceph keys never appear in any output.
+// the kubectl stand-in holds the objects. First run converges and does every step of seed 004 (the article's steps,
+// kept in statefulsets-on-ceph.steps.yml), second changes nothing, scaling ZooKeeper through its variable changes
+// replicas and --servers together, a deleted PodDisruptionBudget is reported as drift and restored, resizing etcd is
+// refused until its members were changed by hand, and the ceph keys never appear in any output.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
+import { expectArticleSteps } from '../helpers/article-steps.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -92,6 +94,11 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     expect(etcd.spec.template.spec.containers[0].command[2]).to.contain('${SET_NAME}-${i}=http://${SET_NAME}-${i}.${SET_NAME}.default.svc.cluster.local:2380');
   });
 
+  it('did every step of the article (statefulsets-on-ceph.steps.yml) on the nodes and in the recorded objects', async () => {
+    const checked = await expectArticleSteps(lab, 'statefulsets-on-ceph', { ADMIN_KEY, USER_KEY });
+    expect(checked).to.equal(15);
+  });
+
   it('changes nothing on the second run', async () => {
     const res = await play();
     expect(res.code).to.equal(0);
@@ -122,5 +129,20 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     expect(fix.code).to.equal(0);
     expect((await obj('default/PodDisruptionBudget/etcd-pdb')).spec.maxUnavailable).to.equal(1);
     expect((await obj('default/StatefulSet/zk')).spec.replicas).to.equal(3);
+  });
+
+  it('refuses to resize etcd (its members do not follow) until told they were changed by hand, then resizes it', async () => {
+    const etcd = { replicas: 5, image: 'quay.io/coreos/etcd:v3.2.3', storage: '1Gi' };
+    const refused = await play('-e', JSON.stringify({ etcd }));
+    expect(refused.code).to.equal(1);
+    const failed = jsonEvents(refused.stdout).filter((e) => e.event === 'task' && e.status === 'failed');
+    expect(failed.map((e) => e.task)).to.deep.equal(['etcd keeps its size unless its members were changed by hand (seed 004\'s etcd scaling pitfall)']);
+    expect(failed[0].msg).to.contain('etcd.replicas is 5 but the etcd StatefulSet has another size').and.to.contain('etcdctl member remove');
+    expect((await obj('default/StatefulSet/etcd')).spec.replicas).to.equal(3);
+    const done = await play('-e', JSON.stringify({ etcd, etcd_members_changed: true }));
+    expect(done.code, done.stdout.slice(-2000)).to.equal(0);
+    const live = await obj('default/StatefulSet/etcd');
+    expect(live.spec.replicas).to.equal(5);
+    expect(live.spec.template.spec.containers[0].env).to.deep.include({ name: 'CLUSTER_SIZE', value: '5' });
   });
 });
