@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { ModuleError } from '../errors.js';
+import { atomicWriteArgv } from './atomic-write.js';
 import type { ExecResult, RunOptions, WriteFileOptions } from '../types.js';
 
 type Run = (argv: string[], opts?: RunOptions) => Promise<ExecResult>;
@@ -76,18 +77,6 @@ export async function uploadToTemp(run: Run, local: string, nearDir: string, lab
   }
 }
 
-// Like the transports' atomic write: mode/owner as asked or kept from the file it replaces, fsync, rename.
-const FINISH_SCRIPT = `set -e
-t=$1 f=$2
-trap 'rm -f -- "$t"' EXIT
-if [ -n "$3" ]; then chmod "$3" "$t"; elif [ -f "$f" ] && [ ! -L "$f" ]; then chmod --reference="$f" "$t"; else chmod 644 "$t"; fi
-if [ -f "$f" ] && [ ! -L "$f" ]; then chown --reference="$f" "$t"; fi
-if [ -n "$4" ]; then chown -- "$4" "$t"; fi
-if [ -n "$5" ]; then chgrp -- "$5" "$t"; fi
-sync -- "$t"
-mv -f -- "$t" "$f"
-trap - EXIT`;
-
 /**
  * Write the controller file `local` to `dest` on the host atomically, in chunks; when `sha256` is given, the copy on
  * the host is checked against it before the rename (a file that changed on the way never replaces dest).
@@ -102,8 +91,8 @@ export async function uploadFile(run: Run, local: string, dest: string, attrs: W
       throw new ModuleError(`${dest}: the copy on the host has sha256 ${got}, expected ${sha256} (the source changed since it was inspected?): not replaced`);
     }
   }
-  const mode = attrs.mode === undefined ? '' : attrs.mode.toString(8).padStart(4, '0');
-  await must(run, ['sh', '-c', FINISH_SCRIPT, 'sh', temp, dest, mode, attrs.owner ?? '', attrs.group ?? ''], `cannot write ${dest}`);
+  // Like the transports' atomic write: mode/owner as asked or kept from the file it replaces, fsync, rename.
+  await must(run, atomicWriteArgv(dest, temp, attrs), `cannot write ${dest}`);
 }
 
 /** Keep a directory of the host as a tar.gz controller file (0600); returns its size. */

@@ -1,26 +1,13 @@
 // Files with the task's privileges: when a task becomes another user, reads and writes go through the sudo'd
 // command runner (the login user's SFTP session would get "Permission denied" on root-owned files).
 
+import { atomicWriteArgv } from '../connection/atomic-write.js';
 import { ModuleError } from '../errors.js';
 import type { ExecResult, FileStat, RunOptions, WriteFileOptions } from '../types.js';
 
 type Run = (argv: string[], opts?: RunOptions) => Promise<ExecResult>;
 
 const MISSING = 3;
-
-// Atomic like the transports' writeFile: a 0600 temp file beside the target, mode/owner as asked or kept, fsync, rename.
-const WRITE_SCRIPT = `set -e
-f=$1 t="$(dirname -- "$1")/.$(basename -- "$1").runbook-$$.tmp"
-trap 'rm -f -- "$t"' EXIT
-umask 077
-cat > "$t"
-if [ -n "$2" ]; then chmod "$2" "$t"; elif [ -f "$f" ] && [ ! -L "$f" ]; then chmod --reference="$f" "$t"; else chmod 644 "$t"; fi
-if [ -f "$f" ] && [ ! -L "$f" ]; then chown --reference="$f" "$t"; fi
-if [ -n "$3" ]; then chown -- "$3" "$t"; fi
-if [ -n "$4" ]; then chgrp -- "$4" "$t"; fi
-sync -- "$t"
-mv -f -- "$t" "$f"
-trap - EXIT`;
 
 function failure(action: string, file: string, res: ExecResult): ModuleError {
   return new ModuleError(`cannot ${action} ${file}: ${res.stderr.trim() || `exit ${res.code}`}`);
@@ -34,8 +21,8 @@ export async function becomeReadFile(run: Run, file: string): Promise<Buffer | n
 }
 
 export async function becomeWriteFile(run: Run, file: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
-  const mode = opts.mode === undefined ? '' : opts.mode.toString(8).padStart(4, '0');
-  const res = await run(['sh', '-c', WRITE_SCRIPT, 'sh', file, mode, opts.owner ?? '', opts.group ?? ''], { stdin: Buffer.isBuffer(data) ? data : Buffer.from(data) });
+  // Atomic like the transports' writeFile: a 0600 temp file beside the target, mode/owner as asked or kept, fsync, rename.
+  const res = await run(atomicWriteArgv(file, undefined, opts), { stdin: Buffer.isBuffer(data) ? data : Buffer.from(data) });
   if (res.code !== 0) throw failure('write', file, res);
 }
 
