@@ -62,6 +62,14 @@ function keysPath(s: KeyState, args: KeyArgs): string {
   return args.path ?? path.posix.join(s.owner?.home ?? `/home/${args.user}`, '.ssh', 'authorized_keys');
 }
 
+/** The keys file, its owner and whether its directory exists. */
+async function readKeys(host: Host, args: KeyArgs): Promise<KeyState> {
+  const accounts = await readAccounts(host, args.user, `/home/${args.user}`);
+  const owner = accounts.user ? { name: args.user, group: accounts.user.group, home: accounts.user.home } : null;
+  const file = keysPath({ owner, file: { path: '', exists: false }, dirExists: false }, args);
+  return { owner, file: await readFileState(host, file), dirExists: (await host.stat(path.posix.dirname(file)))?.type === 'directory' };
+}
+
 /** What apply does: create ~/.ssh, write the file (its new text), set attributes. */
 interface KeyData { mkdir?: boolean; write?: string; attrs?: boolean }
 
@@ -92,14 +100,8 @@ export default defineModule<KeyArgs, KeyState, KeyData>({
   ],
   reversible: true,
   // The keys file (and its owner) is all inspect reads: rollback's conflict check reads it again.
-  readTarget(host, args) { return this.inspect(host, args, undefined as never); },
-  async inspect(host, args) {
-    const accounts = await readAccounts(host, args.user, `/home/${args.user}`);
-    const owner = accounts.user ? { name: args.user, group: accounts.user.group, home: accounts.user.home } : null;
-    const state: KeyState = { owner, file: { path: '', exists: false }, dirExists: false };
-    const file = keysPath(state, args);
-    return { owner, file: await readFileState(host, file), dirExists: (await host.stat(path.posix.dirname(file)))?.type === 'directory' };
-  },
+  readTarget: readKeys,
+  inspect: (host, args) => readKeys(host, args),
   plan(s, args): Change<KeyData>[] {
     if (!s.owner) throw new ModuleError(`user ${args.user} does not exist on this host: create it first (user module)`);
     const file = keysPath(s, args);

@@ -64,6 +64,14 @@ async function writeCrontab(host: Host, user: string, text: string): Promise<voi
   else await runTool(host, ['crontab', '-u', user, '-'], text);
 }
 
+/** The crontab, or the cron.d file with its attributes. */
+async function readCron(host: Host, args: CronArgs): Promise<CronState> {
+  const file = cronFilePath(args);
+  if (file === undefined) return { text: await readCrontab(host, args.user ?? 'root') };
+  const state = await readFileState(host, file);
+  return { text: state.content ?? '', file: state };
+}
+
 export default defineModule<CronArgs, CronState>({
   name: 'cron',
   doc: 'Make sure a named cron entry is in a user\'s crontab (crontab -u) or in an /etc/cron.d file, with its schedule or special time, enabled or commented out (disabled); or absent. Entries are marked "#Ansible: NAME" as Ansible marks them, so a crontab Ansible managed is taken over. Diff of the crontab; rollback restores it.',
@@ -96,13 +104,8 @@ export default defineModule<CronArgs, CronState>({
   ],
   reversible: true,
   // The crontab or cron.d file is all inspect reads: rollback's conflict check reads it again.
-  readTarget(host, args) { return this.inspect(host, args, undefined as never); },
-  async inspect(host, args) {
-    const file = cronFilePath(args);
-    if (file === undefined) return { text: await readCrontab(host, args.user ?? 'root') };
-    const state = await readFileState(host, file);
-    return { text: state.content ?? '', file: state };
-  },
+  readTarget: readCron,
+  inspect: (host, args) => readCron(host, args),
   plan(s, args): Change[] {
     const after = editCrontab(s.text, args);
     if (after === s.text) return [];

@@ -10,6 +10,11 @@ interface HostnameArgs { name: string }
 interface HostnameData { live?: boolean; file?: boolean }
 interface HostnameState { live: string; file: FileState; systemd: boolean }
 
+/** The live hostname and /etc/hostname. */
+async function readNames(host: Host): Promise<Omit<HostnameState, 'systemd'>> {
+  return { live: (await host.run(['hostname'])).stdout.trim(), file: await readFileState(host, '/etc/hostname') };
+}
+
 async function setLive(host: Host, name: string, systemd: boolean): Promise<void> {
   if (systemd) {
     const res = await host.run(['hostnamectl', 'set-hostname', name]);
@@ -33,11 +38,10 @@ export default defineModule<HostnameArgs, HostnameState, HostnameData>({
   examples: [{ name: 'Unique name per board', args: { name: 'k8s-pi-1' } }],
   reversible: true,
   // What a change leaves: the live name and /etc/hostname (rollback has no facts, so not inspect's systemd probe).
-  readTarget: async (host) => ({ live: (await host.run(['hostname'])).stdout.trim(), file: await readFileState(host, '/etc/hostname') }),
+  readTarget: readNames,
   async inspect(host) {
-    const live = (await host.run(['hostname'])).stdout.trim();
     const systemd = host.facts.init_system === 'systemd' && (await host.run(['sh', '-c', 'command -v hostnamectl'])).code === 0;
-    return { live, file: await readFileState(host, '/etc/hostname'), systemd };
+    return { ...(await readNames(host)), systemd };
   },
   plan(s, args) {
     const changes: Change<HostnameData>[] = [];
