@@ -50,7 +50,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('completion <shell>')
     .description('print shell completion for bash, zsh or fish (eval "$(runbook completion bash)")')
     .action(async (shell: string) => (await import('./completion-command.js')).completionCommand(program, shell, io));
-  registerLabCommand(program);
+  registerLabCommand(program, setExit);
   return program;
 }
 

@@ -1,6 +1,7 @@
 // `runbook lab up [N] | down | status | ssh HOST | inventory`: a throwaway fleet of real SSH hosts on this machine.
 
 import { spawnSync } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import type { LabState } from './lab.js';
 
@@ -19,7 +20,8 @@ async function mustHave(name: string): Promise<LabState> {
   return s;
 }
 
-export function registerLabCommand(program: Command): void {
+/** `setExit` gives the command's exit code to the CLI (`lab ssh` exits with the remote command's, as ssh does). */
+export function registerLabCommand(program: Command, setExit: (code: number) => void): void {
   const lab = program.command('lab').description('a throwaway fleet of real SSH hosts on this machine (needs root on Linux)');
   const nameOpt = (c: Command) => c.option('--name <name>', 'lab name (several labs can run at once)', DEFAULT_LAB);
 
@@ -70,6 +72,7 @@ export function registerLabCommand(program: Command): void {
       const h = s.hosts.find((x) => x.name === host);
       if (!h) throw new Error(`no host '${host}' in lab '${s.name}' (hosts: ${s.hosts.map((x) => x.name).join(', ')})`);
       const res = spawnSync('ssh', ['-i', s.keyPath, '-o', `UserKnownHostsFile=${s.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', `root@${h.address}`, ...command], { stdio: 'inherit' });
-      process.exitCode = res.status ?? 1;
+      // ssh's own status: the remote command's, or 255 when ssh failed (killed by a signal: 128 + its number, as sh says).
+      setExit(res.status ?? (res.signal ? 128 + (osConstants.signals[res.signal] ?? 0) : 255));
     });
 }

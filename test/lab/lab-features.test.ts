@@ -45,8 +45,16 @@ describe('lab features --with kubernetes,heketi (through the CLI)', function () 
     expect(await onHost(`${setup} && printf 'version=v1.24.17\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f - && kubectl version -o json | grep -A3 serverVersion | grep minor`))
       .to.equal('poddisruptionbudget/zk-pdb created\n    "minor": "24",');
     const r = await runCli(['lab', 'ssh', 'node1', '--name', name, '--', `printf 'version=v1.25.16\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f -; echo "rc=$?"`]);
-    // kubectl's own exit code (`runbook lab ssh` itself exits 0 whatever the remote command did).
+    // kubectl's own exit code (the remote command ends with echo, so `runbook lab ssh` exits 0).
     expect(r.stdout.trim()).to.equal('rc=1');
     expect(r.stderr).to.contain('error: resource mapping not found for name: "zk-pdb" namespace: "" from "STDIN": no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"');
+  });
+
+  it('lab ssh HOST -- CMD exits with the remote command\'s status, as ssh does', async () => {
+    expect(await runCli(['lab', 'ssh', 'node1', '--name', name, '--', 'exit 7'])).to.include({ code: 7 });
+    const failed = await runCli(['lab', 'ssh', 'node1', '--name', name, '--', 'ls /no/such/file']);
+    expect(failed.code).to.equal(2);
+    expect(failed.stderr).to.contain('/no/such/file');
+    expect(await runCli(['lab', 'ssh', 'node1', '--name', name, '--', 'true'])).to.include({ code: 0 });
   });
 });
