@@ -26,7 +26,7 @@ const MASKED = [
 ];
 /** Modules the modprobe stand-in knows (its modules.dep): what the shipped playbooks load, and common neighbours. */
 const AVAILABLE_MODULES = [
-  'br_netfilter', 'overlay', 'dm_snapshot', 'dm_mirror', 'dm_thin_pool', 'dm_multipath', 'ip_vs', 'ip_vs_rr', 'ip_vs_wrr',
+  'br_netfilter', 'overlay', 'dm_snapshot', 'dm_mirror', 'dm_thin_pool', 'dm_multipath', 'target_core_user', 'ip_vs', 'ip_vs_rr', 'ip_vs_wrr',
   'ip_vs_sh', 'nf_conntrack', 'rbd', 'ceph', 'xfs', 'fuse', 'loop', 'vxlan', 'ip_tables', 'iptable_nat', 'iptable_filter',
 ];
 

@@ -1,7 +1,9 @@
-// playbooks/gluster-kubernetes end to end on 3 lab hosts over SSH: real firewalld, real wipefs on disk images, apt;
-// stand-ins for modprobe, systemctl, kubectl and heketi. A disk with an old signature stops its host (rolled back,
-// the disk untouched) while the others converge; wipe=true erases it; the second run changes nothing; the audit
-// finds no drift; injected drift is reported exactly and repaired.
+// playbooks/gluster-kubernetes (seed 003, gk-deploy -g) end to end on 3 lab hosts over SSH: real firewalld, systemd,
+// wipefs on disk images, apt; stand-ins for modprobe, kubectl and heketi (the kubectl stand-in runs the heketi
+// Deployment on its NodePort on node1, the only address the playbook is given). A disk with an old signature stops its
+// host (rolled back, the disk untouched) while the others converge; wipe=true erases it and every step of the article
+// (gluster-kubernetes.steps.yml, kept beside this test) is then checked on the hosts and in the stand-ins' records; the
+// second run changes nothing; the audit finds no drift; injected drift is reported exactly and repaired.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -10,32 +12,32 @@ import path from 'node:path';
 import { jsonEvents } from '../helpers/cli.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { expectArticleSteps } from '../helpers/article-steps.js';
 import { expectSecondRunQuietAndNoDrift, playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
 import { resetLabHost, startFirewalld } from '../helpers/stand-ins.js';
-import { startHeketiStandIn, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
 
 const ADMIN_KEY = 'gk-admin-Key-0042';
 const NODES = ['node1', 'node2', 'node3'];
 const DISK = '/srv/sdb.img';
+const PORTS = '111/tcp 111/udp 2222/tcp 3260/tcp 24007/tcp 24008/tcp 24010/tcp 49152-49251/tcp';
 
 describe('playbook gluster-kubernetes on the lab', function () {
   this.timeout(600_000);
   let lab: TestLab;
   let dir: string;
-  let heketi: HeketiStandIn;
 
   before(async function () {
     lab = await acquireLab(3, this);
     for (const h of NODES) await resetLabHost(lab, h);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb2-'));
-    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 5 });
-    await lab.withFeatures(['kubernetes']);
+    await lab.withFeatures(['kubernetes', 'heketi']);
     for (const h of NODES) {
       await startFirewalld(lab, h);
-      // A CentOS-like host: rpcbind.socket (a real socket unit on port 111) active and enabled; node1's disk was used
-      // before (ext4 on it).
-      await lab.writeFile(h, '/etc/systemd/system/rpcbind.socket', '[Unit]\nDescription=RPCbind Server Activation Socket\n\n[Socket]\nListenStream=0.0.0.0:111\n\n[Install]\nWantedBy=sockets.target\n');
-      await lab.writeFile(h, '/etc/systemd/system/rpcbind.service', '[Unit]\nDescription=RPC bind portmap service\nRequires=rpcbind.socket\n\n[Service]\nExecStart=/bin/sleep infinity\n');
+      // A CentOS-like host: rpcbind.socket (a real socket unit on port 111, where the rpcbind package puts it) active
+      // and enabled; node1's disk was used before (ext4 on it).
+      await lab.exec(h, ['sh', '-c', 'systemctl unmask rpcbind.socket rpcbind.service; rm -f /etc/systemd/system/rpcbind.socket /etc/systemd/system/rpcbind.service; true']);
+      await lab.writeFile(h, '/usr/lib/systemd/system/rpcbind.socket', '[Unit]\nDescription=RPCbind Server Activation Socket\n\n[Socket]\nListenStream=0.0.0.0:111\n\n[Install]\nWantedBy=sockets.target\n');
+      await lab.writeFile(h, '/usr/lib/systemd/system/rpcbind.service', '[Unit]\nDescription=RPC bind portmap service\nRequires=rpcbind.socket\n\n[Service]\nExecStart=/bin/sleep infinity\n');
       const r = await lab.exec(h, ['sh', '-c', [
         'systemctl daemon-reload && systemctl enable --now rpcbind.socket 2>/dev/null',
         `rm -f ${DISK} && truncate -s 32M ${DISK}`,
@@ -50,15 +52,17 @@ describe('playbook gluster-kubernetes on the lab', function () {
       kube_master: { hosts: { node1: {} } },
     });
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/gluster-kubernetes/group_vars/all.yml'), 'utf8'))
-      .replace(/^heketi_url: .*$/m, `heketi_url: ${heketi.url}`)
       .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`);
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
     await fs.writeFile(path.join(dir, 'secrets.yml'), `heketi_admin_key: ${ADMIN_KEY}\nheketi_user_key: gk-user-Key-0043\n`);
   });
   after(async () => {
-    if (heketi) await heketi.close();
-    if (lab) for (const h of NODES) await lab.exec(h, ['sh', '-c', `rm -rf /var/lib/runbook-lab/kubernetes /etc/kubernetes ${DISK}; true`]);
+    if (lab) {
+      for (const h of NODES) {
+        await lab.exec(h, ['sh', '-c', `${stopPods}; systemctl unmask rpcbind.socket rpcbind.service; systemctl stop rpcbind.socket; rm -f /usr/lib/systemd/system/rpcbind.*; systemctl daemon-reload; rm -rf /var/lib/runbook-lab/kubernetes /etc/kubernetes ${DISK}; true`]);
+      }
+    }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     await fs.rm(topologyFile(), { force: true });
   });
@@ -71,6 +75,13 @@ describe('playbook gluster-kubernetes on the lab', function () {
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
   const kube = '/var/lib/runbook-lab/kubernetes/objects';
+  const pods = '/var/lib/runbook-lab/kubernetes/pods';
+  const stopPods = `for u in ${pods}/*.json; do [ -e "$u" ] && systemctl stop "$(basename "$u" .json)"; done`;
+  const address = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
+  const heketiUrl = () => `http://${address('node1')}:30080`;
+  // heketi's database, as the heketi pod keeps it (the stand-in's database is JSON).
+  const heketiDb = `${pods}/default/heketi/heketi.db.json`;
+  const heketiState = async () => JSON.parse((await lab.readFile('node1', heketiDb))!) as { nodes: Record<string, { hostnames: { manage: string[]; storage: string[] } }>; devices: Record<string, { name: string }> };
 
   it('stops a host whose disk carries a signature, rolls it back with the disk untouched, converges the others', async () => {
     const res = await play();
@@ -83,14 +94,14 @@ describe('playbook gluster-kubernetes on the lab', function () {
     expect(recap(res.stdout).node1.rolled_back).to.be.greaterThan(0);
     expect(await sh('node1', 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('');
     expect(await sh('node1', 'lsmod | tail -n +2')).to.equal('');
-    expect(await sh('node1', 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('active\nenabled');
+    expect(await sh('node1', 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket rpcbind.service')).to.equal('active\nenabled\nstatic');
     for (const h of ['node2', 'node3']) {
       expect(recap(res.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
-      expect(await sh(h, 'firewall-cmd --permanent --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
-      expect(await sh(h, 'firewall-cmd --zone=public --list-ports')).to.equal('2222/tcp 24007/tcp 24008/tcp 49152-49251/tcp');
-      expect(await sh(h, 'lsmod | tail -n +2 | cut -d" " -f1 | sort | tr "\\n" " "')).to.equal('dm_mirror dm_snapshot dm_thin_pool');
+      expect(await sh(h, 'firewall-cmd --permanent --zone=public --list-ports | tr " " "\\n" | sort -V | tr "\\n" " "')).to.equal(PORTS);
+      expect(await sh(h, 'firewall-cmd --zone=public --list-ports | tr " " "\\n" | sort -V | tr "\\n" " "')).to.equal(PORTS);
+      expect(await sh(h, 'lsmod | tail -n +2 | cut -d" " -f1 | sort | tr "\\n" " "')).to.equal('dm_mirror dm_multipath dm_snapshot dm_thin_pool target_core_user');
       expect(await lab.readFile(h, '/etc/modules-load.d/dm_thin_pool.conf')).to.equal('dm_thin_pool\n');
-      expect(await sh(h, 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket')).to.equal('inactive\ndisabled');
+      expect(await sh(h, 'systemctl is-active rpcbind.socket; systemctl is-enabled rpcbind.socket rpcbind.service')).to.equal('inactive\nmasked\nmasked');
     }
     // The Kubernetes part runs from node1, which stopped: nothing was deployed.
     expect(await sh('node1', `ls ${kube}/default 2>/dev/null | wc -l`)).to.equal('0');
@@ -101,19 +112,15 @@ describe('playbook gluster-kubernetes on the lab', function () {
     expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
     expect(res.stdout + res.stderr).to.not.contain(ADMIN_KEY).and.to.not.contain(Buffer.from(ADMIN_KEY).toString('base64'));
     expect(await sh('node1', `wipefs --noheadings --output TYPE ${DISK}`)).to.equal('');
-    const node = JSON.parse((await lab.readFile('node1', `${kube}/_cluster/Node/node2.json`))!);
-    expect(node.metadata.labels.storagenode).to.equal('glusterfs');
-    const ds = JSON.parse((await lab.readFile('node1', `${kube}/default/DaemonSet/glusterfs.json`))!);
-    expect(ds.spec.template.spec.nodeSelector).to.deep.equal({ storagenode: 'glusterfs' });
-    expect(ds.spec.template.spec.containers[0].livenessProbe.initialDelaySeconds).to.equal(40);
+    // Every step of seed 003, checked on the hosts and in the kubectl stand-in's records (gluster-kubernetes.steps.yml).
+    const checked = await expectArticleSteps(lab, 'gluster-kubernetes', {
+      DISK, OBJECTS: kube, HEKETI_DB: heketiDb, HEKETI_URL: heketiUrl(), ...Object.fromEntries(NODES.map((h) => [`ADDRESS_OF_${h}`, address(h)])),
+    });
+    expect(checked).to.be.greaterThan(11);
     const config = JSON.parse((await lab.readFile('node1', `${kube}/default/Secret/heketi-config-secret.json`))!);
     expect(JSON.parse(config.stringData['heketi.json']).jwt.admin.key).to.equal(ADMIN_KEY);
-    const sc = JSON.parse((await lab.readFile('node1', `${kube}/_cluster/StorageClass/glusterfs-storage.json`))!);
-    expect(sc.parameters).to.include({ resturl: heketi.url, volumetype: 'replicate:3', secretName: 'heketi-storage-admin-secret' });
-    const st = heketi.state();
-    const nodes = Object.values(st.nodes).map((n) => `${n.hostnames.manage[0]}=${n.hostnames.storage[0]}`).sort();
-    expect(nodes).to.deep.equal(NODES.map((h) => `${h}=${lab.hosts.find((x) => x.name === h)!.address}`));
-    expect(Object.values(st.devices).map((d) => d.name)).to.deep.equal([DISK, DISK, DISK]);
+    // The controller reached heketi only through the NodePort: the heketi pod's own database holds the topology.
+    expect(Object.values((await heketiState()).devices).map((d) => d.name)).to.deep.equal([DISK, DISK, DISK]);
     const written = JSON.parse(await fs.readFile(topologyFile(), 'utf8'));
     expect(written.clusters[0].nodes).to.have.length(3);
   });
