@@ -1,8 +1,9 @@
 // playbooks/statefulsets-on-ceph end to end on 3 lab hosts over SSH: apt (local repository), real files under /etc/ceph;
 // the kubectl stand-in holds the objects. First run converges and does every step of seed 004 (the article's steps,
 // kept in statefulsets-on-ceph.steps.yml), second changes nothing, scaling ZooKeeper through its variable changes
-// replicas and --servers together, a deleted PodDisruptionBudget is reported as drift and restored, resizing etcd is
-// refused until its members were changed by hand, and the ceph keys never appear in any output.
+// replicas and --servers together, a deleted PodDisruptionBudget is reported as drift and restored, the window's lower
+// edge holds (1.20 refused, 1.21 applies everything), resizing etcd is refused until its members were changed by hand,
+// and the ceph keys never appear in any output.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -129,6 +130,23 @@ describe('playbook statefulsets-on-ceph on the lab', function () {
     expect(fix.code).to.equal(0);
     expect((await obj('default/PodDisruptionBudget/etcd-pdb')).spec.maxUnavailable).to.equal(1);
     expect((await obj('default/StatefulSet/zk')).spec.replicas).to.equal(3);
+  });
+
+  it('at the window\'s lower edge: 1.20 is refused, 1.21 (policy/v1 PodDisruptionBudgets served from it) gets every object', async () => {
+    try {
+      await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.20.15\n');
+      const refused = await play();
+      expect(refused.code).to.equal(1);
+      expect(jsonEvents(refused.stdout).find((e) => e.event === 'task' && e.status === 'failed')!.msg).to.contain("the cluster's Kubernetes is outside 1.21-1.30");
+      await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.21.14\n');
+      await lab.exec('node1', ['rm', '-rf', '/var/lib/runbook-lab/kubernetes/objects']);
+      const res = await play();
+      expect(res.code, res.stdout.slice(-3000) + res.stderr).to.equal(0);
+      expect((await obj('default/PodDisruptionBudget/zk-pdb')).apiVersion).to.equal('policy/v1');
+      expect((await obj('default/StatefulSet/etcd')).spec.replicas).to.equal(3);
+    } finally {
+      await lab.writeFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init', 'version=v1.30.6\n');
+    }
   });
 
   it('refuses to resize etcd (its members do not follow) until told they were changed by hand, then resizes it', async () => {
