@@ -1,12 +1,14 @@
 // heketi_topology: heketi's clusters, nodes and devices converge to a topology — built from the inventory (a gluster
 // group with heketi_zone / heketi_devices / manage and storage addresses) or given inline in heketi's own JSON
 // format — through heketi's REST API from the controller. Adds what is missing; reports nodes whose zone or storage
-// address differ (heketi cannot change them in place); deletes only with prune / state: absent.
+// address differ (heketi cannot change them in place); deletes only with prune / state: absent, and then as heketi
+// requires: a device is disabled, removed (its bricks migrate) and deleted; a node likewise, then the empty cluster.
 
 import { promises as fs } from 'node:fs';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type ModuleContext } from '../engine/types.js';
 import { heketiClient, type HeketiClient } from './lib/heketi-api.js';
+import { removeDevice, removeNode } from './lib/heketi-removal.js';
 import { filePath, simpleName } from './lib/arg-kinds.js';
 
 type DeviceSpec = string | { name: string; destroydata?: boolean; tags?: Record<string, string> };
@@ -87,7 +89,7 @@ function findNode(live: LiveCluster[], manage: string): { cluster: LiveCluster; 
 
 export default defineModule<TopologyArgs, TopologyState, TopologyData>({
   name: 'heketi_topology',
-  doc: 'Converge heketi\'s topology (clusters, nodes, devices) through its REST API — JWT auth and the async 202/queue protocol, no heketi-cli needed. Built from an inventory group (heketi_zone, heketi_devices, heketi_manage, heketi_storage per host) or inline in topology.json format. Adds what is missing; nodes whose zone or storage address differ are reported (heketi cannot change them in place); deletes only with prune or state: absent. Can write topology.json for heketi-cli users. Run it once (run_once or a single host): it talks to heketi from the controller.',
+  doc: 'Converge heketi\'s topology (clusters, nodes, devices) through its REST API — JWT auth and the async 202/queue protocol, no heketi-cli needed. Built from an inventory group (heketi_zone, heketi_devices, heketi_manage, heketi_storage per host) or inline in topology.json format. Adds what is missing; nodes whose zone or storage address differ are reported (heketi cannot change them in place); deletes only with prune or state: absent, by heketi\'s removal protocol (a device is disabled, removed so its bricks migrate, then deleted; a node is disabled and removed, its devices deleted, then the node; an emptied cluster last), which a rollback follows too. Can write topology.json for heketi-cli users. Run it once (run_once or a single host): it talks to heketi from the controller.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -177,26 +179,27 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
       } else if (d.addDevice) {
         await api.call('POST', '/devices', { node: d.addDevice.node, ...(typeof d.addDevice.spec === 'string' ? { name: d.addDevice.spec } : d.addDevice.spec) });
       } else if (d.deleteDevice) {
-        await api.call('DELETE', `/devices/${d.deleteDevice}`);
+        await removeDevice(api, d.deleteDevice);
       } else if (d.deleteNode) {
-        const node = await api.get<{ devices: Array<{ id: string }> }>(`/nodes/${d.deleteNode}`);
-        for (const dev of node.devices) await api.call('DELETE', `/devices/${dev.id}`);
-        await api.call('DELETE', `/nodes/${d.deleteNode}`);
+        await removeNode(api, d.deleteNode);
         const cluster = await api.get<{ nodes: string[] }>(`/clusters/${d.cluster}`);
         if (cluster.nodes.length === 0) await api.call('DELETE', `/clusters/${d.cluster}`);
       }
     }
     return { secrets: [args.key] };
   },
-  /** Delete what exists now and did not before: devices, then nodes, then clusters; put the topology file back. */
+  /**
+   * Remove what exists now and did not before, by heketi's protocol (disable, remove, delete): devices added to nodes
+   * that existed, then added nodes with their devices, then added clusters; put the topology file back.
+   */
   async revert(_host, { args, before }, ctx) {
     const api = heketiClient(args.url, args.user, args.key);
     const now = await readLive(api);
     const beforeDevices = new Set(before.live.flatMap((c) => c.nodes.flatMap((n) => n.devices.map((d) => d.id))));
     const beforeNodes = new Set(before.live.flatMap((c) => c.nodes.map((n) => n.id)));
     const beforeClusters = new Set(before.live.map((c) => c.id));
-    for (const c of now) for (const n of c.nodes) for (const d of n.devices) if (!beforeDevices.has(d.id)) await api.call('DELETE', `/devices/${d.id}`);
-    for (const c of now) for (const n of c.nodes) if (!beforeNodes.has(n.id)) await api.call('DELETE', `/nodes/${n.id}`);
+    for (const c of now) for (const n of c.nodes) if (beforeNodes.has(n.id)) for (const d of n.devices) if (!beforeDevices.has(d.id)) await removeDevice(api, d.id);
+    for (const c of now) for (const n of c.nodes) if (!beforeNodes.has(n.id)) await removeNode(api, n.id);
     for (const c of now) if (!beforeClusters.has(c.id)) await api.call('DELETE', `/clusters/${c.id}`);
     // Journals from before the file was a planned change have no topologyFile: leave the file alone then.
     if (args.write_topology && before.topologyFile !== undefined) {

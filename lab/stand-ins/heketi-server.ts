@@ -1,166 +1,201 @@
 // Lab stand-in (runbook lab up --with heketi; tests) for heketi 10, the GlusterFS volume manager's REST server, which
-// is not packaged for this machine.
-// Implements the documented API subset runbook uses: clusters (list/create/info/delete), nodes (add/info/delete),
-// devices (add/info/delete); JWT HS256 auth with iss (admin|user), iat, exp and qsh (sha256 of "METHOD&PATH")
-// verified — 401 "Token missing iss claim" / "Invalid qsh" / "Token is expired" as heketi's middleware says; the
-// asynchronous protocol: 202 Accepted + Location: /queue/ID, GET /queue/ID → 200 + X-Pending: true while working,
-// then 303 See Other + Location (node add) or 204 No Content (device add, deletes), or 500 with the error.
-// Rules kept from heketi: a manage hostname may belong to one node only (409 conflict as 500 "Hostname already
-// in use"), a device name once per node, a node with devices or a cluster with nodes cannot be deleted.
-// State is one JSON file, written after every change. Fault injection for tests: a device name starting with
-// "/dev/fail" makes the device add fail with heketi's "Unable to execute command on ..." (500 from the queue).
+// is not packaged for this machine. It answers as heketi v10 does, learnt from heketi's sources (apps/glusterfs,
+// middleware/jwt.go, pkg/glusterfs/api), with heketi's status codes and texts:
+// - clusters (list/create/info/delete: 409 while it has nodes or volumes), nodes (add/info/delete/state), devices
+//   (add/info/delete/state); 404 "Id not found", 422 "request unable to be parsed" for JSON heketi's types refuse;
+// - node add: 400 "validation failed: zone: cannot be blank." (zone missing or 0; below 1, bad hostnames or cluster
+//   id likewise, in ozzo-validation's words), 404 "Cluster id does not exist", 409 "Hostname H already used by node
+//   with id ID" for a manage or a storage hostname another node has; device add: 400 for a bad name, 404 for a node;
+// - states (POST /devices|nodes/ID/state {state}): online ⇄ offline, offline → failed ("remove": the device's bricks
+//   migrate to another online node's device, else heketi's "no device was found to replace it"); online → failed and
+//   failed → online are refused; a node's remove fails every device of it; device delete: 400 "device: ID is not in
+//   failed state", 409 while it holds bricks; node delete: 409 while it has devices (heketi checks nothing else);
+// - JWT (lab/stand-ins/heketi-jwt.ts): 401 "Invalid JWT token: ..." with heketi's hints, "Invalid qsh claim in
+//   token", the user only on /volumes;
+// - the asynchronous protocol: 202 Accepted + Location: /queue/ID, GET /queue/ID → 200 + X-Pending: true while
+//   working, then 303 See Other + Location (node add), 204 No Content (the others), or 500 with the error text.
+// Not modelled: volumes (bricks exist only when a test writes them into the state file), glusterd checks, peer probe.
+// startupDelayMs: the port opens only after it (a pod that is not ready yet refuses connections).
+// State is one JSON file, written after every change (onChange sees it too: the pod's backup to a Secret). Fault
+// injection: a device name starting with "/dev/fail" makes the device add fail with heketi's "Unable to execute
+// command on ..." (500 from the queue).
 
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifyJwt } from './heketi-jwt.js';
+import { checkDeviceAdd, checkNodeAdd, checkStateRequest, type Refusal } from './heketi-validate.js';
+import {
+  deleteDevice, deleteNode, deviceDeleteRefusal, deviceInfo, hostnameConflict, newDevice, newId, nodeInfo, normalizeState, setDeviceState, setNodeState,
+  type Cluster, type EntryState, type Node, type State,
+} from './heketi-topology-state.js';
 
-interface Device { id: string; name: string; node: string; tags?: Record<string, string>; storage: { total: number; free: number; used: number } }
-interface Node { id: string; cluster: string; zone: number; hostnames: { manage: string[]; storage: string[] }; devices: string[]; state: string }
-interface Cluster { id: string; nodes: string[]; volumes: string[]; file: boolean; block: boolean }
-interface State { clusters: Record<string, Cluster>; nodes: Record<string, Node>; devices: Record<string, Device> }
+export { verifyJwt } from './heketi-jwt.js';
+export type { State as HeketiState } from './heketi-topology-state.js';
 
 export interface HeketiStandIn { url: string; stateFile: string; state(): State; close(): Promise<void> }
 
-const id = () => randomBytes(16).toString('hex');
-const b64urlJson = (s: string) => JSON.parse(Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
-
-export function verifyJwt(auth: string | undefined, method: string, path: string, keys: Record<string, string>): string | undefined {
-  if (!auth || !/^bearer /i.test(auth)) return 'Token missing';
-  const [h, c, s] = auth.slice(7).trim().split('.');
-  if (!h || !c || !s) return 'Token is malformed';
-  let claims: { iss?: string; iat?: number; exp?: number; qsh?: string };
-  try { claims = b64urlJson(c); } catch { return 'Token is malformed'; }
-  if (!claims.iss) return 'Token missing iss claim';
-  const key = keys[claims.iss];
-  if (!key) return `Unknown user ${claims.iss}`;
-  const sig = createHmac('sha256', key).update(`${h}.${c}`).digest('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-  if (sig !== s) return 'signature is invalid';
-  const now = Math.floor(Date.now() / 1000);
-  if (!claims.exp || claims.exp < now) return 'Token is expired';
-  if (claims.iat && claims.iat > now + 60) return 'Token used before issued';
-  if (claims.qsh !== createHash('sha256').update(`${method}&${path}`).digest('hex')) return 'Invalid qsh claim in token';
-  if (claims.iss === 'user' && method !== 'GET') return 'Administrator access required';
-  return undefined;
+export interface HeketiStandInOptions {
+  stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number; port?: number; listen?: string; useAuth?: boolean;
+  startupDelayMs?: number; onChange?: (stateJson: string) => void;
 }
 
-export async function startHeketiStandIn(o: { stateFile: string; adminKey: string; userKey?: string; queueDelayMs?: number; port?: number; listen?: string; useAuth?: boolean }): Promise<HeketiStandIn> {
-  let state: State;
-  try { state = JSON.parse(readFileSync(o.stateFile, 'utf8')); } catch { state = { clusters: {}, nodes: {}, devices: {} }; }
-  const save = () => writeFileSync(o.stateFile, JSON.stringify(state, null, 2));
-  const queue = new Map<string, { done: boolean; status: number; location?: string; error?: string }>();
-  const keys = { admin: o.adminKey, ...(o.userKey ? { user: o.userKey } : {}) };
+/** What an accepted request ends as: 303 + Location, 204, or an error (500). */
+type Outcome = { status: 303; location: string } | { status: 204 } | { status: 500; error: string };
+type Reply = (status: number, body?: unknown, headers?: Record<string, string>) => void;
+interface Request { method: string; kind: string; id: string; action: string; input: unknown }
 
-  /** Work is accepted now and finished a little later, like heketi's executor. */
-  const later = (res: http.ServerResponse, work: () => { status: number; location?: string; error?: string }) => {
-    const qid = id();
-    queue.set(qid, { done: false, status: 0 });
-    setTimeout(() => {
-      let r: { status: number; location?: string; error?: string };
-      try { r = work(); } catch (e) { r = { status: 500, error: (e as Error).message }; }
-      if (r.status < 300) save();
-      queue.set(qid, { done: true, ...r });
-    }, o.queueDelayMs ?? 50);
-    res.writeHead(202, { Location: `/queue/${qid}` }).end();
+export async function startHeketiStandIn(o: HeketiStandInOptions): Promise<HeketiStandIn> {
+  let state: State;
+  try { state = normalizeState(JSON.parse(readFileSync(o.stateFile, 'utf8'))); } catch { state = normalizeState(undefined); }
+  const save = () => {
+    const text = JSON.stringify(state, null, 2);
+    writeFileSync(o.stateFile, text);
+    o.onChange?.(text);
   };
-  const json = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  const text = (res: http.ServerResponse, status: number, body: string) => res.writeHead(status, { 'Content-Type': 'text/plain' }).end(`${body}\n`);
-  const nodeInfo = (n: Node) => ({ ...n, devices: n.devices.map((d) => state.devices[d]) });
+  const queue = new Map<string, Outcome | undefined>();
+  const reserved = new Map<string, string>();
+  // Without a user key no user token verifies (an empty HMAC key would accept anyone's).
+  const keys = { admin: o.adminKey, user: o.userKey || newId() };
+
+  /** Work is accepted now and finished a little later, like heketi's executor; 202 + the queue's Location. */
+  const later = (reply: Reply, work: () => Outcome) => {
+    const qid = newId();
+    queue.set(qid, undefined);
+    setTimeout(() => {
+      let outcome: Outcome;
+      try { outcome = work(); } catch (e) { outcome = { status: 500, error: (e as Error).message }; }
+      if (outcome.status !== 500) save();
+      queue.set(qid, outcome);
+    }, o.queueDelayMs ?? 50);
+    reply(202, undefined, { Location: `/queue/${qid}` });
+  };
+  const fromState = (error: string | undefined): Outcome => (error ? { status: 500, error } : { status: 204 });
+
+  const routes: Record<string, (r: Request, reply: Reply) => void> = {
+    queue: (r, reply) => {
+      if (!queue.has(r.id)) return reply(404, 'Id not found');
+      const outcome = queue.get(r.id);
+      if (!outcome) return reply(200, undefined, { 'X-Pending': 'true' });
+      queue.delete(r.id);
+      if (outcome.status === 303) return reply(303, undefined, { Location: outcome.location });
+      return outcome.status === 204 ? reply(204) : reply(500, outcome.error);
+    },
+    clusters: (r, reply) => {
+      if (r.method === 'GET' && !r.id) return reply(200, { clusters: Object.keys(state.clusters) });
+      if (r.method === 'POST' && !r.id) {
+        const input = (r.input ?? {}) as { file?: boolean; block?: boolean };
+        const c: Cluster = { id: newId(), nodes: [], volumes: [], file: input.file ?? true, block: input.block ?? true };
+        state.clusters[c.id] = c;
+        save();
+        return reply(201, { ...c, blockvolumes: [] });
+      }
+      const c = state.clusters[r.id];
+      if (!c) return reply(404, 'Id not found');
+      if (r.method === 'GET') return reply(200, { ...c, blockvolumes: [] });
+      if (r.method !== 'DELETE') return reply(405, 'Method Not Allowed');
+      if (c.nodes.length > 0 || c.volumes.length > 0) return reply(409, `Unable to delete cluster [${c.id}] because it contains volumes and/or nodes`);
+      delete state.clusters[r.id];
+      save();
+      return reply(200);
+    },
+    nodes: (r, reply) => {
+      if (r.method === 'POST' && !r.id) return addNode(r.input, reply);
+      const n = state.nodes[r.id];
+      if (!n) return reply(404, 'Id not found');
+      if (r.method === 'GET' && !r.action) return reply(200, nodeInfo(state, n));
+      if (r.method === 'POST' && r.action === 'state') return changeState(r.input, reply, () => setNodeState(state, n, (r.input as { state: EntryState }).state));
+      if (r.method !== 'DELETE' || r.action) return reply(404, '404 page not found');
+      if (n.devices.length > 0) return reply(409, `Unable to delete node [${n.id}] because it contains devices`);
+      return later(reply, () => {
+        deleteNode(state, n);
+        return { status: 204 };
+      });
+    },
+    devices: (r, reply) => {
+      if (r.method === 'POST' && !r.id) return addDevice(r.input, reply);
+      const d = state.devices[r.id];
+      if (!d) return reply(404, 'Id not found');
+      if (r.method === 'GET' && !r.action) return reply(200, deviceInfo(d));
+      if (r.method === 'POST' && r.action === 'state') return changeState(r.input, reply, () => setDeviceState(state, d, (r.input as { state: EntryState }).state));
+      if (r.method !== 'DELETE' || r.action) return reply(404, '404 page not found');
+      const refusal = deviceDeleteRefusal(d);
+      if (refusal) return reply(refusal.status, refusal.message);
+      return later(reply, () => {
+        deleteDevice(state, d);
+        return { status: 204 };
+      });
+    },
+  };
+
+  const refuse = (reply: Reply, refusal: Refusal) => reply(refusal.status, refusal.message);
+  function changeState(input: unknown, reply: Reply, change: () => string | undefined) {
+    const refusal = checkStateRequest(input);
+    if (refusal) return refuse(reply, refusal);
+    return later(reply, () => fromState(change()));
+  }
+  function addNode(input: unknown, reply: Reply) {
+    const refusal = checkNodeAdd(input);
+    if (refusal) return refuse(reply, refusal);
+    const msg = input as { cluster: string; zone: number; hostnames: { manage: string[]; storage: string[] }; tags?: Record<string, string> };
+    const c = state.clusters[msg.cluster];
+    if (!c) return reply(404, 'Cluster id does not exist');
+    const conflict = hostnameConflict(state, msg.hostnames, reserved);
+    if (conflict) return reply(409, conflict);
+    const n: Node = { id: newId(), cluster: c.id, zone: msg.zone, hostnames: { manage: msg.hostnames.manage, storage: msg.hostnames.storage }, devices: [], state: 'online', ...(msg.tags ? { tags: msg.tags } : {}) };
+    const names = [...n.hostnames.manage.map((h) => `manage:${h}`), ...n.hostnames.storage.map((h) => `storage:${h}`)];
+    for (const k of names) reserved.set(k, n.id);
+    return later(reply, () => {
+      for (const k of names) reserved.delete(k);
+      if (!state.clusters[c.id]) return { status: 500, error: 'Cluster id does not exist' };
+      state.nodes[n.id] = n;
+      state.clusters[c.id].nodes.push(n.id);
+      return { status: 303, location: `/nodes/${n.id}` };
+    });
+  }
+  function addDevice(input: unknown, reply: Reply) {
+    const refusal = checkDeviceAdd(input);
+    if (refusal) return refuse(reply, refusal);
+    const msg = input as { node: string; name: string; tags?: Record<string, string> };
+    const n = state.nodes[msg.node];
+    if (!n) return reply(404, 'Node id does not exist');
+    return later(reply, () => {
+      if (n.devices.some((d) => state.devices[d]?.name === msg.name)) return { status: 500, error: `Device ${msg.name} already used` };
+      if (msg.name.startsWith('/dev/fail')) return { status: 500, error: `Unable to execute command on ${n.hostnames.manage[0]}:   Device ${msg.name} not found.` };
+      const d = newDevice(n, msg.name, msg.tags);
+      state.devices[d.id] = d;
+      n.devices.push(d.id);
+      return { status: 204 };
+    });
+  }
 
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
+      const reply: Reply = (status, payload, headers = {}) => {
+        if (payload === undefined) return void res.writeHead(status, headers).end();
+        // Go's http.Error: text/plain and a final newline; JSON answers are encoded with one too.
+        const text = typeof payload === 'string' ? `${payload}\n` : `${JSON.stringify(payload)}\n`;
+        const type = typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=UTF-8';
+        res.writeHead(status, { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff', ...headers }).end(text);
+      };
       const method = req.method ?? 'GET';
       const path = (req.url ?? '/').split('?')[0];
-      if (path === '/hello') return text(res, 200, 'Hello from Heketi');
-      const authError = o.useAuth === false ? undefined : verifyJwt(req.headers.authorization, method, path, keys);
-      if (authError) return text(res, 401, authError);
-      let input: Record<string, any> = {};
-      try { input = body ? JSON.parse(body) : {}; } catch { return text(res, 400, 'request unable to be parsed'); }
-      const [, kind, key] = path.split('/');
-      if (kind === 'queue' && key) {
-        const q = queue.get(key);
-        if (!q) return text(res, 404, 'Id not found');
-        if (!q.done) return res.writeHead(200, { 'X-Pending': 'true' }).end();
-        queue.delete(key);
-        if (q.status === 303) return res.writeHead(303, { Location: q.location! }).end();
-        if (q.status === 204) return res.writeHead(204).end();
-        return text(res, q.status, q.error ?? 'error');
+      if (path === '/hello' && method === 'GET') return reply(200, 'Hello from Heketi');
+      const refusal = o.useAuth === false ? undefined : verifyJwt(req.headers.authorization, method, path, keys);
+      if (refusal) return reply(refusal.status, refusal.message);
+      const [, kind = '', id = '', action = '', extra] = path.split('/');
+      const route = routes[kind];
+      if (!route || extra !== undefined || (id && !/^[A-Fa-f0-9]+$/.test(id))) return reply(404, '404 page not found');
+      let input: unknown;
+      if (body) {
+        try { input = JSON.parse(body); } catch { return reply(422, 'request unable to be parsed'); }
       }
-      if (kind === 'clusters') {
-        if (method === 'GET' && !key) return json(res, 200, { clusters: Object.keys(state.clusters) });
-        if (method === 'POST' && !key) {
-          const c: Cluster = { id: id(), nodes: [], volumes: [], file: input.file ?? true, block: input.block ?? true };
-          state.clusters[c.id] = c;
-          save();
-          return json(res, 201, c);
-        }
-        const c = state.clusters[key];
-        if (!c) return text(res, 404, `Id not found`);
-        if (method === 'GET') return json(res, 200, c);
-        if (method === 'DELETE') {
-          if (c.nodes.length > 0) return text(res, 409, `Unable to delete cluster [${c.id}] because it contains volumes and/or nodes`);
-          delete state.clusters[key];
-          save();
-          return res.writeHead(200).end();
-        }
-      }
-      if (kind === 'nodes') {
-        if (method === 'POST' && !key) {
-          const c = state.clusters[input.cluster];
-          if (!c) return text(res, 404, 'Cluster id does not exist');
-          if (!input.hostnames?.manage?.length || !input.hostnames?.storage?.length) return text(res, 400, 'missing hostnames');
-          return later(res, () => {
-            const taken = Object.values(state.nodes).some((n) => n.hostnames.manage.some((h) => input.hostnames.manage.includes(h)));
-            if (taken) return { status: 500, error: `Hostname ${input.hostnames.manage[0]} already in use` };
-            const n: Node = { id: id(), cluster: c.id, zone: Number(input.zone ?? 1), hostnames: { manage: input.hostnames.manage, storage: input.hostnames.storage }, devices: [], state: 'online' };
-            state.nodes[n.id] = n;
-            c.nodes.push(n.id);
-            return { status: 303, location: `/nodes/${n.id}` };
-          });
-        }
-        const n = state.nodes[key];
-        if (!n) return text(res, 404, 'Id not found');
-        if (method === 'GET') return json(res, 200, nodeInfo(n));
-        if (method === 'DELETE') {
-          return later(res, () => {
-            if (n.devices.length > 0) return { status: 500, error: `Unable to delete node [${n.id}] because it contains devices` };
-            delete state.nodes[n.id];
-            const c = state.clusters[n.cluster];
-            if (c) c.nodes = c.nodes.filter((x) => x !== n.id);
-            return { status: 204 };
-          });
-        }
-      }
-      if (kind === 'devices') {
-        if (method === 'POST' && !key) {
-          const n = state.nodes[input.node];
-          if (!n) return text(res, 404, 'Node id does not exist');
-          return later(res, () => {
-            if (n.devices.some((d) => state.devices[d]?.name === input.name)) return { status: 500, error: `Device ${input.name} already used` };
-            if (String(input.name).startsWith('/dev/fail')) return { status: 500, error: `Unable to execute command on ${n.hostnames.manage[0]}:   Device ${input.name} not found.` };
-            const d: Device = { id: id(), name: input.name, node: n.id, tags: input.tags, storage: { total: 104857600, free: 104857600, used: 0 } };
-            state.devices[d.id] = d;
-            n.devices.push(d.id);
-            return { status: 204 };
-          });
-        }
-        const d = state.devices[key];
-        if (!d) return text(res, 404, 'Id not found');
-        if (method === 'GET') return json(res, 200, d);
-        if (method === 'DELETE') {
-          return later(res, () => {
-            delete state.devices[d.id];
-            const n = state.nodes[d.node];
-            if (n) n.devices = n.devices.filter((x) => x !== d.id);
-            return { status: 204 };
-          });
-        }
-      }
-      return text(res, 404, 'page not found');
+      route({ method, kind, id, action, input }, reply);
     });
   });
+  if (o.startupDelayMs) await new Promise((r) => setTimeout(r, o.startupDelayMs));
   await new Promise<void>((r) => server.listen(o.port ?? 0, o.listen ?? '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {

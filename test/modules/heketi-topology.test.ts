@@ -1,14 +1,14 @@
 // heketi_topology through the real CLI against the heketi stand-in (lab/stand-ins/heketi-server.ts: heketi is not packaged
 // for this machine) on 127.0.0.1: JWT auth, the 202/queue protocol, additions, idempotence, check mode, drift,
-// failures rolled back, `runbook rollback`, the secret never printed.
+// failures rolled back, `runbook rollback`, the secret never printed; removals (prune, state: absent, rollback) by
+// heketi's protocol (disable, remove so bricks migrate, delete), which the stand-in enforces as heketi does.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents, runCli } from '../helpers/cli.js';
-import { startHeketiStandIn, verifyJwt, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
-import { heketiJwt } from '../../modules/lib/heketi-api.js';
+import { startHeketiStandIn, type HeketiStandIn } from '../../lab/stand-ins/heketi-server.js';
 
 const KEY = 'My$ecretAdminKey-42';
 
@@ -90,7 +90,7 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
   it('a wrong key is a clear 401 error', async () => {
     const res = await play('', [], 'not-the-key');
     expect(res.code).to.equal(1);
-    expect(ev(res.stdout).msg).to.contain("heketi refused the credentials for user 'admin' (401): signature is invalid");
+    expect(ev(res.stdout).msg).to.contain("heketi refused the credentials for user 'admin' (401): Invalid JWT token: signature is invalid (client and server secrets may not match)");
     expect(nodes()).to.have.length(0);
   });
 
@@ -119,11 +119,53 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
     expect(await fs.readFile(path.join(dir, '.runbook/runs', run, 'journal.jsonl'), 'utf8')).to.not.contain(KEY);
   });
 
-  it('the stand-in checks JWT claims like heketi', () => {
-    const good = heketiJwt('admin', KEY, 'GET', '/clusters');
-    expect(verifyJwt(`bearer ${good}`, 'GET', '/clusters', { admin: KEY })).to.equal(undefined);
-    expect(verifyJwt(`bearer ${good}`, 'POST', '/clusters', { admin: KEY })).to.equal('Invalid qsh claim in token');
-    expect(verifyJwt(`bearer ${heketiJwt('admin', KEY, 'GET', '/clusters', 1000)}`, 'GET', '/clusters', { admin: KEY })).to.equal('Token is expired');
-    expect(verifyJwt(undefined, 'GET', '/clusters', { admin: KEY })).to.equal('Token missing');
+  /** The play with other module arguments (prune, state) for the same inventory. */
+  async function playWith(extra: string) {
+    await fs.writeFile(path.join(dir, 'site.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: topology\n      heketi_topology: { url: "${heketi.url}", key: "{{heketi_admin_key}}", group: gluster, ${extra} }\n`);
+    return runCli(['play', 'site.yml', '-i', 'inventory.yml', '--format', 'json', '-e', `heketi_admin_key=${KEY}`], { cwd: dir });
+  }
+  const dropFromInventory = async (from: string, to: string) => {
+    const file = path.join(dir, 'inventory.yml');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(from, to));
+  };
+
+  it('prune removes an unlisted device and node by heketi\'s protocol (online devices cannot be deleted)', async () => {
+    await dropFromInventory('heketi_zone: 1, heketi_devices: [/dev/vdb1]', 'heketi_zone: 1, heketi_devices: [/dev/vdb1, /dev/vdc]');
+    expect((await play()).code).to.equal(0);
+    await dropFromInventory('heketi_zone: 1, heketi_devices: [/dev/vdb1, /dev/vdc]', 'heketi_zone: 1, heketi_devices: [/dev/vdb1]');
+    await dropFromInventory('        gluster2: { address: 10.0.0.12, heketi_zone: 2, heketi_devices: [/dev/vdb1] }\n', '');
+    const res = await playWith('prune: true');
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(ev(res.stdout).msg).to.equal('delete device /dev/vdc from gluster1 (prune); delete node gluster2 and its 1 device(s) (prune)');
+    const st = heketi.state();
+    expect(nodes().map((n) => `${n.hostnames.manage[0]}:${n.state}`)).to.deep.equal(['gluster1:online']);
+    expect(Object.values(st.devices).map((d) => `${d.name}:${d.state}`)).to.deep.equal(['/dev/vdb1:online']);
+    expect(ev((await playWith('prune: true')).stdout).status, 'second prune').to.equal('ok');
+  });
+
+  it('prune migrates the bricks of the device it removes to another node\'s device', async () => {
+    await dropFromInventory('heketi_zone: 1, heketi_devices: [/dev/vdb1]', 'heketi_zone: 1, heketi_devices: [/dev/vdb1, /dev/vdc]');
+    expect((await play()).code).to.equal(0);
+    await heketi.close();
+    const st = JSON.parse(await fs.readFile(heketi.stateFile, 'utf8'));
+    const vdc = Object.values(st.devices as Record<string, { id: string; name: string; bricks: unknown[] }>).find((d) => d.name === '/dev/vdc')!;
+    vdc.bricks = [{ id: 'b1', volume: 'v1', size: 2048, path: `/var/lib/heketi/mounts/vg_${vdc.id}/brick_b1/brick` }];
+    await fs.writeFile(heketi.stateFile, JSON.stringify(st));
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
+    await dropFromInventory('heketi_zone: 1, heketi_devices: [/dev/vdb1, /dev/vdc]', 'heketi_zone: 1, heketi_devices: [/dev/vdb1]');
+    const res = await playWith('prune: true');
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    const after = heketi.state();
+    const holder = Object.values(after.devices).find((d) => d.bricks.length > 0)!;
+    expect([Object.keys(after.devices).length, after.nodes[holder.node].hostnames.manage[0], holder.bricks[0].volume]).to.deep.equal([2, 'gluster2', 'v1']);
+  });
+
+  it('state: absent removes the nodes, their devices and the emptied cluster', async () => {
+    expect((await play()).code).to.equal(0);
+    const res = await playWith('state: absent');
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(ev(res.stdout).msg).to.equal('delete node gluster1 and its 1 device(s); delete node gluster2 and its 1 device(s)');
+    const st = heketi.state();
+    expect([Object.keys(st.clusters).length, nodes().length, Object.keys(st.devices).length]).to.deep.equal([0, 0, 0]);
   });
 });
