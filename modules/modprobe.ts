@@ -7,10 +7,11 @@ import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { kernelModule, oneLine } from './lib/arg-kinds.js';
 import { mustRun } from './lib/must-run.js';
+import { parseModinfoParameters, sameParameterValue } from './lib/kernel-module-parameters.js';
 
 interface ModprobeArgs {
   name: string;
-  params?: string | Record<string, string | number>;
+  params?: string | Record<string, string | number | boolean>;
   state: 'present' | 'absent';
   persistent: 'present' | 'absent' | 'disabled';
 }
@@ -20,13 +21,16 @@ interface ModprobeState {
   builtin: boolean;
   /** Current values of the parameters asked for (from /sys/module/NAME/parameters). */
   params: Record<string, string | undefined>;
+  /** The parameters the module declares and their types (`modinfo -F parm`); null when modinfo cannot tell. */
+  declared?: Record<string, string> | null;
   loadFile: FileState;
   optionsFile: FileState;
 }
 
 function paramMap(p: ModprobeArgs['params']): Record<string, string> {
   if (p === undefined) return {};
-  if (typeof p !== 'string') return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+  // A YAML boolean is written the way sysfs shows a bool parameter (the kernel reads Y/N as it reads 1/0).
+  if (typeof p !== 'string') return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'Y' : 'N') : String(v)]));
   return Object.fromEntries(p.trim().split(/\s+/).filter(Boolean).map((kv) => {
     const eq = kv.indexOf('=');
     return eq < 0 ? [kv, '1'] : [kv.slice(0, eq), kv.slice(eq + 1)];
@@ -35,6 +39,15 @@ function paramMap(p: ModprobeArgs['params']): Record<string, string> {
 
 /** One change: load, reload or unload the module, or write (content) / remove (null) a boot file. */
 interface ModprobeData { load?: boolean; reload?: boolean; unload?: boolean; path?: string; content?: string | null }
+
+/** A parameter the module does not declare: the kernel would load the module and ignore it, so fail first. */
+function refuseUndeclared(name: string, want: Record<string, string>, declared: Record<string, string> | null | undefined): void {
+  if (!declared) return;
+  const unknown = Object.keys(want).filter((k) => !Object.prototype.hasOwnProperty.call(declared, k));
+  if (unknown.length === 0) return;
+  const known = Object.keys(declared);
+  throw new ModuleError(`${name} has no parameter ${unknown.join(', ')} (modinfo -p ${name}: ${known.length ? known.join(', ') : 'none'}): the kernel would load it and ignore ${unknown.length > 1 ? 'them' : 'it'} ("${name}: unknown parameter '${unknown[0]}' ignored" in dmesg)`);
+}
 
 const loadFileOf = (name: string) => `/etc/modules-load.d/${name}.conf`;
 const optionsFileOf = (name: string) => `/etc/modprobe.d/${name}.conf`;
@@ -48,7 +61,7 @@ export default defineModule<ModprobeArgs, ModprobeState, ModprobeData>({
     required: ['name'],
     properties: {
       name: { ...kernelModule, description: 'Kernel module name, e.g. br_netfilter.' },
-      params: { anyOf: [{ ...oneLine, title: 'module parameters' }, { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9_]+$' }, additionalProperties: { anyOf: [{ type: 'string', title: 'parameter value', pattern: '^[^\\s]+$' }, { type: 'number' }] } }], description: 'Module parameters: "a=1 b=2" or a mapping.' },
+      params: { anyOf: [{ ...oneLine, title: 'module parameters' }, { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9_]+$' }, additionalProperties: { anyOf: [{ type: 'string', title: 'parameter value', pattern: '^[^\\s]+$' }, { type: 'number' }, { type: 'boolean' }] } }], description: 'Module parameters: "a=1 b=2" or a mapping. Compared with what /sys/module/NAME/parameters shows, as the kernel reads them: a bool parameter shown Y matches true, yes, 1, on (N: false, no, 0, off); integers by value. A parameter the module does not declare (modinfo -p) fails the task before anything changes: the kernel would load the module and ignore it.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Loaded or not.' },
       persistent: { enum: ['present', 'absent', 'disabled'], default: 'present', description: 'present: load at boot (modules-load.d) with its options (modprobe.d); absent: remove those files; disabled: leave boot configuration alone.' },
     },
@@ -72,16 +85,21 @@ export default defineModule<ModprobeArgs, ModprobeState, ModprobeData>({
     for (const key of Object.keys(paramMap(args.params))) {
       params[key] = (await host.readFile(`/sys/module/${name}/parameters/${key}`))?.toString('utf8').trim();
     }
-    return { loaded, builtin, params, loadFile: await readFileState(host, loadFileOf(args.name)), optionsFile: await readFileState(host, optionsFileOf(args.name)) };
+    // What the module declares (real modinfo reads the .ko or modules.builtin.modinfo): an unknown parameter is
+    // ignored by the kernel, which loads the module anyway, so it is refused before loading.
+    const modinfo = await host.run(['modinfo', '-F', 'parm', '--', args.name]);
+    const declared = modinfo.code === 0 ? parseModinfoParameters(modinfo.stdout) : null;
+    return { loaded, builtin, params, declared, loadFile: await readFileState(host, loadFileOf(args.name)), optionsFile: await readFileState(host, optionsFileOf(args.name)) };
   },
   plan(s, args): Change<ModprobeData>[] {
     const want = paramMap(args.params);
     const changes: Change<ModprobeData>[] = [];
     const paramText = Object.entries(want).map(([k, v]) => `${k}=${v}`).join(' ');
     if (args.state === 'present') {
+      refuseUndeclared(args.name, want, s.declared);
       if (!s.loaded && !s.builtin) changes.push({ msg: `load ${args.name}${paramText ? ` ${paramText}` : ''}`, data: { load: true } });
       else if (s.loaded) {
-        const wrong = Object.entries(want).filter(([k, v]) => s.params[k] !== undefined && s.params[k] !== v);
+        const wrong = Object.entries(want).filter(([k, v]) => s.params[k] !== undefined && !sameParameterValue(s.params[k]!, v, s.declared?.[k]));
         if (wrong.length > 0) {
           changes.push({ msg: `${args.name} is loaded with ${wrong.map(([k]) => `${k}=${s.params[k]}`).join(' ')}, wanted ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}: reload it`, data: { reload: true } });
         }

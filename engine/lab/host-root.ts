@@ -114,13 +114,14 @@ export async function seedHostRoot(upper: string, host: HostIdentity, all: HostI
 type Put = (rel: string, content: string, mode?: number) => Promise<void>;
 
 async function seedModuleTree(upper: string, sysModuleSnapshot: string, put: Put): Promise<void> {
-  for (const tool of ['modprobe', 'lsmod']) await put(`usr/local/sbin/${tool}`, await fs.readFile(path.join(STAND_INS_DIR, tool), 'utf8'), 0o755);
+  for (const tool of ['modprobe', 'lsmod', 'modinfo']) await put(`usr/local/sbin/${tool}`, await fs.readFile(path.join(STAND_INS_DIR, tool), 'utf8'), 0o755);
   await put('usr/local/lib/runbook-lab/module-tree-boot', await fs.readFile(path.join(STAND_INS_DIR, 'module-tree-boot'), 'utf8'), 0o755);
   await put('etc/systemd/system/runbook-lab-module-tree.service', MODULE_TREE_UNIT);
   await fs.mkdir(path.join(upper, 'etc/systemd/system/sysinit.target.wants'), { recursive: true });
   await fs.symlink('/etc/systemd/system/runbook-lab-module-tree.service', path.join(upper, 'etc/systemd/system/sysinit.target.wants/runbook-lab-module-tree.service'));
   await put('var/lib/runbook-lab/modules/proc-modules', '');
   await put('var/lib/runbook-lab/modules/available', `${AVAILABLE_MODULES.join('\n')}\n`);
+  await put('var/lib/runbook-lab/modules/parameters', await fs.readFile(path.join(STAND_INS_DIR, 'module-parameters'), 'utf8'));
   await put('var/lib/runbook-lab/kernel/swaps', 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n');
   await run('cp', ['-a', sysModuleSnapshot, path.join(upper, 'var/lib/runbook-lab/modules/sys-module')]);
   const release = (await run('uname', ['-r'])).stdout.trim();
