@@ -1,6 +1,6 @@
-// kubeadm: init a control plane, join a node, print a fresh join command, or reset — idempotent by the state kubeadm
-// leaves (/etc/kubernetes/admin.conf after init, kubelet.conf after join), with pre-flight problems reported before
-// kubeadm runs and tokens never shown.
+// kubeadm: init a control plane (resuming a half-finished one), join a node, print a fresh join command, or reset —
+// idempotent by the state kubeadm leaves (admin.conf and the cluster-info ConfigMap after init, kubelet.conf after
+// join), with pre-flight problems reported before kubeadm runs and tokens never shown.
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
@@ -25,6 +25,8 @@ interface KubeadmArgs {
 
 interface KubeadmState {
   adminConf: boolean;
+  /** kube-public/cluster-info exists (kubeadm's bootstrap-token phase made it): init finished; null without kubectl. */
+  clusterInfo: boolean | null;
   kubeletConf: boolean;
   manifests: string[];
   swapOn: boolean;
@@ -55,8 +57,19 @@ export function parseJoinCommand(line: string): { endpoint: string; token: strin
   return { endpoint, token, hash };
 }
 
-/** What apply does: one of init, join, token (print a join command) or reset. */
-interface KubeadmData { init?: boolean; join?: boolean; token?: boolean; reset?: boolean }
+/** What apply does: one of init (resume: skip pre-flight, kubeadm stopped after it), join, token (print a join command) or reset. */
+interface KubeadmData { init?: boolean; resume?: boolean; join?: boolean; token?: boolean; reset?: boolean }
+
+/** The init phases to skip: the playbook's, and pre-flight when resuming (its checks fail on the files kubeadm already wrote). */
+function skippedPhases(args: KubeadmArgs, resume: boolean): string[] {
+  return [...(resume ? ['preflight'] : []), ...(args.skip_phases ?? []).filter((p) => !(resume && p === 'preflight'))];
+}
+
+function initMessage(args: KubeadmArgs, resume: boolean): string {
+  const skip = skippedPhases(args, resume);
+  const command = `kubeadm init${args.pod_network_cidr ? ` --pod-network-cidr=${args.pod_network_cidr}` : ''}${skip.length ? ` --skip-phases=${skip.join(',')}` : ''}`;
+  return resume ? `${command} (resume a half-finished init: /etc/kubernetes/admin.conf is there but the cluster has no kube-public/cluster-info, so kubeadm stopped before its bootstrap-token phase)` : command;
+}
 
 function joinParts(args: KubeadmArgs, hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>) {
   if (args.from) {
@@ -92,7 +105,7 @@ async function kubeadm(host: Host, argv: string[]): Promise<string> {
 
 export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
   name: 'kubeadm',
-  doc: 'Run kubeadm idempotently: init a control plane (once: /etc/kubernetes/admin.conf), join a node (once: kubelet.conf), print a fresh join command for other hosts (join_command, register it), or reset. Pre-flight problems (swap, ip_forward, br_netfilter, container runtime) fail with the fix before kubeadm runs; a half-finished init is detected. Tokens never appear in output. Rollback runs kubeadm reset only with allow_reset: true.',
+  doc: 'Run kubeadm idempotently: init a control plane (once: /etc/kubernetes/admin.conf), join a node (once: kubelet.conf), print a fresh join command for other hosts (join_command, register it), or reset. Pre-flight problems (swap, ip_forward, br_netfilter, container runtime) fail with the fix before kubeadm runs. A half-finished init (admin.conf written, but no kube-public/cluster-info ConfigMap: kubeadm stopped before its bootstrap-token phase; asked with kubectl when the host has it) is resumed with pre-flight skipped. Tokens never appear in output. Rollback runs kubeadm reset only with allow_reset: true.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -127,6 +140,8 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
     const probe = await host.run(['sh', '-c', [
       'test -f /etc/kubernetes/admin.conf && echo admin',
       'test -f /etc/kubernetes/kubelet.conf && echo kubelet',
+      // Whether init finished is known to the API server only: its bootstrap-token phase creates kube-public/cluster-info.
+      'if ! command -v kubectl >/dev/null; then echo no-kubectl; elif test -f /etc/kubernetes/admin.conf && kubectl --kubeconfig=/etc/kubernetes/admin.conf --request-timeout=20s -n kube-public get ConfigMap cluster-info -o json >/dev/null 2>&1; then echo cluster-info; fi',
       'ls /etc/kubernetes/manifests 2>/dev/null | sed "s/^/manifest /"',
       'awk "NR>1 && NF {print \\"swap\\"}" /proc/swaps 2>/dev/null',
       'echo "fwd $(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"',
@@ -138,6 +153,7 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
     return {
       adminConf: lines.includes('admin'),
       kubeletConf: lines.includes('kubelet'),
+      clusterInfo: lines.includes('no-kubectl') ? null : lines.includes('cluster-info'),
       manifests: lines.filter((l) => l.startsWith('manifest ')).map((l) => l.slice(9)),
       swapOn: lines.includes('swap'),
       ipForward: lines.find((l) => l.startsWith('fwd '))?.slice(4) ?? '',
@@ -148,13 +164,11 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
   plan(s, args, ctx): Change<KubeadmData>[] {
     switch (args.state) {
       case 'init': {
-        if (s.adminConf) return [];
-        if (s.manifests.length > 0) {
-          throw new ModuleError(`a half-finished kubeadm init is on this host (/etc/kubernetes/manifests has ${s.manifests.join(', ')} but there is no admin.conf): run "kubeadm reset -f" (kubeadm state: reset) and run the playbook again`);
-        }
+        // Without kubectl on the host only admin.conf tells, as before.
+        if (s.adminConf && s.clusterInfo !== false) return [];
         const problems = preflightProblems(s, args);
         if (problems.length) throw new ModuleError(`kubeadm init would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
-        return [{ msg: `kubeadm init${args.pod_network_cidr ? ` --pod-network-cidr=${args.pod_network_cidr}` : ''}${args.skip_phases?.length ? ` --skip-phases=${args.skip_phases.join(',')}` : ''}`, data: { init: true } }];
+        return [{ msg: initMessage(args, s.adminConf), data: { init: true, resume: s.adminConf } }];
       }
       case 'join': {
         if (s.kubeletConf) return [];
@@ -178,12 +192,14 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
     const d = changes[0].data;
     const ignore = args.ignore_preflight_errors?.length ? [`--ignore-preflight-errors=${args.ignore_preflight_errors.join(',')}`] : [];
     if (d.init) {
-      const argv = args.config ? ['init', `--config=${args.config}`, ...ignore] : [
+      const skip = skippedPhases(args, d.resume === true);
+      const skipFlag = skip.length ? [`--skip-phases=${skip.join(',')}`] : [];
+      const argv = args.config ? ['init', `--config=${args.config}`, ...skipFlag, ...ignore] : [
         'init',
         ...(args.pod_network_cidr ? [`--pod-network-cidr=${args.pod_network_cidr}`] : []),
         ...(args.apiserver_advertise_address ? [`--apiserver-advertise-address=${args.apiserver_advertise_address}`] : []),
         ...(args.control_plane_endpoint ? [`--control-plane-endpoint=${args.control_plane_endpoint}`] : []),
-        ...(args.skip_phases?.length ? [`--skip-phases=${args.skip_phases.join(',')}`] : []),
+        ...skipFlag,
         ...(args.kubernetes_version ? [`--kubernetes-version=${args.kubernetes_version}`] : []),
         ...ignore,
       ];

@@ -1,13 +1,17 @@
 // playbooks/home-lab-arm end to end on 3 lab hosts over SSH: real hostnames (UTS namespaces), real fstab and bind
 // mounts, real sysctl, apt with pinned versions from a local repository; stand-ins for modprobe, systemctl, kubeadm
-// and kubectl. A board whose join fails is rolled back (its name, fstab, mounts and packages as before) while the
-// others converge; then the cluster converges, a second run changes nothing, the audit finds no drift, and
-// injected drift (an edited fstab line, a renamed board) is reported exactly and repaired.
+// (v1.13's flags and phases) and kubectl. The master is a slow board (its API server needs 200 s, more than kubeadm's
+// probe allows), so init passes only with the probe fix in the manifest before wait-control-plane. An init stopped
+// half-way is resumed by the next run (which creates the token the boards join with); a board whose join fails is
+// rolled back while the others converge; every step of the article (home-lab-arm.steps.yml) is then seen on the
+// hosts, kubeadm refuses what v1.13 refuses (unknown flags, a token or CA hash the master never issued, an expired
+// token), a second run changes nothing, the audit finds no drift, and injected drift is reported and repaired.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expectArticleSteps } from '../helpers/article-steps.js';
 import { jsonEvents } from '../helpers/cli.js';
 import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
@@ -41,6 +45,8 @@ describe('playbook home-lab-arm on the lab', function () {
         // The boards' kubelets register with the API server once joined; the kubectl stand-in on the master
         // cannot see other hosts, so it is told their names.
         h === 'node1' ? `mkdir -p /var/lib/runbook-lab/kubernetes/objects && printf '%s\\n' ${BOARDS.node2} ${BOARDS.node3} > /var/lib/runbook-lab/kubernetes/objects/nodes` : 'true',
+        // The article's Banana Pi: kube-apiserver needs 200 s to come up; kubeadm 1.13's probe allows 15 + 8 x 15.
+        h === 'node1' ? 'echo 200 > /var/lib/runbook-lab/kubernetes/apiserver-start-seconds' : 'true',
         'kubeadm reset -f >/dev/null 2>&1; true',
       ].join('\n')]);
       expect(r.code, `${r.stderr}${(await lab.exec(h, ['journalctl', '-u', 'containerd', '--no-pager', '-n', '20'])).stdout}`).to.equal(0);
@@ -54,6 +60,8 @@ describe('playbook home-lab-arm on the lab', function () {
     const vars = (await fs.readFile(path.join(repoRoot, 'inventory/home-lab-arm/group_vars/all.yml'), 'utf8'))
       // No block devices on the lab: the UUID lines are written, not mounted; the bind mounts are real.
       .replace(/^data_disk_state: .*$/m, 'data_disk_state: present')
+      // No host reaches download.docker.com: docker-ce comes from the lab's offline repository.
+      .replace(/^docker_apt_repo: .*$/m, 'docker_apt_repo: ""')
       .replace(/^apiserver_liveness_initial_delay: .*$/m, 'apiserver_liveness_initial_delay: 120');
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
@@ -73,7 +81,23 @@ describe('playbook home-lab-arm on the lab', function () {
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
   const kube = '/var/lib/runbook-lab/kubernetes/objects';
 
-  it('rolls back a board whose join fails — name, fstab, mounts, packages — and converges the others', async () => {
+  it('stops on the master when kubeadm init fails half-way (after wait-control-plane), leaving no token to join with', async () => {
+    await sh('node1', 'echo upload-config > /var/lib/runbook-lab/kubernetes/fail-kubeadm-phase');
+    try {
+      const res = await play();
+      expect(res.code).to.equal(1);
+      expect(recap(res.stdout).node1.failed).to.equal(1);
+      const init = jsonEvents(res.stdout).find((e) => e.host === 'node1' && e.task?.startsWith('kubeadm init with those manifests'))!;
+      expect(init.msg).to.contain('error execution phase upload-config');
+      // Half-finished: the slow board got past wait-control-plane (the probe fix was in place), then init stopped.
+      expect(await sh('node1', 'test -f /etc/kubernetes/admin.conf && echo admin.conf; cat /var/lib/runbook-lab/kubernetes/kubeadm-phases | tail -n1')).to.equal('admin.conf\nwait-control-plane');
+      expect(await sh('node1', 'ls /var/lib/runbook-lab/kubernetes/objects/kube-public 2>/dev/null | wc -l')).to.equal('0');
+    } finally {
+      await sh('node1', 'rm -f /var/lib/runbook-lab/kubernetes/fail-kubeadm-phase');
+    }
+  });
+
+  it('resumes the half-finished init (past pre-flight), and rolls back a board whose join fails while the others converge', async () => {
     await sh('node3', 'mkdir -p /var/lib/runbook-lab/kubernetes && touch /var/lib/runbook-lab/kubernetes/fail-kubeadm');
     try {
       const res = await play();
@@ -82,6 +106,15 @@ describe('playbook home-lab-arm on the lab', function () {
       expect(r.node3.failed).to.equal(1);
       expect(r.node3.rolled_back).to.be.greaterThan(0);
       for (const h of ['node1', 'node2']) expect(r[h], h).to.include({ failed: 0, unreachable: 0 });
+      const init = jsonEvents(res.stdout).find((e) => e.host === 'node1' && e.task?.startsWith('kubeadm init with those manifests'))!;
+      expect(init.status).to.equal('changed');
+      expect(init.msg).to.contain('kubeadm init --skip-phases=preflight,control-plane,mark-control-plane (resume a half-finished init');
+      // One pre-flight (the first run's), init's phases twice up to wait-control-plane, then the rest once.
+      const phases = (await sh('node1', 'cat /var/lib/runbook-lab/kubernetes/kubeadm-phases')).split('\n');
+      expect(phases.filter((p) => p === 'preflight')).to.have.length(1);
+      expect(phases.filter((p) => p === 'wait-control-plane')).to.have.length(2);
+      expect(phases.filter((p) => p === 'bootstrap-token')).to.have.length(1);
+      expect(await lab.readFile('node2', '/var/lib/runbook-lab/kubernetes/kubeadm-joined')).to.match(/^endpoint=\S+:6443\ntoken=[a-z0-9]{6}\.[a-z0-9]{16}\n$/);
       expect(await sh('node3', 'hostname; cat /etc/hostname')).to.equal('raspberrypi\nraspberrypi');
       expect(await lab.readFile('node3', '/etc/fstab')).to.equal(FSTAB);
       expect(await sh('node3', 'findmnt -n -o TARGET /var/lib/etcd || echo none')).to.equal('none');
@@ -106,13 +139,30 @@ describe('playbook home-lab-arm on the lab', function () {
     expect(fstab).to.contain('UUID=655a39e8-9a5d-45f3-ae14-73b4c5ed50c3 /mnt/root ext4 defaults,rw,user,auto,exec 0 0\n');
     expect(fstab).to.contain('UUID=0633df91-017c-4b98-9b2e-4a0d27989a5c /mnt/raid ext4 defaults,rw,user,auto 0 0\n');
     expect(await lab.readFile('node2', '/etc/fstab')).to.not.contain('UUID=');
-    expect(await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/kubeadm-init')).to.contain('skip-phases=mark-control-plane');
     expect(await lab.readFile('node1', '/etc/kubernetes/manifests/kube-apiserver.yaml')).to.contain('      initialDelaySeconds: 120\n').and.to.not.contain('initialDelaySeconds: 15');
     expect(await sh('node1', `ls ${kube}/kube-system/DaemonSet`)).to.equal('weave-net.json');
+    const checked = await expectArticleSteps(lab, 'home-lab-arm', { KUBERNETES_PACKAGE_VERSION: '1.13.1-00' });
+    expect(checked).to.equal(13);
     for (const w of ['node2', 'node3']) expect(await lab.readFile(w, '/etc/kubernetes/kubelet.conf')).to.contain('kind: Config');
     const labels = async (n: string) => JSON.parse((await lab.readFile('node1', `${kube}/_cluster/Node/${n}.json`))!).metadata.labels;
     expect(await labels(BOARDS.node1)).to.include({ 'marshallbrekka.raid': 'true', 'marshallbrekka.network': 'gigabit' });
     expect(await labels(BOARDS.node3)).to.include({ disk: 'ssd' });
+  });
+
+  it('kubeadm 1.13 refuses flags it does not have, and join refuses a token or CA hash the master never issued or an expired token', async () => {
+    const run = async (h: string, s: string) => { const r = await lab.exec(h, ['sh', '-c', s]); return `${r.stderr.trim()}\nrc=${r.code}`; };
+    expect(await run('node1', 'kubeadm init --control-plane-endpoint=k8s-master-1:6443')).to.match(/^unknown flag: --control-plane-endpoint\n[^]*rc=1$/);
+    expect(await run('node1', 'kubeadm init --foo')).to.match(/^unknown flag: --foo\n[^]*rc=1$/);
+    expect(await run('node1', 'kubeadm init phase upload-certs')).to.match(/unknown command "upload-certs" for "kubeadm init phase"\nrc=1$/);
+    const line = (await sh('node1', 'kubeadm token create --print-join-command')).trim();
+    const [, endpoint, token, hash] = /^kubeadm join (\S+) --token (\S+) --discovery-token-ca-cert-hash (\S+)$/.exec(line)!;
+    const join = (t: string, h: string) => run('node2', `kubeadm join ${endpoint} --token ${t} --discovery-token-ca-cert-hash ${h} --ignore-preflight-errors=all`);
+    expect(await join('abcdef.0123456789abcdef', hash)).to.contain('could not find a JWS signature in the cluster-info ConfigMap for token ID "abcdef"').and.to.match(/rc=1$/);
+    expect(await join(token, `sha256:${'0'.repeat(64)}`)).to.contain('cluster CA found in cluster-info ConfigMap is invalid: none of the public keys').and.to.match(/rc=1$/);
+    const short = (await sh('node1', 'kubeadm token create --ttl 1s')).trim();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await join(short, hash)).to.contain(`for token ID "${short.split('.')[0]}"`).and.to.match(/rc=1$/);
+    expect(await join(token, hash)).to.match(/rc=0$/);
   });
 
   it('changes nothing on the second run, and the audit finds no drift', async () => {
