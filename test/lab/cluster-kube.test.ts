@@ -1,7 +1,7 @@
 // kubeadm and kubectl on lab hosts, through the lab's kubernetes feature (stand-ins for kubeadm, kubectl: Kubernetes needs a container
 // runtime and a kubelet, which this machine cannot run). Init once, fresh join command, workers join, manifests and
 // labels by kubectl diff/apply, pre-flight failures before kubeadm runs, tokens never printed, a worker that fails
-// is rolled back while the others converge.
+// is rolled back while the others converge; the kubeadm stand-in takes the flags of its version (v1.28 without a package).
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -139,5 +139,15 @@ describe('kubeadm + kubectl on lab hosts (stand-ins for kubeadm and kubectl)', f
     } finally {
       await lab.exec('node3', ['rm', '-f', '/var/lib/runbook-lab/kubernetes/fail-kubeadm']);
     }
+  });
+
+  it('kubeadm is v1.28 here (no kubeadm package): 1.28\'s flags and phases are known, 1.13-only and unknown ones refused like kubeadm', async () => {
+    const run = async (s: string) => { const r = await lab.exec('node2', ['sh', '-c', s]); return `${r.stdout.split('\n')[0]}${r.stderr.trim()}\nrc=${r.code}`; };
+    expect(await run('kubeadm version')).to.match(/GitVersion:"v1\.28\.2-standin"/);
+    expect(await run('kubeadm init --control-plane-endpoint=k8s.example:6443 --upload-certs --help')).to.match(/^Usage:\nrc=0$/);
+    expect(await run('kubeadm init phase upload-certs --help')).to.match(/^Usage:\nrc=0$/);
+    expect(await run('kubeadm join 10.0.0.1:6443 --experimental-control-plane')).to.match(/^unknown flag: --experimental-control-plane\n[^]*rc=1$/);
+    expect(await run('kubeadm init --pod-network-cidr 10.244.0.0/16 --bogus')).to.match(/^unknown flag: --bogus\n[^]*rc=1$/);
+    expect(await run('kubeadm token create --print-join-command --ttl')).to.match(/^flag needs an argument: --ttl\nrc=1$/);
   });
 });
