@@ -40,14 +40,14 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     for (const h of Object.keys(role)) {
       await lab.writeFile(h, '/etc/hosts', hostsFile);
       await startFirewalld(lab, h);
-      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nmkdir -p /run/containerd /root/.ssh; systemctl start containerd || true; truncate -s 16M /srv/vdb1.img; iptables -P FORWARD DROP; kubeadm reset -f >/dev/null 2>&1; true`]);
+      const r = await lab.exec(h, ['sh', '-c', `${useRepoScript(source)}\nmkdir -p /run/containerd /root/.ssh; systemctl start containerd || true; truncate -s 16M /srv/vdb1.img; rm -f /srv/vdb.img; truncate -s 16M /srv/vdb.img; iptables -P FORWARD DROP; kubeadm reset -f >/dev/null 2>&1; true`]);
       expect(r.code, r.stderr).to.equal(0);
     }
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', keyFile()]);
     const pub = (await fs.readFile(`${keyFile()}.pub`, 'utf8')).trim();
     const members = (g: string, vars: (h: string) => Record<string, unknown> = () => ({})) => Object.fromEntries(Object.keys(role).filter((h) => role[h] === g).map((h) => [h, vars(h)]));
     await writeLabInventory(dir, lab, {
-      gluster: { hosts: members('gluster', (h) => ({ heketi_zone: h === 'node1' ? 1 : 2, heketi_devices: ['/srv/vdb1.img'] })) },
+      gluster: { hosts: members('gluster', (h) => ({ heketi_zone: h === 'node1' ? 1 : 2, heketi_devices: ['/srv/vdb1.img'], heketi_partition_disks: ['/srv/vdb.img'] })) },
       master: { hosts: members('master') },
       workers: { hosts: members('workers') },
     });
@@ -99,7 +99,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
     expect(res.stdout + res.stderr).to.not.contain(ADMIN_KEY);
     // Every step of seed 000, checked on the hosts (test/playbooks/k8s-glusterfs-heketi.steps.yml).
-    const checked = await expectArticleSteps(lab, 'k8s-glusterfs-heketi', { KUBERNETES_PACKAGE_VERSION: '1.25.16-1.1', KUBERNETES_VERSION: '1.25.16', HEKETI_URL: heketi.url });
+    const checked = await expectArticleSteps(lab, 'k8s-glusterfs-heketi', { KUBERNETES_PACKAGE_VERSION: '1.25.16-1.1', KUBERNETES_VERSION: '1.25.16', HEKETI_URL: heketi.url, JWT_ADMIN_SECRET: ADMIN_KEY });
     expect(checked).to.be.greaterThan(15);
     const st = heketi.state();
     // Heketi's topology by IP (the heketi pod cannot resolve inventory names): zones 1 and 2, one device each.
@@ -113,6 +113,19 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
 
   it('changes nothing on the second run, and the audit finds no drift', async () => {
     await expectSecondRunQuietAndNoDrift(runner, Object.keys(role), ['--save', 'baseline.json']);
+  });
+
+  it('stops a storage node whose data disk carries a signature, naming it, and erases it only when wipe is true', async () => {
+    await sh('node2', 'mkfs.ext4 -q -F /srv/vdb1.img');
+    const refused = await play('-l', 'node2');
+    expect(refused.code).to.equal(1);
+    const failed = jsonEvents(refused.stdout).find((e) => e.event === 'task' && e.status === 'failed')!;
+    expect(failed.host).to.equal('node2');
+    expect(failed.msg).to.contain('/srv/vdb1.img on node2 carries a ext4 signature: heketi needs a raw disk');
+    expect(await sh('node2', 'wipefs --noheadings --output TYPE /srv/vdb1.img')).to.equal('ext4');
+    const wiped = await play('-l', 'node2', '-e', 'wipe=true');
+    expect(wiped.code, failures(wiped.stdout)).to.equal(0);
+    expect(await sh('node2', 'wipefs --noheadings /srv/vdb1.img | wc -l')).to.equal('0');
   });
 
   it('reports exactly the drift injected, with diffs, and a run repairs it', async () => {
