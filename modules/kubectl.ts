@@ -48,6 +48,16 @@ async function kubectl(host: Host, args: KubectlArgs, argv: string[], stdin?: st
   return res;
 }
 
+/** What the API server populates (kubectl get returns it): re-applying it would be refused as stale (409 Conflict). */
+const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'];
+
+/** An object as a manifest would declare it: without the server's metadata and status (what revert re-applies, what diffs show). */
+export function manifestOf(o: KObj): KObj {
+  const { status: _status, ...rest } = o as KObj & { status?: unknown };
+  const metadata = Object.fromEntries(Object.entries(o.metadata).filter(([k]) => !SERVER_FIELDS.includes(k))) as KObj['metadata'];
+  return { ...rest, metadata };
+}
+
 /** Secret values never reach diffs or messages. */
 function redactSecrets(o: KObj): KObj {
   if (o.kind !== 'Secret' || !o.data) return o;
@@ -122,11 +132,11 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     }
     if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
     if (!s.differs) return [];
-    const liveByRef = new Map(s.live.map((o) => [ref(o), o]));
+    const liveByRef = new Map(s.live.map((o) => [ref(o), manifestOf(o)]));
     const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
     return [{
       msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
-      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map(redactSecrets)) : '', after: stringify(s.desired.map(redactSecrets)) },
+      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(manifestOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },
       data: { apply: true },
     }];
   },
@@ -147,6 +157,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     const liveRefs = new Set(before.live.map(ref));
     const created = before.desired.filter((o) => !liveRefs.has(ref(o)));
     if (created.length) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(created));
-    if (before.live.length) await kubectl(host, args, ['apply', '-f', '-'], list(before.live));
+    // The saved objects as manifests: their resourceVersion is stale once the run changed them.
+    if (before.live.length) await kubectl(host, args, ['apply', '-f', '-'], list(before.live.map(manifestOf)));
   },
 });

@@ -32,9 +32,12 @@ const kubernetes: LabFeature = {
   standsIn: 'kubeadm, kubectl (/usr/local/bin) and the kubelet, containerd, docker units are stand-ins (no container runtime here)',
   async files() {
     const daemon = '/usr/local/lib/runbook-lab/service-daemon';
+    // kubectl's schema check runs on node from this checkout (lab hosts see the machine's root): kubernetes-models' validators.
+    const validator = path.resolve(STAND_INS_DIR, '../../dist/lab/stand-ins/kubernetes-validate-main.js');
     return [
       { path: '/usr/local/bin/kubeadm', content: await standIn('kubeadm'), mode: 0o755 },
       { path: '/usr/local/bin/kubectl', content: await standIn('kubectl'), mode: 0o755 },
+      { path: '/usr/local/lib/runbook-lab/kubernetes-validate', content: `#!/bin/sh\n# runbook lab: the kubectl stand-in's schema check (lab/stand-ins/kubernetes-validate.ts)\nexec /usr/bin/node ${validator} "$@"\n`, mode: 0o755 },
       { path: daemon, content: await standIn('service-daemon'), mode: 0o755 },
       { path: '/etc/systemd/system/kubelet.service', content: serviceUnit('kubelet', 'the kubelet node agent', `${daemon} kubelet`, 'notify'), mode: 0o644 },
       { path: '/etc/systemd/system/containerd.service', content: serviceUnit('containerd', 'containerd with its CRI socket', `${daemon} containerd /run/containerd/containerd.sock`, 'notify'), mode: 0o644 },

@@ -1,0 +1,134 @@
+// The kubectl stand-in refuses what a real API server of the pinned version refuses (unknown fields, wrong types, unserved
+// API versions, a stale resourceVersion), returns the server's fields, leaves a claim of a removed in-tree provisioner
+// Pending; and the kubectl module's rollback (after a failure, and `runbook rollback RUN`) restores a changed object.
+
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsonEvents, runCli } from '../helpers/cli.js';
+import { acquireLab, type TestLab } from '../helpers/lab.js';
+import { resetLabHost } from '../helpers/stand-ins.js';
+
+const KUBE = '/var/lib/runbook-lab/kubernetes';
+
+const deployment = (spec: Record<string, unknown>) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } }, ...spec },
+});
+
+const configMap = (value: string, rest = '') => `
+- hosts: node1
+  gather_facts: false
+  tasks:
+    - name: settings
+      kubectl:
+        state: present
+        definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: settings, namespace: default }, data: { mode: ${value} } }
+${rest}`;
+
+describe('kubectl stand-in: refusals of the pinned API server, and kubectl rollback', function () {
+  this.timeout(180_000);
+  let lab: TestLab;
+  let dir: string;
+
+  const pin = (version: string) => lab.exec('node1', ['sh', '-c', `printf 'version=${version}\\n' > ${KUBE}/kubeadm-init`]);
+  const kubectl = (argv: string[], stdin?: unknown) => lab.exec('node1', ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...argv], stdin === undefined ? {} : { stdin: JSON.stringify(stdin) });
+  const object = async (rel: string) => JSON.parse((await lab.readFile('node1', `${KUBE}/objects/${rel}.json`))!);
+  const play = (text: string, ...args: string[]) => fs.writeFile(path.join(dir, 'site.yml'), text)
+    .then(() => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 }));
+
+  before(async function () {
+    lab = await acquireLab(1, this);
+    await lab.withFeatures(['kubernetes']);
+    await resetLabHost(lab, 'node1');
+    const r = await lab.exec('node1', ['sh', '-c', `mkdir -p /etc/kubernetes ${KUBE}/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf`]);
+    expect(r.code, r.stderr).to.equal(0);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-kubectl-'));
+  });
+  after(async () => {
+    if (lab) await lab.exec('node1', ['rm', '-rf', KUBE, '/etc/kubernetes']);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an unknown field and a wrong type as the 1.28 API server does (server-side field validation), storing nothing', async () => {
+    await pin('v1.28.2');
+    const unknown = await kubectl(['apply', '-f', '-'], deployment({ foo: 1 }));
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr.trim()).to.equal('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"');
+    const wrongType = await kubectl(['apply', '-f', '-'], deployment({ replicas: 'two' }));
+    expect(wrongType.stderr.trim()).to.equal('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    expect(await lab.readFile('node1', `${KUBE}/objects/default/Deployment/web.json`)).to.equal(null);
+  });
+
+  it('refuses them as kubectl\'s client-side validation does against a 1.24 server', async () => {
+    await pin('v1.24.17');
+    const res = await kubectl(['apply', '-f', '-'], deployment({ template: { spec: { containers: [{ name: 'web', image: 'nginx', foo: 1 }] } } }));
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim()).to.equal('error: error validating "STDIN": error validating data: ValidationError(Deployment.spec.template.spec.containers[0]): unknown field "foo" in io.k8s.api.core.v1.Container; if you choose to ignore these errors, turn validation off with --validate=false');
+  });
+
+  it('refuses an API version the server no longer serves (policy/v1beta1 on 1.25)', async () => {
+    await pin('v1.25.16');
+    const pdb = { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } };
+    const res = await kubectl(['apply', '-f', '-'], pdb);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim()).to.equal('error: resource mapping not found for name: "pdb" namespace: "default" from "STDIN": no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"\nensure CRDs are installed first');
+    expect((await kubectl(['apply', '-f', '-'], { ...pdb, apiVersion: 'policy/v1' })).stdout).to.equal('poddisruptionbudget/pdb created\n');
+  });
+
+  it('accepts a StorageClass of a removed in-tree provisioner, but its claim stays Pending with ProvisioningFailed', async () => {
+    const sc = (name: string, provisioner: string) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner });
+    const pvc = (name: string, cls: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' }, spec: { storageClassName: cls, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await pin('v1.25.16');
+    expect((await kubectl(['apply', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: [sc('gfs', 'kubernetes.io/glusterfs'), sc('ceph', 'kubernetes.io/rbd'), pvc('old', 'gfs')] })).code).to.equal(0);
+    expect(await object('default/PersistentVolumeClaim/old')).to.not.have.property('status');
+    await pin('v1.30.14');
+    expect((await kubectl(['apply', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: [pvc('data', 'gfs'), pvc('rbd', 'ceph')] })).stdout).to.equal('persistentvolumeclaim/data created\npersistentvolumeclaim/rbd created\n');
+    const data = await object('default/PersistentVolumeClaim/data');
+    expect(data.status).to.deep.equal({ phase: 'Pending' });
+    expect(await object('default/PersistentVolumeClaim/rbd')).to.not.have.property('status');
+    const events = (await lab.exec('node1', ['sh', '-c', `cat ${KUBE}/objects/default/Event/*.json`])).stdout;
+    const event = JSON.parse(events);
+    expect(event).to.deep.include({ reason: 'ProvisioningFailed', type: 'Warning', message: 'no volume plugin matched name: kubernetes.io/glusterfs' });
+    expect(event.involvedObject).to.include({ kind: 'PersistentVolumeClaim', name: 'data', uid: data.metadata.uid });
+  });
+
+  it('returns the server\'s fields and refuses an apply carrying a stale resourceVersion (409 Conflict)', async () => {
+    await pin('v1.28.2');
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conf', namespace: 'default' }, data: { a: '1' } };
+    expect((await kubectl(['apply', '-f', '-'], cm)).stdout).to.equal('configmap/conf created\n');
+    const live = JSON.parse((await kubectl(['get', '-f', '-', '-o', 'json'], cm)).stdout).items[0];
+    expect(live.metadata).to.include.keys('resourceVersion', 'uid', 'creationTimestamp', 'managedFields');
+    expect(live.metadata.managedFields[0]).to.include({ manager: 'kubectl-client-side-apply', operation: 'Update', fieldsType: 'FieldsV1' });
+    expect((await kubectl(['apply', '-f', '-'], cm)).stdout).to.equal('configmap/conf unchanged\n');
+    expect((await kubectl(['apply', '-f', '-'], { ...cm, data: { a: '2' } })).stdout).to.equal('configmap/conf configured\n');
+    const now = await object('default/ConfigMap/conf');
+    expect(Number(now.metadata.resourceVersion)).to.be.greaterThan(Number(live.metadata.resourceVersion));
+    expect(now.metadata.uid).to.equal(live.metadata.uid);
+    const stale = await kubectl(['apply', '-f', '-'], live);
+    expect(stale.code).to.equal(1);
+    expect(stale.stderr.trim()).to.equal([
+      'Error from server (Conflict): error when applying patch:', JSON.stringify(live), 'to:',
+      'Resource: "v1, Resource=configmaps", GroupVersionKind: "v1, Kind=ConfigMap"', 'Name: "conf", Namespace: "default"',
+      'for: "STDIN": error when patching "STDIN": Operation cannot be fulfilled on configmaps "conf": the object has been modified; please apply your changes to the latest version and try again',
+    ].join('\n'));
+    expect((await object('default/ConfigMap/conf')).data).to.deep.equal({ a: '2' });
+  });
+
+  it('rolls a changed object back after a later failure, and `runbook rollback RUN` restores it too', async () => {
+    await pin('v1.28.2');
+    expect((await play(configMap('old'))).code).to.equal(0);
+    const failed = await play(configMap('new', '    - name: boom\n      fail: { msg: stop here }\n'));
+    expect(failed.code, failed.stdout + failed.stderr).to.equal(1);
+    expect(jsonEvents(failed.stdout).find((e) => e.event === 'recap')!.hosts.node1).to.include({ failed: 1, rolled_back: 1 });
+    expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'old' });
+    const changed = await play(configMap('new'));
+    expect(changed.code, changed.stdout + changed.stderr).to.equal(0);
+    expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'new' });
+    const run = jsonEvents(changed.stdout).find((e) => e.event === 'run_start')!.run;
+    const rb = await runCli(['rollback', run], { cwd: dir, timeoutMs: 120_000 });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'old' });
+  });
+});
