@@ -1,7 +1,7 @@
 // `heketi --config=/etc/heketi/heketi.json` on a lab host (the heketi.service of `runbook lab up --with heketi`): reads
 // heketi's own config file (port, use_auth, jwt admin/user keys, glusterfs.db) and serves the stand-in's REST API.
 
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { startHeketiStandIn } from './heketi-server.js';
 
 interface HeketiConfig { port?: string; use_auth?: boolean; jwt?: { admin?: { key?: string }; user?: { key?: string } }; glusterfs?: { db?: string } }
@@ -30,8 +30,12 @@ if (config.use_auth && !adminKey) {
   process.stderr.write('ERROR: Missing JWT admin key in configuration\n');
   process.exit(1);
 }
+// The stand-in keeps its database as JSON beside heketi's path; a database put at heketi's path (a backup copied
+// there, as gk-deploy's heketi-storage-copy-job does) is what heketi opens when the stand-in has none yet.
+const db = config.glusterfs?.db ?? '/var/lib/heketi/heketi.db';
+if (!existsSync(`${db}.json`) && existsSync(db) && statSync(db).size > 0) copyFileSync(db, `${db}.json`);
 const server = await startHeketiStandIn({
-  stateFile: `${config.glusterfs?.db ?? '/var/lib/heketi/heketi.db'}.json`,
+  stateFile: `${db}.json`,
   adminKey: adminKey ?? '', userKey: config.jwt?.user?.key, useAuth: config.use_auth === true, port: Number(config.port ?? 8080), listen: '0.0.0.0',
 });
 process.stdout.write(`Heketi (runbook lab stand-in) listening on ${server.url.replace(/:\d+$/, `:${config.port ?? 8080}`)}\n`);

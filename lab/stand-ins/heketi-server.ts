@@ -14,7 +14,8 @@
 //   token", the user only on /volumes;
 // - the asynchronous protocol: 202 Accepted + Location: /queue/ID, GET /queue/ID → 200 + X-Pending: true while
 //   working, then 303 See Other + Location (node add), 204 No Content (the others), or 500 with the error text.
-// Not modelled: volumes (bricks exist only when a test writes them into the state file), glusterd checks, peer probe.
+// Volumes: create (bricks on `replica` nodes' devices), list, info, delete, and GET /backup/db, in heketi-volumes.ts
+// (what heketi-cli setup-openshift-heketi-storage uses). Not modelled: glusterd checks, peer probe.
 // startupDelayMs: the port opens only after it (a pod that is not ready yet refuses connections).
 // State is one JSON file, written after every change (onChange sees it too: the pod's backup to a Secret). Fault
 // injection: a device name starting with "/dev/fail" makes the device add fail with heketi's "Unable to execute
@@ -29,9 +30,11 @@ import {
   deleteDevice, deleteNode, deviceDeleteRefusal, deviceInfo, hostnameConflict, newDevice, newId, nodeInfo, normalizeState, setDeviceState, setNodeState,
   type Cluster, type EntryState, type Node, type State,
 } from './heketi-topology-state.js';
+import { volumeRoutes } from './heketi-volumes.js';
 
 export { verifyJwt } from './heketi-jwt.js';
 export type { State as HeketiState } from './heketi-topology-state.js';
+import { volumeRoutes } from './heketi-volumes.js';
 
 export interface HeketiStandIn { url: string; stateFile: string; state(): State; close(): Promise<void> }
 
@@ -71,8 +74,18 @@ export async function startHeketiStandIn(o: HeketiStandInOptions): Promise<Heket
     reply(202, undefined, { Location: `/queue/${qid}` });
   };
   const fromState = (error: string | undefined): Outcome => (error ? { status: 500, error } : { status: 204 });
+  const volumes = volumeRoutes(() => state, newId);
+  const volumeRoute = (r: Request, reply: Reply) => {
+    const v = volumes.handle(r.method, r.kind, r.id || undefined, (r.input ?? {}) as Record<string, unknown>);
+    if (!v) return reply(404, '404 page not found');
+    if (v.later) return later(reply, v.later as () => Outcome);
+    if (v.raw !== undefined) return reply(v.status, v.raw, { 'Content-Type': 'application/octet-stream' });
+    return reply(v.status, v.json ?? v.text);
+  };
 
   const routes: Record<string, (r: Request, reply: Reply) => void> = {
+    volumes: volumeRoute,
+    backup: volumeRoute,
     queue: (r, reply) => {
       if (!queue.has(r.id)) return reply(404, 'Id not found');
       const outcome = queue.get(r.id);

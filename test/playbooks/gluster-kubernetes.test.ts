@@ -79,8 +79,9 @@ describe('playbook gluster-kubernetes on the lab', function () {
   const stopPods = `for u in ${pods}/*.json; do [ -e "$u" ] && systemctl stop "$(basename "$u" .json)"; done`;
   const address = (h: string) => lab.hosts.find((x) => x.name === h)!.address;
   const heketiUrl = () => `http://${address('node1')}:30080`;
-  // heketi's database, as the heketi pod keeps it (the stand-in's database is JSON).
-  const heketiDb = `${pods}/default/heketi/heketi.db.json`;
+  // heketi's database, as the final heketi pod keeps it on heketidbstorage (the stand-in's database is JSON).
+  const gluster = '/var/lib/runbook-lab/kubernetes/glusterfs';
+  const heketiDb = `${gluster}/heketidbstorage/heketi.db.json`;
   const heketiState = async () => JSON.parse((await lab.readFile('node1', heketiDb))!) as { nodes: Record<string, { hostnames: { manage: string[]; storage: string[] } }>; devices: Record<string, { name: string }> };
 
   it('stops a host whose disk carries a signature, rolls it back with the disk untouched, converges the others', async () => {
@@ -114,9 +115,12 @@ describe('playbook gluster-kubernetes on the lab', function () {
     expect(await sh('node1', `wipefs --noheadings --output TYPE ${DISK}`)).to.equal('');
     // Every step of seed 003, checked on the hosts and in the kubectl stand-in's records (gluster-kubernetes.steps.yml).
     const checked = await expectArticleSteps(lab, 'gluster-kubernetes', {
-      DISK, OBJECTS: kube, HEKETI_DB: heketiDb, HEKETI_URL: heketiUrl(), ...Object.fromEntries(NODES.map((h) => [`ADDRESS_OF_${h}`, address(h)])),
+      DISK, OBJECTS: kube, GLUSTERFS_VOLUMES: gluster, HEKETI_DB: heketiDb, HEKETI_URL: heketiUrl(), ...Object.fromEntries(NODES.map((h) => [`ADDRESS_OF_${h}`, address(h)])),
     });
-    expect(checked).to.be.greaterThan(11);
+    expect(checked).to.be.greaterThan(16);
+    // The final heketi found the topology in the database the copy job put on heketidbstorage: nothing to add.
+    const final = jsonEvents(res.stdout).find((e) => e.event === 'task' && e.task === 'Topology in the final heketi (the copied database has it already; adds what a later inventory adds)')!;
+    expect(final).to.include({ host: 'node1', status: 'ok' });
     const config = JSON.parse((await lab.readFile('node1', `${kube}/default/Secret/heketi-config-secret.json`))!);
     expect(JSON.parse(config.stringData['heketi.json']).jwt.admin.key).to.equal(ADMIN_KEY);
     // The controller reached heketi only through the NodePort: the heketi pod's own database holds the topology.
@@ -125,8 +129,11 @@ describe('playbook gluster-kubernetes on the lab', function () {
     expect(written.clusters[0].nodes).to.have.length(3);
   });
 
-  it('changes nothing on the second run, and the audit finds no drift', async () => {
+  it('keeps heketi\'s database when its pod is re-created: the second run changes nothing, the audit finds no drift', async () => {
+    // The pod goes (as on a node failure); the next apply starts a new one, whose database is still on heketidbstorage.
+    await sh('node1', 'systemctl stop runbook-lab-pod-default-heketi');
     await expectSecondRunQuietAndNoDrift(runner, NODES);
+    expect(Object.keys((await heketiState()).nodes)).to.have.length(3);
   });
 
   it('reports exactly the drift injected and a run repairs it', async () => {
