@@ -34,7 +34,6 @@ import { volumeRoutes } from './heketi-volumes.js';
 
 export { verifyJwt } from './heketi-jwt.js';
 export type { State as HeketiState } from './heketi-topology-state.js';
-import { volumeRoutes } from './heketi-volumes.js';
 
 export interface HeketiStandIn { url: string; stateFile: string; state(): State; close(): Promise<void> }
 
