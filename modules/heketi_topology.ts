@@ -140,7 +140,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
         if (hit.node.zone !== n.node.zone) drift.push(`zone is ${hit.node.zone}, wanted ${n.node.zone}`);
         if (hit.node.storage.join(',') !== n.node.hostnames.storage.join(',')) drift.push(`storage address is ${hit.node.storage.join(',')}, wanted ${n.node.hostnames.storage.join(',')}`);
         if (drift.length) {
-          changes.push({ msg: `node ${manage}: ${drift.join('; ')} — heketi cannot change a node in place: remove its devices and the node (heketi-cli device delete / node delete, or prune with the node left out), then run again`, data: { drift: manage } });
+          changes.push({ msg: `node ${manage}: ${drift.join('; ')} — heketi cannot change a node in place: remove the node (prune with the node left out, or heketi-cli node disable, node remove, device delete of each device, node delete), then run again`, data: { drift: manage } });
         }
         const have = new Set(hit.node.devices.map((d) => d.name));
         for (const d of n.devices) if (!have.has(devName(d))) changes.push({ msg: `add device ${devName(d)} to ${manage}`, data: { addDevice: { node: hit.node.id, spec: d } } });

@@ -160,6 +160,21 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
     expect([Object.keys(after.devices).length, after.nodes[holder.node].hostnames.manage[0], holder.bricks[0].volume]).to.deep.equal([2, 'gluster2', 'v1']);
   });
 
+  it('a removal interrupted after the disable step resumes from the state heketi reports', async () => {
+    expect((await play()).code).to.equal(0);
+    await heketi.close();
+    const st = JSON.parse(await fs.readFile(heketi.stateFile, 'utf8'));
+    const gluster2 = Object.values(st.nodes as Record<string, { hostnames: { manage: string[] }; state: string; devices: string[] }>).find((n) => n.hostnames.manage[0] === 'gluster2')!;
+    gluster2.state = 'offline';
+    st.devices[gluster2.devices[0]].state = 'failed';
+    await fs.writeFile(heketi.stateFile, JSON.stringify(st));
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
+    await dropFromInventory('        gluster2: { address: 10.0.0.12, heketi_zone: 2, heketi_devices: [/dev/vdb1] }\n', '');
+    const res = await playWith('prune: true');
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(nodes().map((n) => n.hostnames.manage[0])).to.deep.equal(['gluster1']);
+  });
+
   it('state: absent removes the nodes, their devices and the emptied cluster', async () => {
     expect((await play()).code).to.equal(0);
     const res = await playWith('state: absent');
