@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonEvents } from '../helpers/cli.js';
-import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
+import { ensureFakeRepo, ensureSignedRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { expectArticleSteps } from '../helpers/article-steps.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -36,6 +36,9 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb1-'));
     heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi-state.json'), adminKey: ADMIN_KEY, queueDelayMs: 10 });
     const source = await ensureFakeRepo();
+    // The Kubernetes repository task runs for real: the lab's packages as a signed repository, its key on the controller.
+    const signed = await ensureSignedRepo();
+    await fs.writeFile(aptKeyFile(), signed.publicKey);
     const hostsFile = `127.0.0.1 localhost\n${lab.hosts.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
     for (const h of Object.keys(role)) {
       await lab.writeFile(h, '/etc/hosts', hostsFile);
@@ -56,7 +59,8 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
       .replace(/^heketi_ssh_public_key: .*$/m, `heketi_ssh_public_key: "${pub}"`)
       .replace(/^heketi_ssh_private_key_file: .*$/m, `heketi_ssh_private_key_file: ${path.basename(keyFile())}`)
       .replace(/^heketi_topology_file: .*$/m, `heketi_topology_file: ${topologyName}`)
-      .replace(/^kubernetes_apt_repo: .*$/m, 'kubernetes_apt_repo: ""');
+      .replace(/^kubernetes_apt_repo: .*$/m, `kubernetes_apt_repo: "${signed.sourceLine}"`)
+      .replace(/^kubernetes_apt_key_file: .*$/m, `kubernetes_apt_key_file: ${path.basename(aptKeyFile())}`);
     await fs.writeFile(path.join(dir, 'inv/group_vars/all.yml'), `${vars}
 `);
     await fs.copyFile(path.join(repoRoot, 'inventory/k8s-glusterfs-heketi/group_vars/gluster.yml'), path.join(dir, 'inv/group_vars/gluster.yml'));
@@ -66,12 +70,13 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
     if (heketi) await heketi.close();
     if (lab && !process.env.RUNBOOK_KEEP_LAB) {
       for (const h of Object.keys(role)) {
-        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; systemctl stop glusterd; rm -rf /var/lib/glusterd/peers/* /var/lib/runbook-lab/kubernetes; true']);
+        await lab.exec(h, ['sh', '-c', 'kubeadm reset -f >/dev/null 2>&1; systemctl stop glusterd; rm -rf /var/lib/glusterd/peers/* /var/lib/runbook-lab/kubernetes /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes.asc; true']);
       }
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     await fs.rm(topologyFile(), { force: true });
     await fs.rm(keyFile(), { force: true });
+    await fs.rm(aptKeyFile(), { force: true });
     await fs.rm(`${keyFile()}.pub`, { force: true });
   });
 
@@ -81,6 +86,7 @@ describe('playbook k8s-glusterfs-heketi on the lab', function () {
   const topologyFile = () => path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', topologyName);
   // The key is a controller `src` from a variable: inside the folder of the play that copies it (#13 item 5).
   const keyFile = () => path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', `heketi-test-${process.pid}_id_rsa`);
+  const aptKeyFile = () => path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', `kubernetes-apt-test-${process.pid}.asc`);
   const runner = playbookRunner(site, () => dir, ['-e', '@secrets.yml']);
   const { play, audit, recap, failures } = runner;
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
