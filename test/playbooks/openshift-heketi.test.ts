@@ -38,6 +38,7 @@ describe('playbook openshift-heketi (seed 001) on the lab', function () {
     for (const h of NODES) await lab.exec(h, ['sh', '-c', "[ -f /root/.ssh/authorized_keys ] && sed -i '/ heketi$/d' /root/.ssh/authorized_keys; true"]);
     for (const h of NODES) await lab.exec(h, ['truncate', '-s', '64M', '/srv/disk1.img']);
     await lab.exec('node1', ['sh', '-c', 'mkdir -p /etc/kubernetes && printf "apiVersion: v1\\nkind: Config\\n" > /etc/kubernetes/admin.conf']);
+    await setClusterVersion('v1.26.0'); // outside the window first: the first test expects a refusal
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-pb001-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', path.join(folder, keyName)]);
     const pub = (await fs.readFile(path.join(folder, `${keyName}.pub`), 'utf8')).trim();
@@ -62,6 +63,21 @@ describe('playbook openshift-heketi (seed 001) on the lab', function () {
     }
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     for (const f of [keyName, `${keyName}.pub`, topologyName]) await fs.rm(path.join(folder, f), { force: true });
+  });
+
+  // The kubectl stand-in's server version is what kubeadm init recorded on the kubectl host.
+  const setClusterVersion = (v: string) =>
+    lab.exec('node1', ['sh', '-c', `mkdir -p /var/lib/runbook-lab/kubernetes && echo version=${v} > /var/lib/runbook-lab/kubernetes/kubeadm-init`]);
+
+  it('refuses a cluster outside Kubernetes 1.13-1.25 (in-tree glusterfs removed in 1.26) before any host changes', async () => {
+    const res = await runner.play();
+    expect(res.code).to.equal(1);
+    expect(res.stdout + res.stderr).to.contain("the cluster's Kubernetes is outside 1.13-1.25, the versions this playbook supports");
+    const changed = jsonEvents(res.stdout).filter((e) => e.event === 'task' && e.status === 'changed');
+    expect(changed, 'changed before the refusal').to.deep.equal([]);
+    const left = await lab.exec('node1', ['sh', '-c', 'ls -d /etc/heketi/heketi.json /etc/systemd/system/heketi.service.d /var/lib/heketi 2>/dev/null; true']);
+    expect(left.stdout.trim(), 'heketi files after the refusal').to.equal('');
+    await setClusterVersion('v1.25.16');
   });
 
   it('before the run, the packaged unit cannot start heketi (the article\'s bug)', async () => {
