@@ -214,6 +214,10 @@ export async function startHeketiStandIn(o: HeketiStandInOptions): Promise<Heket
     url: `http://${o.listen && o.listen !== '0.0.0.0' ? o.listen : '127.0.0.1'}:${port}`,
     stateFile: o.stateFile,
     state: () => JSON.parse(JSON.stringify(state)),
-    close: () => new Promise((r) => server.close(() => r())),
+    // Keep-alive connections would hold close() (and a pod's stop) until they time out.
+    close: () => new Promise((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
   };
 }

@@ -57,9 +57,14 @@ describe('heketi pod on the lab (kubectl and heketi stand-ins)', function () {
     }
     return names;
   };
-  /** The database heketi last wrote into the Secret (heketi.db.gz), or undefined. */
+  /** The database heketi last wrote into the Secret (heketi.db.gz), or undefined (also while kubectl is writing it). */
   const backedUp = async (): Promise<string | undefined> => {
-    const secret = JSON.parse((await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/default/Secret/heketi-db-backup.json')) ?? '{}');
+    let secret: { data?: Record<string, string> };
+    try {
+      secret = JSON.parse((await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/default/Secret/heketi-db-backup.json')) ?? '{}');
+    } catch {
+      return undefined;
+    }
     const gz = secret.data?.['heketi.db.gz'];
     return gz ? gunzipSync(Buffer.from(gz, 'base64')).toString('utf8') : undefined;
   };
