@@ -38,7 +38,7 @@ export function secretBackup(o: { namespace: string; secretName: string; kubecon
     const file = path.join(dir, 'secret.json');
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.secretName, namespace: o.namespace }, type: 'Opaque', data: { 'heketi.db.gz': gzipSync(db).toString('base64') } };
     writeFileSync(file, JSON.stringify(secret), { mode: 0o600 });
-    execFile(o.kubectl ?? 'kubectl', ['--kubeconfig', o.kubeconfig, 'apply', '-f', file], (error, _stdout, stderr) => {
+    execFile(o.kubectl ?? 'kubectl', ['--kubeconfig', o.kubeconfig, 'apply', '-f', file], { env: { ...process.env, RUNBOOK_LAB_IN_POD: '1' } }, (error, _stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
       o.log(error ? `[kubernetes] ERROR Unable to backup database to kubernetes secret: ${String(stderr).trim() || error.message}` : '[heketi] INFO Backup successful');
       running = false;
