@@ -97,6 +97,9 @@ describe('heketi pod on the lab (kubectl and heketi stand-ins)', function () {
     // The backup is written after the change, asynchronously: wait for it (bounded).
     for (let i = 0; i < 100 && !(await backedUp())?.includes('10.0.0.11'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await backedUp(), 'the Secret holds the database').to.contain('10.0.0.11');
+    // heketi replaces the Secret's data (an Update): the empty heketi.db the Secret was created with is gone.
+    const secret = JSON.parse((await lab.readFile('node1', '/var/lib/runbook-lab/kubernetes/objects/default/Secret/heketi-db-backup.json')) ?? '{}');
+    expect(Object.keys(secret.data ?? {})).to.deep.equal(['heketi.db.gz']);
     await restart();
     expect(await hostnamesOfNodes()).to.deep.equal(['10.0.0.11']);
   });
