@@ -27,13 +27,22 @@ function serviceUnit(name: string, what: string, execStart: string, type = 'simp
 
 const standIn = async (name: string) => fs.readFile(path.join(STAND_INS_DIR, name), 'utf8');
 
+/** A file of this checkout that lab hosts run; their /tmp is their own tmpfs, so a checkout under /tmp is invisible. */
+export function runbookFileForLabHosts(relative: string, root = path.resolve(STAND_INS_DIR, '../..')): string {
+  const file = path.resolve(root, relative);
+  if (file === '/tmp' || file.startsWith('/tmp/')) {
+    throw new Error(`runbook is installed under /tmp (${root}), which lab hosts cannot see (each host has its own /tmp): install or clone runbook elsewhere to use the kubernetes or heketi stand-ins`);
+  }
+  return file;
+}
+
 const kubernetes: LabFeature = {
   name: 'kubernetes',
   standsIn: 'kubeadm, kubectl (/usr/local/bin) and the kubelet, containerd, docker units are stand-ins (no container runtime here)',
   async files() {
     const daemon = '/usr/local/lib/runbook-lab/service-daemon';
     // kubectl's schema check runs on node from this checkout (lab hosts see the machine's root): kubernetes-models' validators.
-    const validator = path.resolve(STAND_INS_DIR, '../../dist/lab/stand-ins/kubernetes-validate-main.js');
+    const validator = runbookFileForLabHosts('dist/lab/stand-ins/kubernetes-validate-main.js');
     return [
       { path: '/usr/local/bin/kubeadm', content: await standIn('kubeadm'), mode: 0o755 },
       { path: '/usr/local/bin/kubectl', content: await standIn('kubectl'), mode: 0o755 },
@@ -50,7 +59,7 @@ const heketi: LabFeature = {
   name: 'heketi',
   standsIn: 'heketi (/usr/local/bin/heketi) is a stand-in server for heketi 10\'s REST API (heketi is not packaged here); the kubectl stand-in runs it for a heketi Deployment',
   async files() {
-    const server = path.resolve(STAND_INS_DIR, '../../dist/lab/stand-ins/heketi-main.js');
+    const server = runbookFileForLabHosts('dist/lab/stand-ins/heketi-main.js');
     return [
       { path: '/usr/local/bin/heketi', content: `#!/bin/sh\n# runbook lab stand-in for heketi 10: the REST server of lab/stand-ins/heketi-server.ts\nexec /usr/bin/node ${server} "$@"\n`, mode: 0o755 },
     ];
@@ -72,6 +81,8 @@ export function parseFeatures(list: string | undefined): string[] {
   for (const n of names) {
     if (!LAB_FEATURES[n]) throw new Error(`unknown lab feature '${n}' (known: ${Object.keys(LAB_FEATURES).join(', ')})`);
   }
+  // Refused here, before any host exists, rather than half-way through making one.
+  if (names.includes('kubernetes') || names.includes('heketi')) runbookFileForLabHosts('dist');
   return [...new Set(names)];
 }
 
