@@ -15,6 +15,11 @@ export interface ExecOptions {
    * sudo's prompt when sudo asks and never the command's stdin.
    */
   askpass?: string;
+  /**
+   * Hand stdout back as raw bytes (`stdoutBytes`; `stdout` is then empty): binary data without a base64 round, and
+   * no large string on the JS heap (chunked downloads).
+   */
+  binaryStdout?: boolean;
 }
 
 /** What a finished command left behind. A non-zero exit is a result, not an exception. */
@@ -23,6 +28,8 @@ export interface ExecResult {
   signal: string | null;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, only when the command asked for `binaryStdout`. */
+  stdoutBytes?: Buffer;
 }
 
 export interface WriteFileOptions {

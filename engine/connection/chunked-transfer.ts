@@ -9,7 +9,7 @@ import type { ExecResult, RunOptions, WriteFileOptions } from '../types.js';
 
 type Run = (argv: string[], opts?: RunOptions) => Promise<ExecResult>;
 
-/** Bytes per round trip (base64 on the wire: one chunk is ~5.4 MB of text at a time). */
+/** Bytes per round trip (uploads go as base64 on the wire: one chunk is ~5.4 MB of text at a time). */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNK_MIB = CHUNK_BYTES / 1024 / 1024;
 
@@ -39,8 +39,11 @@ export async function downloadFile(run: Run, remote: string, local: string): Pro
     let written = 0;
     // Bounded: one more round than the size asks for, in case the file grew while it was read (then refused).
     for (let block = 0; block * CHUNK_MIB * 1024 * 1024 <= size; block++) {
-      const text = await must(run, ['sh', '-c', `dd if="$1" bs=1048576 skip="$2" count=${CHUNK_MIB} status=none | base64 -w0`, 'sh', remote, String(block * CHUNK_MIB)], `cannot read ${remote}`);
-      const buf = Buffer.from(text, 'base64');
+      // Raw bytes (binaryStdout): no base64 text and no large string on the heap, so memory stays at one chunk.
+      const res = await run(['dd', `if=${remote}`, 'bs=1048576', `skip=${block * CHUNK_MIB}`, `count=${CHUNK_MIB}`, 'status=none'], { binaryStdout: true });
+      if (res.code !== 0) throw new ModuleError(`cannot read ${remote}: ${res.stderr.trim() || `exit ${res.code ?? res.signal}`}`);
+      const buf = res.stdoutBytes;
+      if (!buf) throw new ModuleError(`cannot read ${remote}: the connection returned no bytes`);
       await out.write(buf, 0, buf.length, written);
       written += buf.length;
       if (buf.length < CHUNK_BYTES) break;

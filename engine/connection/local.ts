@@ -50,11 +50,13 @@ export class LocalConnection implements Connection {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         const stderr = Buffer.concat(err).toString('utf8');
+        const bytes = Buffer.concat(out);
         resolve({
           code: timedOut ? null : code,
           signal: timedOut ? 'TIMEOUT' : signal,
-          stdout: Buffer.concat(out).toString('utf8'),
+          stdout: opts.binaryStdout ? '' : bytes.toString('utf8'),
           stderr: timedOut ? `${stderr}command timed out after ${opts.timeoutMs ?? this.commandTimeoutMs} ms` : stderr,
+          ...(opts.binaryStdout ? { stdoutBytes: bytes } : {}),
         });
       });
       child.stdin.on('error', () => {}); // the command may exit without reading its stdin

@@ -16,18 +16,30 @@ const SIGNALS = Object.fromEntries(Object.entries(constants.signals).map(([name,
 interface Pending {
   resolve: (r: ExecResult) => void;
   reject: (e: Error) => void;
+  binaryStdout?: boolean;
 }
 
 export class RemoteShell {
   private readonly mark = `__runbook_${randomBytes(8).toString('hex')}__`;
   private buf: Buffer = Buffer.alloc(0);
+  // Data not yet joined to buf: a large frame arrives in many packets, joined once when all of it is there (joining
+  // on every packet copied the whole frame each time).
+  private arrived: Buffer[] = [];
+  private arrivedBytes = 0;
+  private frameBytesMissing = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private current?: Pending;
   dead = false;
 
   private constructor(private readonly stream: ClientChannel, private readonly onLost: () => Error) {
     stream.on('data', (d: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.arrived.push(d);
+      this.arrivedBytes += d.length;
+      if (this.arrivedBytes < this.frameBytesMissing) return;
+      this.buf = this.buf.length || this.arrived.length > 1 ? Buffer.concat([this.buf, ...this.arrived]) : d;
+      this.arrived = [];
+      this.arrivedBytes = 0;
+      this.frameBytesMissing = 0;
       this.parse();
     });
     stream.stderr.on('data', () => {});
@@ -52,13 +64,13 @@ export class RemoteShell {
   }
 
   /** Run one shell command line; commands are serialised on this shell. */
-  run(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string): Promise<ExecResult> {
-    const job = this.queue.then(() => this.runNow(line, stdin, timeoutMs, askpass));
+  run(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string, binaryStdout?: boolean): Promise<ExecResult> {
+    const job = this.queue.then(() => this.runNow(line, stdin, timeoutMs, askpass, binaryStdout));
     this.queue = job.catch(() => undefined);
     return job;
   }
 
-  private runNow(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string): Promise<ExecResult> {
+  private runNow(line: string, stdin: Buffer | undefined, timeoutMs: number, askpass?: string, binaryStdout?: boolean): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.onLost());
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -70,6 +82,7 @@ export class RemoteShell {
       this.current = {
         resolve: (r) => { clearTimeout(timer); resolve(r); },
         reject: (e) => { clearTimeout(timer); reject(e); },
+        binaryStdout,
       };
       const input = stdin && stdin.length > 0
         ? `printf '%s' '${stdin.toString('base64')}' | base64 -d > "$T/i"`
@@ -90,15 +103,20 @@ export class RemoteShell {
         continue;
       }
       const [rc, olen, elen] = header.slice(1).map(Number);
-      if (this.buf.length < nl + 1 + olen + elen) return;
-      const stdout = this.buf.subarray(nl + 1, nl + 1 + olen).toString('utf8');
+      if (this.buf.length < nl + 1 + olen + elen) {
+        this.frameBytesMissing = nl + 1 + olen + elen - this.buf.length;
+        return;
+      }
+      const body = this.buf.subarray(nl + 1, nl + 1 + olen);
       const stderr = this.buf.subarray(nl + 1 + olen, nl + 1 + olen + elen).toString('utf8');
       this.buf = this.buf.subarray(nl + 1 + olen + elen);
       const done = this.current;
       this.current = undefined;
       // A shell reports death by signal n as 128+n.
       const signal = rc > 128 && rc < 160 && SIGNALS[rc - 128] ? SIGNALS[rc - 128] : null;
-      done.resolve({ code: signal ? null : rc, signal, stdout, stderr });
+      // Bytes are copied out, so a slice does not keep the whole received buffer alive.
+      const stdout = done.binaryStdout ? { stdout: '', stdoutBytes: Buffer.from(body) } : { stdout: body.toString('utf8') };
+      done.resolve({ code: signal ? null : rc, signal, ...stdout, stderr });
     }
   }
 

@@ -264,7 +264,7 @@ export class SshConnection implements Connection {
     const line = quoteCommand(argv, { cwd: opts.cwd, env: opts.env });
     const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-    return this.remoteShell().then((sh) => this.unlessGone(sh.run(line, stdin, timeoutMs, opts.askpass)));
+    return this.remoteShell().then((sh) => this.unlessGone(sh.run(line, stdin, timeoutMs, opts.askpass, opts.binaryStdout)));
   }
 
   /** The connection's persistent shell, started on first use and again after a timeout killed it. */

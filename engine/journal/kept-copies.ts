@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { downloadDirectory, downloadFile } from '../connection/chunked-transfer.js';
-import type { Change, Host } from '../types.js';
+import type { Change, Host, RunOptions } from '../types.js';
 import { checkPrivate, privateFolder } from './private-state.js';
 
 /** One kept copy, as the journal entry records it (file relative to the run folder). */
@@ -20,7 +20,7 @@ export async function keepCopies(host: Host, runDir: string, hostName: string, s
   const wanted = changes.flatMap((c) => (c.keep ? [c.keep] : []));
   if (wanted.length === 0) return [];
   const dir = await privateFolder(runDir, FOLDER);
-  const run = (argv: string[]) => host.run(argv); // reads only: no stdin
+  const run = (argv: string[], opts?: RunOptions) => host.run(argv, opts); // reads only
   const kept: KeptCopy[] = [];
   for (const [i, keep] of wanted.entries()) {
     // Host names are validated inventory names; the sequence number makes the name unique within the run.
