@@ -15,6 +15,7 @@ import { parseKeyValueArgs, splitFreeForm, typedKeyValueArgs } from './free-form
 import { ansibleModuleAdvice, normalizeAnsibleKeywords, renameArgumentAliases, runbookModuleFor, shortAnsibleName } from './ansible-modules.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
 import { loopKeywords, loopProblems } from './loop-keywords.js';
+import { LOOP_KINDS } from '../run/loop-items.js';
 import { loadRole, roleEntry, type PlayRoles, type RoleLoading, type RoleRequest } from './load-role.js';
 
 export interface LoadOptions {
@@ -231,7 +232,9 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
   const site: TaskSite = { l, src, at, raw, stack, label, push, problemsBefore: l.problems.length };
   checkKeywords(site);
   // Keywords are checked against their own small schemas; anything else must be the one module key.
-  const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS));
+  const unknownLoops = Object.keys(raw).filter((k) => k.startsWith('with_') && !(k in TASK_KEYWORDS));
+  for (const k of unknownLoops) push(`'${k}' is a lookup runbook does not run; write \`loop:\` with the list, or use one of ${Object.keys(LOOP_KINDS).filter((x) => x.startsWith('with_')).join(', ')}`, [...at, k], true);
+  const candidates = Object.keys(raw).filter((k) => !(k in TASK_KEYWORDS) && !unknownLoops.includes(k));
   if (raw.import_tasks !== undefined || raw.include_tasks !== undefined || raw.block !== undefined) return loadBlockOrImport(site, candidates);
   if (raw.import_role !== undefined || raw.include_role !== undefined) return loadRoleTask(site, candidates);
   if (raw.meta !== undefined) return loadMetaTask(site, candidates);

@@ -34,6 +34,8 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   with_together: { description: 'Lists zipped: item.0 from the first list, item.1 from the second (missing ones null).', anyOf: [{ type: 'array' }, { type: 'string' }] },
   with_nested: { description: 'Every combination of the lists: item.0, item.1, ...', anyOf: [{ type: 'array' }, { type: 'string' }] },
   with_indexed_items: { description: 'Items as [index, value] pairs (item.0 is the index).', anyOf: [{ type: 'array' }, { type: 'string' }] },
+  with_sequence: { description: 'Numbers as strings: "start=1 end=5 stride=1 format=node%02d" (count= instead of end), or the shortcut "[start-]end[/stride][:format]"; a list of such terms runs them in turn.', anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'integer' }] },
+  with_fileglob: { description: 'Controller files matching a glob (only the last part of the path is a pattern; role files/ and the play\'s folder searched), as absolute paths, sorted.', anyOf: [{ type: 'array' }, { type: 'string' }] },
   with_first_found: { description: 'The first controller file that exists (role files/ and the play\'s folder searched), as `item`; names, or {files, paths, skip}.', anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'object' }] },
   loop_control: {
     type: 'object',

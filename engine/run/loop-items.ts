@@ -1,18 +1,20 @@
 // The items of a loop: `loop`/`with_list`, and Ansible's `with_*` lookups (items, dict, subelements, flattened,
-// together, nested, indexed_items, first_found) turned into the list the task runs once per item.
+// together, nested, indexed_items, first_found, sequence, fileglob) turned into the list the task runs once per item.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { dict2items } from '../template/collections.js';
+import { fileglobItems } from './loop-fileglob.js';
+import { sequenceItems } from './loop-sequence.js';
 
 /** How the loop value is turned into items (the `with_*` keyword it was written with, or `loop`). */
-export type LoopKind = 'loop' | 'items' | 'dict' | 'subelements' | 'flattened' | 'together' | 'nested' | 'indexed_items' | 'first_found';
+export type LoopKind = 'loop' | 'items' | 'dict' | 'subelements' | 'flattened' | 'together' | 'nested' | 'indexed_items' | 'first_found' | 'sequence' | 'fileglob';
 
 export const LOOP_KINDS: Record<string, LoopKind> = {
   loop: 'loop', with_list: 'loop', with_items: 'items', with_dict: 'dict', with_subelements: 'subelements',
   with_flattened: 'flattened', with_together: 'together', with_nested: 'nested', with_indexed_items: 'indexed_items',
-  with_first_found: 'first_found',
+  with_first_found: 'first_found', with_sequence: 'sequence', with_fileglob: 'fileglob',
 };
 
 const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -33,6 +35,8 @@ export function loopItems(kind: LoopKind, rendered: unknown, searchDirs: string[
     case 'nested': return nested(list(kind, rendered));
     case 'subelements': return subelements(list(kind, rendered));
     case 'first_found': return firstFound(rendered, searchDirs);
+    case 'sequence': return sequenceItems(rendered);
+    case 'fileglob': return fileglobItems(rendered, searchDirs);
     default:
       if (isMapping(rendered)) throw fail(`loop must be a list, got a mapping: ${MAPPING_LOOP_HINT}`);
       return list(kind, rendered);

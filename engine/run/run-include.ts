@@ -32,7 +32,7 @@ export async function runInclude(runTasks: RunTasks, scope: Scope, hosts: HostSt
     try {
       const runs = await includeRuns(scope, hostState, task, inherited);
       if (runs === 'filtered') continue;
-      if (runs.length === 0) emit({ status: 'skipped', msg: 'skipped: condition is false (nothing included)' });
+      if (runs.length === 0) emit({ status: 'skipped', msg: 'skipped: nothing included (the condition is false, or the loop has no items)' });
       plans.set(hostState, runs);
     } catch (e) {
       emit({ status: 'failed', msg: describeFailure(e) });

@@ -30,6 +30,7 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     emit({ status: 'failed', msg: describeFailure(e) });
     return 'failed';
   }
+  if (items?.length === 0) return skipEmptyLoop(run);
 
   const results: ItemResult[] = [];
   for (const [index, item] of (items ?? [undefined]).entries()) {
@@ -95,6 +96,15 @@ function itemLabel(run: TaskRun, variables: Record<string, unknown>, item: unkno
   } catch {
     return JSON.stringify(item);
   }
+}
+
+/** A loop over no items is skipped, and registers what Ansible registers then. */
+function skipEmptyLoop(run: TaskRun): TaskOutcome {
+  const registered = { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+  if (run.task.register) registerResult(run.runContext, run.hostState, run.task.register, registered);
+  run.share?.(registered);
+  run.emit({ status: 'skipped', msg: 'skipped: no items in the list', result: registered });
+  return 'skipped';
 }
 
 /** unreachable > failed > changed > all skipped > ok. */

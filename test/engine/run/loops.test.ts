@@ -1,6 +1,7 @@
 // Loops as in Ansible: with_dict / dict2items, with_subelements, with_flattened, with_together, with_nested,
-// with_indexed_items, with_first_found, loop_control (index_var, label, pause, loop_var), and the error a mapping
-// given to `loop` gets (#17 Loops).
+// with_indexed_items, with_first_found, with_sequence, with_fileglob, loop_control (index_var, label, pause,
+// loop_var), an empty loop (skipped), and the errors a mapping given to `loop` or an unknown with_* lookup gets (#17).
+// Items and statuses are also compared with Ansible in test/conformance/cases/with-*.yml.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -81,5 +82,43 @@ describe('loops', () => {
     expect(res.events.find((e) => e.event === 'task')!.msg).to.include("with_subelements: an element has no 'owners' (add {skip_missing: true}");
     await writeFiles(dir, { 'site.yml': play(dir, task(', { skip_missing: true }')) });
     expect((await playJson(dir)).code).to.equal(0);
+  }));
+
+  it("with_sequence refuses what Ansible's sequence lookup refuses, in its words", () => withProject(async (dir) => {
+    const cases: Array<[string, string]> = [
+      ['start=5 end=1', 'to count backwards make stride negative'],
+      ['start=1 end=3 count=2', "can't specify both count and end in with_sequence"],
+      ['start=1', 'must specify count or end in with_sequence'],
+      ['start=1 end=3 format=%d-%d', 'bad formatting string: %d-%d'],
+      ['010', "can't parse end=010 as integer"],
+      ['start=1 end=2 step=1', 'unrecognized arguments to with_sequence: step'],
+    ];
+    for (const [term, message] of cases) {
+      await writeFiles(dir, { 'site.yml': play(dir, `    - name: s\n      debug: { msg: "{{ item }}" }\n      with_sequence: "${term}"\n`) });
+      const res = await playJson(dir);
+      expect(res.code, term).to.equal(1);
+      expect(res.events.find((e) => e.event === 'task')!.msg, term).to.include(`with_sequence: ${message}`);
+    }
+  }));
+
+  it('an empty loop is skipped and registers what Ansible registers', () => withProject(async (dir) => {
+    await writeFiles(dir, { 'site.yml': play(dir, `    - name: none
+      debug: { msg: "{{ item }}" }
+      loop: []
+      register: r
+    - name: show
+      copy: { dest: "${dir}/reg", content: "{{ r.skipped }} {{ r.skipped_reason }} {{ length r.results }}" }
+`) });
+    const res = await playJson(dir);
+    expect(res.code).to.equal(0);
+    expect(res.events.find((e) => e.event === 'task' && e.task === 'none')!.status).to.equal('skipped');
+    expect(await fs.readFile(path.join(dir, 'reg'), 'utf8')).to.equal('true No items in the list 0');
+  }));
+
+  it('a with_* lookup runbook does not run is refused at validate with where and what to write', () => withProject(async (dir) => {
+    await writeFiles(dir, { 'site.yml': play(dir, '    - name: pick\n      debug: { msg: "{{ item }}" }\n      with_random_choice: [a, b]\n') });
+    const res = await playJson(dir);
+    expect(res.code).to.equal(2);
+    expect(res.stderr).to.include("site.yml:9:7: task 'pick': 'with_random_choice' is a lookup runbook does not run; write `loop:` with the list, or use one of with_list, with_items,");
   }));
 });
