@@ -20,7 +20,11 @@ const HANDLEBARS_KEYWORDS = ['else', 'true', 'false', 'null', 'undefined', 'this
 async function knowledge(): Promise<Knowledge> {
   const { loadCorePack } = await import('../../modules/index.js');
   const pack = await loadCorePack();
-  const modules = new Map(pack.modules.map((m) => [m.name, new Set(Object.keys((m.schema as { properties?: object }).properties ?? {}))]));
+  const modules = new Map(pack.modules.map((m) => {
+    const schema = m.schema as { properties?: object; additionalProperties?: unknown };
+    const open = schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+    return [m.name, { names: new Set(Object.keys(schema.properties ?? {})), open, freeForm: m.freeForm }];
+  }));
   return { modules, reserved: [...helperNames(), ...HANDLEBARS_KEYWORDS] };
 }
 

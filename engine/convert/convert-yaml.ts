@@ -3,7 +3,7 @@
 // and key=value arguments mapped. What cannot be converted stays as written, under a `# TODO(convert):` comment.
 
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { splitFreeForm } from '../load/free-form.js';
+import { parseKeyValueArgs } from '../load/free-form.js';
 import { yaml11Boolean } from '../load/yaml11-booleans.js';
 import { ANSIBLE_ARGUMENT_ALIASES, ansibleModuleAdvice, runbookModuleFor, shortAnsibleName } from '../load/ansible-modules.js';
 import { convertCondition, convertTemplate, type TemplateProblem } from './jinja-template.js';
@@ -11,8 +11,12 @@ import { convertCondition, convertTemplate, type TemplateProblem } from './jinja
 /** One construct left for the user: where, and why. */
 export interface Todo { file: string; line: number; message: string }
 
-/** What the converter knows of runbook: each module's argument names, and names templates must read as variables. */
-export interface Knowledge { modules: Map<string, Set<string>>; reserved: string[] }
+/**
+ * What the converter knows of runbook: each module's argument names (`open` when it takes any name, as set_fact does;
+ * `freeForm` when a bare string fills one argument, as include_vars' file), and names templates must read as variables.
+ */
+export interface ModuleShape { names: Set<string>; open?: boolean; freeForm?: string }
+export interface Knowledge { modules: Map<string, ModuleShape>; reserved: string[] }
 
 export type YamlKind = 'playbook' | 'tasks' | 'vars';
 
@@ -23,12 +27,12 @@ const TASK_KEYWORDS = new Set(['name', 'loop', 'loop_control', 'register', 'noti
   'ignore_errors', 'ignore_unreachable', 'retries', 'delay', 'delegate_to', 'delegate_facts', 'run_once', 'no_log', 'check_mode', 'diff', 'listen',
   'environment', 'any_errors_fatal', 'throttle', 'timeout', 'connection', 'remote_user', 'debugger', 'module_defaults', 'collections', 'port']);
 /** Keys runbook reads itself (the roles and includes of issue #17): their values are converted, the keys kept. */
-const DIRECTIVES = new Set(['import_tasks', 'include_tasks', 'import_role', 'include_role', 'import_playbook', 'include_vars_files']);
+const DIRECTIVES = new Set(['import_tasks', 'include_tasks', 'import_role', 'include_role', 'import_playbook', 'include_vars_files', 'meta']);
 const FREE_FORM = new Set(['command', 'shell']);
 const TASK_LISTS = new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always']);
 
 /** The runbook module an Ansible name stands for (the loader's table, engine/load/ansible-modules.ts). */
-function runbookModule(name: string, known: Map<string, Set<string>>): string | undefined {
+function runbookModule(name: string, known: Map<string, ModuleShape>): string | undefined {
   const short = shortAnsibleName(name);
   return known.has(short) ? short : runbookModuleFor(name, (m) => known.has(m));
 }
@@ -72,25 +76,31 @@ function convertConditionNode(ctx: Context, node: unknown, anchor: Node): void {
   else todo(ctx, anchor, lineOf(ctx, node), `${result.problems[0].message}: ${excerpt(node.value)}`);
 }
 
-/** `service: name=x state=started` → a mapping; text that is not key=value words stays, with a TODO. */
+/**
+ * `service: name=x state=started` → a mapping (an argument runbook lacks then gets its own TODO); a bare string for a
+ * module that takes one (`include_vars: "{{ item }}"`) stays a string, converted; other text stays, with a TODO.
+ */
 function argumentsFromText(ctx: Context, module: string, pair: Pair): void {
   const value = pair.value as Scalar;
   const text = String(value.value);
-  const names = [...(ctx.known.modules.get(module) ?? [])];
-  const aliases = text.split(/\s+/).map((w) => w.split('=')[0]).filter((k) => runbookArgument(module, k) !== k);
-  const { rest, options } = splitFreeForm(text, [...names, ...aliases]);
-  if (rest.trim() !== '') return todo(ctx, pair.key as Node, lineOf(ctx, value), `'${rest.trim()}' is not key=value arguments of ${module}`);
-  // Ansible reads `create=yes` as a boolean; the words were cut out from the end, so the order is put back.
-  pair.value = ctx.doc.createNode(Object.fromEntries(Object.entries(options).reverse().map(([k, v]) => [k, yaml11Boolean(v) ?? v])));
+  const { args, stray } = parseKeyValueArgs(text);
+  if (stray !== undefined || Object.keys(args).length === 0) {
+    if (ctx.known.modules.get(module)?.freeForm) return convertValue(ctx, value, pair.key as Node);
+    return todo(ctx, pair.key as Node, lineOf(ctx, value), `'${(stray ?? text).trim()}' is not key=value arguments of ${module}`);
+  }
+  // Ansible reads `create=yes` as a boolean.
+  const mapping = ctx.doc.createNode(Object.fromEntries(Object.entries(args).map(([k, v]) => [k, yaml11Boolean(v) ?? v]))) as YAMLMap;
+  for (const item of mapping.items) (item.key as Scalar).range = value.range; // a TODO on one argument names the line
+  pair.value = mapping;
 }
 
 function convertArguments(ctx: Context, module: string, args: YAMLMap): void {
-  const names = ctx.known.modules.get(module) ?? new Set<string>();
+  const shape = ctx.known.modules.get(module) ?? { names: new Set<string>() };
   for (const pair of args.items) {
     const key = pair.key as Scalar;
     const name = runbookArgument(module, String(key.value));
     key.value = name;
-    if (!names.has(name)) todo(ctx, key, lineOf(ctx, key), `runbook's ${module} has no argument '${name}' (it takes: ${[...names].join(', ')})`);
+    if (!shape.names.has(name) && !shape.open) todo(ctx, key, lineOf(ctx, key), `runbook's ${module} has no argument '${name}' (it takes: ${[...shape.names].join(', ')})`);
     if (module === 'assert' && name === 'that') convertConditionNode(ctx, pair.value, key);
     else convertValue(ctx, pair.value, key);
   }
@@ -99,7 +109,12 @@ function convertArguments(ctx: Context, module: string, args: YAMLMap): void {
 function convertModule(ctx: Context, task: YAMLMap, pair: Pair): void {
   const key = pair.key as Scalar;
   const ansibleName = String(key.value);
-  if (DIRECTIVES.has(ansibleName)) return convertValue(ctx, pair.value, key);
+  if (DIRECTIVES.has(shortAnsibleName(ansibleName))) return convertValue(ctx, pair.value, key);
+  if (shortAnsibleName(ansibleName) === 'include' && isScalar(pair.value) && !/\s\w+=/.test(String(pair.value.value))) {
+    // Ansible's old `include:` of a task file (removed in ansible-core 2.16) is include_tasks, decided at run time.
+    key.value = 'include_tasks';
+    return convertValue(ctx, pair.value, key);
+  }
   const module = runbookModule(ansibleName, ctx.known.modules);
   if (!module) {
     const advice = ansibleModuleAdvice(ansibleName);

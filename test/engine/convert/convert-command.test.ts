@@ -68,6 +68,41 @@ describe('runbook convert ansible', () => {
     expect(await fs.readFile(path.join(dest, 'templates/t.j2'), 'utf8')).to.equal('{{!-- TODO(convert): line 2: the tag {% include %} --}}\nok \\{{ a }}\n{% include "other.j2" %}\n');
   });
 
+  it("converts what real roles write: set_fact's own names, a bare include_vars file, meta, include, key=value with an unknown argument", async () => {
+    // Each of these made a TODO (or a wrong playbook) before: set_fact's variables read as unknown arguments,
+    // `include_vars: "{{ item }}"` and `meta: flush_handlers` were not understood, `include:` had no runbook key.
+    const src = path.join(work, 'src');
+    await fs.mkdir(path.join(src, 'roles/r/tasks'), { recursive: true });
+    await fs.mkdir(path.join(src, 'roles/r/vars'), { recursive: true });
+    await fs.writeFile(path.join(src, 'roles/r/vars/Debian.yml'), '__r_package: chrony\n');
+    await fs.writeFile(path.join(src, 'roles/r/tasks/extra.yml'), '- debug: msg=extra\n');
+    await fs.writeFile(path.join(src, 'roles/r/tasks/main.yml'), [
+      '- include_vars: "{{ item }}"',
+      '  with_first_found:',
+      '    - "{{ ansible_os_family }}.yml"',
+      '    - default.yml',
+      '- set_fact:',
+      '    r_package: "{{ __r_package }}"',
+      '  when: r_package is not defined',
+      '- ansible.builtin.set_fact: r_done=yes',
+      '- ansible.builtin.meta: flush_handlers',
+      '- include: extra.yml',
+      '- apt: update_cache=yes cache_valid_time=3600',
+      '',
+    ].join('\n'));
+    await fs.writeFile(path.join(src, 'site.yml'), '- hosts: all\n  gather_facts: false\n  roles: [r]\n');
+    const dest = path.join(work, 'out');
+    const r = await runCli(['convert', 'ansible', src, dest]);
+    expect(r.code, r.stderr).to.equal(3);
+    expect(r.stdout).to.contain('1 TODO(s) left');
+    expect(r.stdout).to.contain(`${path.join(dest, 'roles/r/tasks/main.yml')}:11: runbook's apt has no argument 'cache_valid_time'`);
+    const tasks = await fs.readFile(path.join(dest, 'roles/r/tasks/main.yml'), 'utf8');
+    expect(tasks).to.contain('- include_vars: "{{item}}"\n').and.contain('    - "{{facts.os_family}}.yml"\n');
+    expect(tasks).to.contain('- set_fact:\n    r_package: "{{__r_package}}"\n  when: not (defined r_package)\n');
+    expect(tasks).to.contain('- set_fact:\n    r_done: true\n').and.contain('- ansible.builtin.meta: flush_handlers\n').and.contain('- include_tasks: extra.yml\n');
+    expect(tasks).to.contain('- apt:\n    update_cache: true\n    # TODO(convert)');
+  });
+
   it('refuses a DEST that is not empty (exit 2, nothing written) unless --force', async () => {
     const dest = path.join(work, 'out');
     await fs.mkdir(dest);
