@@ -22,15 +22,14 @@ interface KubectlArgs {
 /** What apply does: set these node labels, delete the live objects, or apply the desired ones. */
 interface KubectlData { labels?: Record<string, string>; delete?: boolean; apply?: boolean }
 
-type KObj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string> } & Record<string, unknown>;
+type KObj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; data?: Record<string, string> } & Record<string, unknown>;
 
 interface KubectlState {
   desired: KObj[];
   /** The live objects (for revert and diffs); absent ones are missing. */
   live: KObj[];
-  /** kubectl diff said something differs. */
+  /** kubectl diff said something differs (live vs. what kubectl apply's three-way merge would leave). */
   differs: boolean;
-  diffText: string;
   nodeLabels?: Record<string, string>;
 }
 
@@ -51,11 +50,23 @@ async function kubectl(host: Host, args: KubectlArgs, argv: string[], stdin?: st
 /** What the API server populates (kubectl get returns it): re-applying it would be refused as stale (409 Conflict). */
 const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'];
 
-/** An object as a manifest would declare it: without the server's metadata and status (what revert re-applies, what diffs show). */
+/** An object as a manifest would declare it: without the server's metadata and status (what revert puts back). */
 export function manifestOf(o: KObj): KObj {
   const { status: _status, ...rest } = o as KObj & { status?: unknown };
   const metadata = Object.fromEntries(Object.entries(o.metadata).filter(([k]) => !SERVER_FIELDS.includes(k))) as KObj['metadata'];
   return { ...rest, metadata };
+}
+
+/** kubectl apply's record of the manifest it applied last (a Secret's holds its data in clear). */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** An object as its manifest reads: no server fields, status or last-applied annotation (what diffs and messages show). */
+export function shownOf(o: KObj): KObj {
+  const m = manifestOf(o);
+  if (!m.metadata.annotations || !(LAST_APPLIED in m.metadata.annotations)) return m;
+  const { [LAST_APPLIED]: _applied, ...annotations } = m.metadata.annotations;
+  const { annotations: _all, ...metadata } = m.metadata;
+  return { ...m, metadata: Object.keys(annotations).length ? { ...metadata, annotations } : metadata };
 }
 
 /** Secret values never reach diffs or messages. */
@@ -81,7 +92,7 @@ async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string)
 
 export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   name: 'kubectl',
-  doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and re-applies what it replaced.',
+  doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and puts back what it changed or deleted as it was (kubectl replace or create, last-applied annotation included).',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -113,7 +124,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   async inspect(host, args, ctx) {
     if (args.state === 'labels') {
       const res = await kubectl(host, args, ['get', 'node', args.node!, '-o', 'json']);
-      return { desired: [], live: [], differs: false, diffText: '', nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
+      return { desired: [], live: [], differs: false, nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
     }
     let desired: KObj[];
     if (args.state === 'secret') {
@@ -121,9 +132,9 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
       desired = [JSON.parse(res.stdout) as KObj];
     } else desired = await desiredObjects(args, ctx.render, ctx.controllerPath);
     const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
-    if (args.state === 'absent') return { desired, live, differs: live.length > 0, diffText: '' };
+    if (args.state === 'absent') return { desired, live, differs: live.length > 0 };
     const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
-    return { desired, live, differs: diff.code === 1, diffText: diff.stdout };
+    return { desired, live, differs: diff.code === 1 };
   },
   plan(s, args): Change<KubectlData>[] {
     if (args.state === 'labels') {
@@ -132,11 +143,11 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     }
     if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
     if (!s.differs) return [];
-    const liveByRef = new Map(s.live.map((o) => [ref(o), manifestOf(o)]));
+    const liveByRef = new Map(s.live.map((o) => [ref(o), shownOf(o)]));
     const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
     return [{
       msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
-      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(manifestOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },
+      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(shownOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },
       data: { apply: true },
     }];
   },
@@ -157,7 +168,13 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     const liveRefs = new Set(before.live.map(ref));
     const created = before.desired.filter((o) => !liveRefs.has(ref(o)));
     if (created.length) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(created));
-    // The saved objects as manifests: their resourceVersion is stale once the run changed them.
-    if (before.live.length) await kubectl(host, args, ['apply', '-f', '-'], list(before.live.map(manifestOf)));
+    // The saved objects back as they were, last-applied annotation included (an apply would record the whole saved object
+    // as applied by hand, and a later apply would then delete what others set): replaced when live, created when the run
+    // deleted them. Without the server's fields: their resourceVersion is stale once the run changed them.
+    if (!before.live.length) return;
+    const now = new Set(((JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(before.live))).stdout || '{"items":[]}').items ?? []) as KObj[]).map(ref));
+    const saved = before.live.map(manifestOf);
+    if (saved.some((o) => now.has(ref(o)))) await kubectl(host, args, ['replace', '-f', '-'], list(saved.filter((o) => now.has(ref(o)))));
+    if (saved.some((o) => !now.has(ref(o)))) await kubectl(host, args, ['create', '-f', '-'], list(saved.filter((o) => !now.has(ref(o)))));
   },
 });

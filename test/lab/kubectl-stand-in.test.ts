@@ -1,6 +1,7 @@
 // The kubectl stand-in refuses what a real API server of the pinned version refuses (unknown fields, wrong types, unserved
 // API versions, a stale resourceVersion), returns the server's fields, leaves a claim of a removed in-tree provisioner
-// Pending; and the kubectl module's rollback (after a failure, and `runbook rollback RUN`) restores a changed object.
+// Pending, applies as kubectl's client-side apply does (last-applied annotation, three-way merge, kubectl's output lines),
+// honours --validate; and the kubectl module is idempotent over server-set fields and restores objects on rollback.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -74,7 +75,7 @@ describe('kubectl stand-in: refusals of the pinned API server, and kubectl rollb
     const res = await kubectl(['apply', '-f', '-'], pdb);
     expect(res.code).to.equal(1);
     expect(res.stderr.trim()).to.equal('error: resource mapping not found for name: "pdb" namespace: "default" from "STDIN": no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"\nensure CRDs are installed first');
-    expect((await kubectl(['apply', '-f', '-'], { ...pdb, apiVersion: 'policy/v1' })).stdout).to.equal('poddisruptionbudget/pdb created\n');
+    expect((await kubectl(['apply', '-f', '-'], { ...pdb, apiVersion: 'policy/v1' })).stdout).to.equal('poddisruptionbudget.policy/pdb created\n');
   });
 
   it('accepts a StorageClass of a removed in-tree provisioner, but its claim stays Pending with ProvisioningFailed', async () => {
@@ -130,5 +131,165 @@ describe('kubectl stand-in: refusals of the pinned API server, and kubectl rollb
     const rb = await runCli(['rollback', run], { cwd: dir, timeoutMs: 120_000 });
     expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
     expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'old' });
+  });
+});
+
+describe('kubectl stand-in: client-side apply (three-way merge) and --validate, and the kubectl module over it', function () {
+  this.timeout(240_000);
+  let lab: TestLab;
+  let dir: string;
+
+  const kubectl = (argv: string[], stdin?: unknown) => lab.exec('node1', ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...argv], stdin === undefined ? {} : { stdin: JSON.stringify(stdin) });
+  const object = async (rel: string) => JSON.parse((await lab.readFile('node1', `${KUBE}/objects/${rel}.json`))!);
+  /** Another client (or the server) changes the live object behind kubectl apply's back. */
+  const edit = async (rel: string, change: (o: any) => void) => {
+    const o = await object(rel);
+    change(o);
+    const r = await lab.exec('node1', ['sh', '-c', `cat > ${KUBE}/objects/${rel}.json`], { stdin: JSON.stringify(o) });
+    expect(r.code, r.stderr).to.equal(0);
+  };
+  const lastApplied = (o: any) => o.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  const play = (text: string, ...args: string[]) => fs.writeFile(path.join(dir, 'site.yml'), text)
+    .then(() => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 }));
+  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts.node1;
+
+  before(async function () {
+    lab = await acquireLab(1, this);
+    await lab.withFeatures(['kubernetes']);
+    await resetLabHost(lab, 'node1');
+    const r = await lab.exec('node1', ['sh', '-c', `mkdir -p /etc/kubernetes ${KUBE}/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf 'version=v1.28.2\\n' > ${KUBE}/kubeadm-init`]);
+    expect(r.code, r.stderr).to.equal(0);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-kubectl-apply-'));
+  });
+  after(async () => {
+    if (lab) await lab.exec('node1', ['rm', '-rf', KUBE, '/etc/kubernetes']);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const web = (container: Record<string, unknown>, spec: Record<string, unknown> = {}, labels: Record<string, string> = { app: 'web' }) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default', labels },
+    spec: { ...spec, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', ...container }] } } },
+  });
+
+  it('records the manifest in the last-applied annotation, deletes what the manifest dropped, keeps what others set', async () => {
+    const first = web({ image: 'nginx:1.25', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }, { replicas: 2 }, { app: 'web', tier: 'front' });
+    const created = await kubectl(['apply', '-f', '-'], first);
+    expect(created.stdout).to.equal('deployment.apps/web created\n');
+    let live = await object('default/Deployment/web');
+    expect(lastApplied(live)).to.equal('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"labels":{"app":"web","tier":"front"},"name":"web","namespace":"default"},'
+      + '"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"env":[{"name":"A","value":"1"},{"name":"B","value":"2"}],"image":"nginx:1.25","name":"web"}]}}}}\n');
+    expect(live.metadata.generation).to.equal(1);
+    // The server and other clients: status, a label, an env entry and a sidecar container kubectl apply never set.
+    await edit('default/Deployment/web', (o) => {
+      o.status = { replicas: 2, readyReplicas: 2 };
+      o.metadata.labels.owner = 'ops';
+      o.spec.template.spec.containers[0].env.push({ name: 'DEBUG', value: 'on' });
+      o.spec.template.spec.containers.push({ name: 'sidecar', image: 'busybox' });
+    });
+    const before = await object('default/Deployment/web');
+    expect((await kubectl(['diff', '-f', '-'], first)).code).to.equal(0);
+    expect((await kubectl(['apply', '-f', '-'], first)).stdout).to.equal('deployment.apps/web unchanged\n');
+    expect(await object('default/Deployment/web')).to.deep.equal(before);
+
+    const second = web({ image: 'nginx:1.26', env: [{ name: 'A', value: '1' }] });
+    const diff = await kubectl(['diff', '-f', '-'], second);
+    expect(diff.code).to.equal(1);
+    expect(diff.stdout).to.include('\n-    "replicas": 2,\n').and.include('\n-            "image": "nginx:1.25",\n+            "image": "nginx:1.26",\n');
+    expect(await object('default/Deployment/web')).to.deep.equal(before);
+    expect((await kubectl(['apply', '-f', '-'], second)).stdout).to.equal('deployment.apps/web configured\n');
+    live = await object('default/Deployment/web');
+    expect(live.metadata.labels).to.deep.equal({ app: 'web', owner: 'ops' });
+    expect(live.spec).to.not.have.property('replicas');
+    expect(live.spec.template.spec.containers).to.deep.equal([
+      { name: 'web', image: 'nginx:1.26', env: [{ name: 'A', value: '1' }, { name: 'DEBUG', value: 'on' }] },
+      { name: 'sidecar', image: 'busybox' },
+    ]);
+    expect(live.status).to.deep.equal({ replicas: 2, readyReplicas: 2 });
+    expect(JSON.parse(lastApplied(live))).to.deep.equal({ ...second, metadata: { ...second.metadata, annotations: {} } });
+    expect(live.metadata.generation).to.equal(2);
+    expect(live.metadata.uid).to.equal(before.metadata.uid);
+    expect((await kubectl(['delete', '-f', '-'], second)).stdout).to.equal('deployment.apps "web" deleted\n');
+  });
+
+  it('names objects as kubectl does and warns when the live object was not applied (kubectl create)', async () => {
+    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'kubernetes.io/no-provisioner' };
+    expect((await kubectl(['apply', '-f', '-'], sc)).stdout).to.equal('storageclass.storage.k8s.io/fast created\n');
+    expect((await kubectl(['apply', '-f', '-'], sc)).stdout).to.equal('storageclass.storage.k8s.io/fast unchanged\n');
+    await lab.exec('node1', ['sh', '-c', 'printf one > /tmp/kubectl-one']);
+    expect((await kubectl(['create', 'secret', 'generic', 'keys', '--from-file=one=/tmp/kubectl-one'])).stdout).to.equal('secret/keys created\n');
+    const applied = await kubectl(['apply', '-f', '-'], { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'default' }, data: { two: 'dHdv' } });
+    expect(applied.stdout).to.equal('secret/keys configured\n');
+    expect(applied.stderr).to.equal('Warning: resource secrets/keys is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n');
+    expect((await object('default/Secret/keys')).data).to.deep.equal({ one: 'b25l', two: 'dHdv' });
+  });
+
+  it('honours --validate: false/ignore drop unknown fields silently, warn warns (from 1.25), the server still refuses wrong types', async () => {
+    const bad = web({ image: 'nginx', foo: 1 });
+    await kubectl(['delete', '--ignore-not-found', '-f', '-'], bad);
+    const strict = await kubectl(['apply', '-f', '-'], bad);
+    expect(strict.code).to.equal(1);
+    expect(strict.stderr).to.include('strict decoding error: unknown field "spec.template.spec.containers[0].foo"');
+    const off = await kubectl(['apply', '--validate=false', '-f', '-'], bad);
+    expect([off.code, off.stdout, off.stderr]).to.deep.equal([0, 'deployment.apps/web created\n', '']);
+    const live = await object('default/Deployment/web');
+    expect(live.spec.template.spec.containers[0]).to.deep.equal({ name: 'web', image: 'nginx' });
+    expect(JSON.parse(lastApplied(live)).spec.template.spec.containers[0]).to.deep.equal({ name: 'web', image: 'nginx', foo: 1 });
+    expect((await kubectl(['apply', '--validate=ignore', '-f', '-'], bad)).stdout).to.equal('deployment.apps/web unchanged\n');
+    const warn = await kubectl(['apply', '--validate=warn', '-f', '-'], web({ image: 'nginx:2', bar: true }));
+    expect([warn.code, warn.stdout, warn.stderr]).to.deep.equal([0, 'deployment.apps/web configured\n', 'Warning: unknown field "spec.template.spec.containers[0].bar"\n']);
+    expect((await object('default/Deployment/web')).spec.template.spec.containers[0]).to.deep.equal({ name: 'web', image: 'nginx:2' });
+    const wrongType = await kubectl(['apply', '--validate=false', '-f', '-'], web({ image: 'nginx' }, { replicas: 'two' }));
+    expect(wrongType.code).to.equal(1);
+    expect(wrongType.stderr).to.include('cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    const typo = await kubectl(['apply', '--validate=foo', '-f', '-'], bad);
+    expect([typo.code, typo.stderr]).to.deep.equal([1, 'error: invalid - validate option "foo"; must be one of: strict (or true), warn, ignore (or false)\n']);
+    await lab.exec('node1', ['sh', '-c', `printf 'version=v1.24.17\\n' > ${KUBE}/kubeadm-init`]);
+    try {
+      expect((await kubectl(['apply', '-f', '-'], bad)).stderr).to.include('error validating data: ValidationError(Deployment.spec.template.spec.containers[0]): unknown field "foo"');
+      const old = await kubectl(['apply', '--validate=warn', '-f', '-'], bad);
+      expect([old.code, old.stdout, old.stderr]).to.deep.equal([0, 'deployment.apps/web configured\n', '']);
+    } finally {
+      await lab.exec('node1', ['sh', '-c', `printf 'version=v1.28.2\\n' > ${KUBE}/kubeadm-init`]);
+    }
+    await kubectl(['delete', '-f', '-'], bad);
+  });
+
+  const settings = (data: string, rest = '') => `
+- hosts: node1
+  gather_facts: false
+  tasks:
+    - name: settings
+      kubectl:
+        state: present
+        definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: app-settings, namespace: default }, data: { ${data} } }
+${rest}`;
+
+  it('kubectl module: a second run changes nothing over server-set fields, and rollback removes what the run added', async () => {
+    const first = await play(settings('mode: old'));
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(recap(first.stdout)).to.include({ changed: 1 });
+    await edit('default/ConfigMap/app-settings', (o) => { o.metadata.labels = { owner: 'ops' }; });
+    const saved = await object('default/ConfigMap/app-settings');
+    const again = await play(settings('mode: old'));
+    expect(recap(again.stdout)).to.include({ changed: 0, failed: 0 });
+    expect(await object('default/ConfigMap/app-settings')).to.deep.equal(saved);
+
+    const failed = await play(settings('mode: new, extra: "yes"', '    - name: boom\n      fail: { msg: stop here }\n'));
+    expect(recap(failed.stdout)).to.include({ failed: 1, rolled_back: 1 });
+    let now = await object('default/ConfigMap/app-settings');
+    expect(now.data).to.deep.equal({ mode: 'old' });
+    expect(now.metadata.labels).to.deep.equal({ owner: 'ops' });
+    expect(lastApplied(now)).to.equal(lastApplied(saved));
+
+    const changed = await play(settings('mode: new, extra: "yes"'));
+    expect(recap(changed.stdout)).to.include({ changed: 1 });
+    expect((await object('default/ConfigMap/app-settings')).data).to.deep.equal({ mode: 'new', extra: 'yes' });
+    const rb = await runCli(['rollback', jsonEvents(changed.stdout).find((e) => e.event === 'run_start')!.run], { cwd: dir, timeoutMs: 120_000 });
+    expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
+    now = await object('default/ConfigMap/app-settings');
+    expect([now.data, now.metadata.labels, lastApplied(now)]).to.deep.equal([{ mode: 'old' }, { owner: 'ops' }, lastApplied(saved)]);
+    // Ownership is as before the run: applying the first manifest again changes nothing and keeps the other client's label.
+    expect(recap((await play(settings('mode: old'))).stdout)).to.include({ changed: 0, failed: 0 });
+    expect((await object('default/ConfigMap/app-settings')).metadata.labels).to.deep.equal({ owner: 'ops' });
   });
 });
