@@ -26,7 +26,7 @@ export function restoreBackupDb(backupDir: string, dbFile: string): string | und
 }
 
 /**
- * heketi's backup to a Kubernetes Secret, through the cluster's kubectl (the lab has no in-cluster API): one apply at
+ * heketi's backup to a Kubernetes Secret, through the cluster's kubectl (the lab has no in-cluster API): one backup at
  * a time, always of the newest database; a failure is logged as heketi logs it and the server goes on.
  */
 export function secretBackup(o: { namespace: string; secretName: string; kubeconfig: string; kubectl?: string; log: (line: string) => void }): (db: string) => void {
@@ -38,14 +38,18 @@ export function secretBackup(o: { namespace: string; secretName: string; kubecon
     const file = path.join(dir, 'secret.json');
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.secretName, namespace: o.namespace }, type: 'Opaque', data: { 'heketi.db.gz': gzipSync(db).toString('base64') } };
     writeFileSync(file, JSON.stringify(secret), { mode: 0o600 });
-    execFile(o.kubectl ?? 'kubectl', ['--kubeconfig', o.kubeconfig, 'apply', '-f', file], { env: { ...process.env, RUNBOOK_LAB_IN_POD: '1' } }, (error, _stdout, stderr) => {
+    // heketi creates the Secret and, when it exists, updates it whole (pkg/kubernetes/backupdb.go: Create, then Update on
+    // AlreadyExists): its other keys go.
+    const kubectl = (verb: string, done: (error: Error | null, stderr: string) => void) => execFile(o.kubectl ?? 'kubectl', ['--kubeconfig', o.kubeconfig, verb, '-f', file], { env: { ...process.env, RUNBOOK_LAB_IN_POD: '1' } }, (error, _stdout, stderr) => done(error, String(stderr)));
+    const finish = (error: Error | null, stderr: string) => {
       rmSync(dir, { recursive: true, force: true });
       o.log(error ? `[kubernetes] ERROR Unable to backup database to kubernetes secret: ${String(stderr).trim() || error.message}` : '[heketi] INFO Backup successful');
       running = false;
       const next = pending;
       pending = undefined;
       if (next !== undefined) run(next);
-    });
+    };
+    kubectl('create', (created, createErr) => (created && /AlreadyExists/.test(createErr) ? kubectl('replace', finish) : finish(created, createErr)));
   };
   return (db: string) => {
     if (running) pending = db;

@@ -43,7 +43,7 @@ describe('lab features --with kubernetes,heketi (through the CLI)', function () 
     const pdb = JSON.stringify({ apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'zk-pdb' }, spec: { maxUnavailable: 1 } });
     const setup = 'mkdir -p /root/.kube /var/lib/runbook-lab/kubernetes && printf "apiVersion: v1\\nkind: Config\\n" > /root/.kube/config';
     expect(await onHost(`${setup} && printf 'version=v1.24.17\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f - && kubectl version -o json | grep -A3 serverVersion | grep minor`))
-      .to.equal('poddisruptionbudget/zk-pdb created\n    "minor": "24",');
+      .to.equal('poddisruptionbudget.policy/zk-pdb created\n    "minor": "24",');
     const r = await runCli(['lab', 'ssh', 'node1', '--name', name, '--', `printf 'version=v1.25.16\\n' > /var/lib/runbook-lab/kubernetes/kubeadm-init && echo '${pdb}' | kubectl apply -f -; echo "rc=$?"`]);
     // kubectl's own exit code (the remote command ends with echo, so `runbook lab ssh` exits 0).
     expect(r.stdout.trim()).to.equal('rc=1');
