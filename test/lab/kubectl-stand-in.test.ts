@@ -18,24 +18,33 @@ const deployment = (spec: Record<string, unknown>) => ({
   spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } }, ...spec },
 });
 
-const configMap = (value: string, rest = '') => `
+const configMap = (name: string, data: string, rest = '') => `
 - hosts: node1
   gather_facts: false
   tasks:
     - name: settings
       kubectl:
         state: present
-        definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: settings, namespace: default }, data: { mode: ${value} } }
+        definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: ${name}, namespace: default }, data: { ${data} } }
 ${rest}`;
 
-describe('kubectl stand-in: refusals of the pinned API server, and kubectl rollback', function () {
-  this.timeout(180_000);
+describe('kubectl stand-in: refusals of the pinned API server, client-side apply, --validate, and the kubectl module', function () {
+  this.timeout(240_000);
   let lab: TestLab;
   let dir: string;
 
   const pin = (version: string) => lab.exec('node1', ['sh', '-c', `printf 'version=${version}\\n' > ${KUBE}/kubeadm-init`]);
   const kubectl = (argv: string[], stdin?: unknown) => lab.exec('node1', ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...argv], stdin === undefined ? {} : { stdin: JSON.stringify(stdin) });
   const object = async (rel: string) => JSON.parse((await lab.readFile('node1', `${KUBE}/objects/${rel}.json`))!);
+  /** Another client (or the server) changes the live object behind kubectl apply's back. */
+  const edit = async (rel: string, change: (o: any) => void) => {
+    const o = await object(rel);
+    change(o);
+    const r = await lab.exec('node1', ['sh', '-c', `cat > ${KUBE}/objects/${rel}.json`], { stdin: JSON.stringify(o) });
+    expect(r.code, r.stderr).to.equal(0);
+  };
+  const lastApplied = (o: any) => o.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts.node1;
   const play = (text: string, ...args: string[]) => fs.writeFile(path.join(dir, 'site.yml'), text)
     .then(() => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 }));
 
@@ -119,51 +128,18 @@ describe('kubectl stand-in: refusals of the pinned API server, and kubectl rollb
 
   it('rolls a changed object back after a later failure, and `runbook rollback RUN` restores it too', async () => {
     await pin('v1.28.2');
-    expect((await play(configMap('old'))).code).to.equal(0);
-    const failed = await play(configMap('new', '    - name: boom\n      fail: { msg: stop here }\n'));
+    expect((await play(configMap('settings', 'mode: old'))).code).to.equal(0);
+    const failed = await play(configMap('settings', 'mode: new', '    - name: boom\n      fail: { msg: stop here }\n'));
     expect(failed.code, failed.stdout + failed.stderr).to.equal(1);
     expect(jsonEvents(failed.stdout).find((e) => e.event === 'recap')!.hosts.node1).to.include({ failed: 1, rolled_back: 1 });
     expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'old' });
-    const changed = await play(configMap('new'));
+    const changed = await play(configMap('settings', 'mode: new'));
     expect(changed.code, changed.stdout + changed.stderr).to.equal(0);
     expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'new' });
     const run = jsonEvents(changed.stdout).find((e) => e.event === 'run_start')!.run;
     const rb = await runCli(['rollback', run], { cwd: dir, timeoutMs: 120_000 });
     expect(rb.code, rb.stdout + rb.stderr).to.equal(0);
     expect((await object('default/ConfigMap/settings')).data).to.deep.equal({ mode: 'old' });
-  });
-});
-
-describe('kubectl stand-in: client-side apply (three-way merge) and --validate, and the kubectl module over it', function () {
-  this.timeout(240_000);
-  let lab: TestLab;
-  let dir: string;
-
-  const kubectl = (argv: string[], stdin?: unknown) => lab.exec('node1', ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...argv], stdin === undefined ? {} : { stdin: JSON.stringify(stdin) });
-  const object = async (rel: string) => JSON.parse((await lab.readFile('node1', `${KUBE}/objects/${rel}.json`))!);
-  /** Another client (or the server) changes the live object behind kubectl apply's back. */
-  const edit = async (rel: string, change: (o: any) => void) => {
-    const o = await object(rel);
-    change(o);
-    const r = await lab.exec('node1', ['sh', '-c', `cat > ${KUBE}/objects/${rel}.json`], { stdin: JSON.stringify(o) });
-    expect(r.code, r.stderr).to.equal(0);
-  };
-  const lastApplied = (o: any) => o.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  const play = (text: string, ...args: string[]) => fs.writeFile(path.join(dir, 'site.yml'), text)
-    .then(() => runCli(['play', 'site.yml', '-i', lab.inventoryPath, '--format', 'json', ...args], { cwd: dir, timeoutMs: 120_000 }));
-  const recap = (stdout: string) => jsonEvents(stdout).find((e) => e.event === 'recap')!.hosts.node1;
-
-  before(async function () {
-    lab = await acquireLab(1, this);
-    await lab.withFeatures(['kubernetes']);
-    await resetLabHost(lab, 'node1');
-    const r = await lab.exec('node1', ['sh', '-c', `mkdir -p /etc/kubernetes ${KUBE}/objects && printf 'apiVersion: v1\\nkind: Config\\n' > /etc/kubernetes/admin.conf && printf 'version=v1.28.2\\n' > ${KUBE}/kubeadm-init`]);
-    expect(r.code, r.stderr).to.equal(0);
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runbook-kubectl-apply-'));
-  });
-  after(async () => {
-    if (lab) await lab.exec('node1', ['rm', '-rf', KUBE, '/etc/kubernetes']);
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
   const web = (container: Record<string, unknown>, spec: Record<string, unknown> = {}, labels: Record<string, string> = { app: 'web' }) => ({
@@ -172,6 +148,7 @@ describe('kubectl stand-in: client-side apply (three-way merge) and --validate, 
   });
 
   it('records the manifest in the last-applied annotation, deletes what the manifest dropped, keeps what others set', async () => {
+    await pin('v1.28.2');
     const first = web({ image: 'nginx:1.25', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }, { replicas: 2 }, { app: 'web', tier: 'front' });
     const created = await kubectl(['apply', '-f', '-'], first);
     expect(created.stdout).to.equal('deployment.apps/web created\n');
@@ -254,34 +231,24 @@ describe('kubectl stand-in: client-side apply (three-way merge) and --validate, 
     await kubectl(['delete', '-f', '-'], bad);
   });
 
-  const settings = (data: string, rest = '') => `
-- hosts: node1
-  gather_facts: false
-  tasks:
-    - name: settings
-      kubectl:
-        state: present
-        definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: app-settings, namespace: default }, data: { ${data} } }
-${rest}`;
-
   it('kubectl module: a second run changes nothing over server-set fields, and rollback removes what the run added', async () => {
-    const first = await play(settings('mode: old'));
+    const first = await play(configMap('app-settings', 'mode: old'));
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(recap(first.stdout)).to.include({ changed: 1 });
     await edit('default/ConfigMap/app-settings', (o) => { o.metadata.labels = { owner: 'ops' }; });
     const saved = await object('default/ConfigMap/app-settings');
-    const again = await play(settings('mode: old'));
+    const again = await play(configMap('app-settings', 'mode: old'));
     expect(recap(again.stdout)).to.include({ changed: 0, failed: 0 });
     expect(await object('default/ConfigMap/app-settings')).to.deep.equal(saved);
 
-    const failed = await play(settings('mode: new, extra: "yes"', '    - name: boom\n      fail: { msg: stop here }\n'));
+    const failed = await play(configMap('app-settings', 'mode: new, extra: "yes"', '    - name: boom\n      fail: { msg: stop here }\n'));
     expect(recap(failed.stdout)).to.include({ failed: 1, rolled_back: 1 });
     let now = await object('default/ConfigMap/app-settings');
     expect(now.data).to.deep.equal({ mode: 'old' });
     expect(now.metadata.labels).to.deep.equal({ owner: 'ops' });
     expect(lastApplied(now)).to.equal(lastApplied(saved));
 
-    const changed = await play(settings('mode: new, extra: "yes"'));
+    const changed = await play(configMap('app-settings', 'mode: new, extra: "yes"'));
     expect(recap(changed.stdout)).to.include({ changed: 1 });
     expect((await object('default/ConfigMap/app-settings')).data).to.deep.equal({ mode: 'new', extra: 'yes' });
     const rb = await runCli(['rollback', jsonEvents(changed.stdout).find((e) => e.event === 'run_start')!.run], { cwd: dir, timeoutMs: 120_000 });
@@ -289,7 +256,7 @@ ${rest}`;
     now = await object('default/ConfigMap/app-settings');
     expect([now.data, now.metadata.labels, lastApplied(now)]).to.deep.equal([{ mode: 'old' }, { owner: 'ops' }, lastApplied(saved)]);
     // Ownership is as before the run: applying the first manifest again changes nothing and keeps the other client's label.
-    expect(recap((await play(settings('mode: old'))).stdout)).to.include({ changed: 0, failed: 0 });
+    expect(recap((await play(configMap('app-settings', 'mode: old'))).stdout)).to.include({ changed: 0, failed: 0 });
     expect((await object('default/ConfigMap/app-settings')).metadata.labels).to.deep.equal({ owner: 'ops' });
   });
 });
