@@ -78,6 +78,13 @@ export interface Facts {
   os_version: string;
   os_codename: string;
   os_pretty_name: string;
+  /** Ansible's own spellings (ansible_distribution "Debian", "Ubuntu", "CentOS"; version "12.11" on Debian 12). */
+  distribution: string;
+  distribution_version: string;
+  distribution_major_version: string;
+  distribution_minor_version: string;
+  /** uname -s: "Linux" (Ansible's ansible_system). */
+  system: string;
   kernel: string;
   arch: string;
   cpus: number;

@@ -3,10 +3,12 @@
 const SAME_MEANING: Record<string, string> = {
   os_family: 'os_family', architecture: 'arch', hostname: 'hostname', fqdn: 'fqdn', kernel: 'kernel',
   processor_vcpus: 'cpus', memtotal_mb: 'memory_mb', swaptotal_mb: 'swap_total_mb', distribution_release: 'os_codename',
-  pkg_mgr: 'pkg_mgr', service_mgr: 'init_system', all_ipv4_addresses: 'ipv4',
+  pkg_mgr: 'pkg_mgr', service_mgr: 'init_system', all_ipv4_addresses: 'ipv4', distribution: 'distribution',
+  distribution_version: 'distribution_version', distribution_major_version: 'distribution_major_version',
+  distribution_minor_version: 'distribution_minor_version', system: 'system',
 };
 
-/** Ansible facts runbook has no fact for (or one with another meaning: ansible_distribution is "Debian", os_id "debian"). */
+/** Ansible facts runbook has no fact for (or one with another meaning: ansible_distribution_file_path, ansible_system_vendor). */
 const WITHOUT_EQUIVALENT = /^ansible_(distribution\w*|default_ipv[46]|all_ipv6_addresses|lsb|env|date_time|interfaces|nodename|machine_id|mounts|devices|python\w*|user_\w+|virtualization_\w+|processor\w*|memfree_mb|memory_mb|system\w*|os_\w+|domain|selinux\w*|apparmor|cmdline|dns|uptime_seconds|local|eth\d+|ens\d+|lo|bios_\w+|product_\w+|form_factor|real_\w+|effective_\w+|is_chroot|fips|kernel_version|userspace_\w+|swapfree_mb|mem\w*|hostnqn|iscsi_iqn)$/;
 
 /** `facts.x` for an Ansible fact with a runbook equivalent; null for a fact without one; undefined for other names. */

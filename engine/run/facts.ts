@@ -7,6 +7,8 @@ import { ConnectionError } from '../errors.js';
 const FACTS_SCRIPT = String.raw`
 echo '@@os'; cat /etc/os-release 2>/dev/null
 echo '@@kernel'; uname -r
+echo '@@system'; uname -s
+echo '@@debian_version'; cat /etc/debian_version 2>/dev/null
 echo '@@arch'; uname -m
 echo '@@cpus'; (nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 echo '@@meminfo'; grep -E '^(MemTotal|SwapTotal):' /proc/meminfo 2>/dev/null
@@ -44,6 +46,24 @@ const FAMILY: Record<string, string> = {
   centos: 'RedHat', rhel: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat',
 };
 
+/** Ansible's ansible_distribution for an os-release ID (its own spelling: "Debian", "CentOS", "Archlinux"). */
+const DISTRIBUTION: Record<string, string> = {
+  debian: 'Debian', ubuntu: 'Ubuntu', raspbian: 'Debian', centos: 'CentOS', rhel: 'RedHat', fedora: 'Fedora',
+  rocky: 'Rocky', almalinux: 'AlmaLinux', ol: 'OracleLinux', amzn: 'Amazon', arch: 'Archlinux', alpine: 'Alpine',
+  'opensuse-leap': 'openSUSE Leap', 'opensuse-tumbleweed': 'openSUSE Tumbleweed', sles: 'SLES', linuxmint: 'Linux Mint',
+  pop: 'Pop!_OS', freebsd: 'FreeBSD',
+};
+
+/** Ansible's distribution facts: its name for the OS, and the version as Ansible reads it (Debian's point release). */
+type Distribution = Pick<Facts, 'distribution' | 'distribution_version' | 'distribution_major_version' | 'distribution_minor_version'>;
+
+function distribution(id: string, os: Record<string, string>, debianVersion: string | undefined): Distribution {
+  const name = DISTRIBUTION[id] ?? os.NAME ?? 'unknown';
+  const version = id === 'debian' && debianVersion && /^\d+(\.\d+)*$/.test(debianVersion) ? debianVersion : os.VERSION_ID ?? '';
+  const [major = '', minor = ''] = version.split('.');
+  return { distribution: name, distribution_version: version, distribution_major_version: major, distribution_minor_version: minor };
+}
+
 /** Parse the facts script output (exported for unit tests). */
 export function parseFacts(out: string): Facts {
   const s = sections(out);
@@ -71,6 +91,8 @@ export function parseFacts(out: string): Facts {
     os_version: os.VERSION_ID ?? '',
     os_codename: os.VERSION_CODENAME ?? '',
     os_pretty_name: os.PRETTY_NAME ?? '',
+    ...distribution(id, os, s.debian_version?.[0]?.trim()),
+    system: s.system?.[0] ?? '',
     kernel: s.kernel?.[0] ?? '',
     arch: s.arch?.[0] ?? '',
     cpus: Number(s.cpus?.[0] ?? 0),
@@ -102,7 +124,8 @@ export async function gatherFacts(conn: Connection): Promise<Facts> {
 /** Facts for gather_facts: false — the keys exist, values are empty, so templates fail loudly only on real use. */
 export function emptyFacts(name: string): Facts {
   return {
-    os_id: '', os_family: '', os_version: '', os_codename: '', os_pretty_name: '', kernel: '', arch: '',
+    os_id: '', os_family: '', os_version: '', os_codename: '', os_pretty_name: '', kernel: '', arch: '', system: '',
+    distribution: '', distribution_version: '', distribution_major_version: '', distribution_minor_version: '',
     cpus: 0, memory_mb: 0, swap_total_mb: 0, hostname: name, fqdn: name, ipv4: [], default_ipv4: '',
     block_devices: [], pkg_mgr: 'unknown', init_system: 'unknown',
   };

@@ -24,4 +24,13 @@ describe('facts', () => {
     const f = parseFacts(['@@os', 'ID=raspbian', 'ID_LIKE=debian', 'VERSION_ID="9"', '@@ipv4', 'eth0 10.213.1.2/24', '@@pkg', 'apt-get', '@@init', 'init', '@@end'].join('\n'));
     expect(f).to.include({ os_family: 'Debian', pkg_mgr: 'apt', init_system: 'sysvinit', default_ipv4: '10.213.1.2' });
   });
+
+  it("gives Ansible's distribution facts: its name for the OS, Debian's point release from /etc/debian_version", () => {
+    const debian = parseFacts(['@@os', 'NAME="Debian GNU/Linux"', 'ID=debian', 'VERSION_ID="12"', '@@system', 'Linux', '@@debian_version', '12.11', '@@end'].join('\n'));
+    expect(debian).to.include({ distribution: 'Debian', distribution_version: '12.11', distribution_major_version: '12', distribution_minor_version: '11', system: 'Linux' });
+    const ubuntu = parseFacts(['@@os', 'NAME="Ubuntu"', 'ID=ubuntu', 'ID_LIKE=debian', 'VERSION_ID="24.04"', '@@debian_version', 'trixie/sid', '@@end'].join('\n'));
+    expect(ubuntu).to.include({ distribution: 'Ubuntu', distribution_version: '24.04', distribution_major_version: '24', os_family: 'Debian' });
+    const centos = parseFacts(['@@os', 'NAME="CentOS Linux"', 'ID="centos"', 'VERSION_ID="7"', '@@end'].join('\n'));
+    expect(centos).to.include({ distribution: 'CentOS', distribution_version: '7', distribution_major_version: '7', distribution_minor_version: '' });
+  });
 });
