@@ -407,9 +407,10 @@ async function loadModuleTask(site: TaskSite, candidates: string[]): Promise<Tas
   }
   // Template syntax is checked up front: a typo in a template must not surface after other tasks ran.
   const kw = keywords(raw);
-  const habits = jinjaHabits(site, [[moduleName, args, false], ['loop', kw.loop, false], ...CONDITION_KEYS.map((k) => [k, kw[k], true] as JinjaField)]);
+  const ignore = typeof kw.ignore_errors === 'string' ? kw.ignore_errors : undefined;
+  const habits = jinjaHabits(site, [[moduleName, args, false], ['loop', kw.loop, false], ['ignore_errors', ignore, false], ...CONDITION_KEYS.map((k) => [k, kw[k], true] as JinjaField)]);
   l.problems.push(...habits);
-  if (habits.length === 0) l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until }, { task: name, location }));
+  if (habits.length === 0) l.problems.push(...checkTemplates({ args, when: kw.when, loop: kw.loop, changed_when: kw.changed_when, failed_when: kw.failed_when, until: kw.until, ignore_errors: ignore }, { task: name, location }));
   for (const [key, value] of Object.entries(args)) {
     const dialect = commandLineDialect(module, key);
     const argAt: YamlPath = [...at, moduleName, ...(typeof rawArgs === 'object' ? [key] : [])];
@@ -483,14 +484,16 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     become_user: raw.become_user as string | undefined,
     changed_when: conditionValue(raw.changed_when),
     failed_when: conditionValue(raw.failed_when),
-    ignore_errors: raw.ignore_errors === true,
+    // A template is decided per host when the task runs (task-loop.ts).
+    ignore_errors: typeof raw.ignore_errors === 'string' ? raw.ignore_errors : raw.ignore_errors === true,
     retries: typeof raw.retries === 'number' ? raw.retries : raw.until !== undefined ? 3 : 0,
     until: conditionValue(raw.until),
     delay: typeof raw.delay === 'number' ? raw.delay : raw.until !== undefined ? 5 : 0,
     run_once: raw.run_once === true,
     delegate_to: raw.delegate_to as string | undefined,
     check_mode: raw.check_mode as boolean | undefined,
-    no_log: raw.no_log === true,
+    // A template hides always: what it renders is not known before the task's output exists (safe either way).
+    no_log: raw.no_log === true || typeof raw.no_log === 'string',
     vars: isObject(raw.vars) ? raw.vars : {},
   };
 }

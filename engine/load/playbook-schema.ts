@@ -7,6 +7,8 @@ import { forEditors } from './editor-schema.js';
 const condition = { description: 'A condition: boolean, an expression like `eq facts.os_family "Debian"`, or a list (all must hold).', anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'string' }] } }] };
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const taskList = { type: 'array', items: { type: 'object' }, description: 'Tasks, run in order.' };
+/** A keyword's value written as one template (Ansible templates its keywords): `"{{ runbook_check_mode }}"`. */
+const templateOnly = { type: 'string', pattern: '^\\s*\\{\\{[\\s\\S]*\\}\\}\\s*$' };
 
 function roleTaskSchema(description: string): Record<string, unknown> {
   const file = (what: string) => ({ type: 'string', description: `The file of the role's ${what}/ to use instead of main.yml.` });
@@ -58,14 +60,14 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   become_user: { type: 'string', description: 'The user to become (default root).' },
   changed_when: condition,
   failed_when: condition,
-  ignore_errors: { type: 'boolean', description: 'A failure does not stop the host.' },
+  ignore_errors: { anyOf: [{ type: 'boolean' }, templateOnly], description: 'A failure does not stop the host (a template is decided per host when the task runs: `"{{ runbook_check_mode }}"`).' },
   retries: { type: 'integer', minimum: 0, description: 'With until: how many attempts.' },
   until: condition,
   delay: { type: 'number', minimum: 0, description: 'Seconds between until attempts.' },
   run_once: { type: 'boolean', description: 'Run on the first host only; every host gets the registered result.' },
   delegate_to: { type: 'string', description: 'Run the module on this host, with the current host\'s variables.' },
   check_mode: { type: 'boolean', description: 'false: run even in --check (for read-only commands whose results later tasks need).' },
-  no_log: { type: 'boolean', description: 'Hide messages, diffs and results of this task in every output and the journal.' },
+  no_log: { anyOf: [{ type: 'boolean' }, templateOnly], description: 'Hide messages, diffs and results of this task in every output and the journal (a template hides them always: safe whatever it would render).' },
   vars: { type: 'object', description: 'Variables for this task (or block) only.' },
   block: taskList,
   rescue: taskList,

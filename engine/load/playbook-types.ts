@@ -33,7 +33,8 @@ export interface Task {
   become_user?: string;
   changed_when?: unknown;
   failed_when?: unknown;
-  ignore_errors: boolean;
+  /** true/false, or a template decided per host when the task runs. */
+  ignore_errors: boolean | string;
   retries: number;
   until?: unknown;
   delay: number;

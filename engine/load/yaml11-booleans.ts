@@ -12,14 +12,17 @@ export function yaml11Boolean(value: unknown): boolean | undefined {
   return TRUE_WORDS.test(value) ? true : FALSE_WORDS.test(value) ? false : undefined;
 }
 
-type Schema = { type?: unknown; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[] };
+type Schema = { type?: unknown; pattern?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[] };
 
-/** A schema that accepts a boolean and no string: a word there can only mean a boolean. */
+/** A schema's types; a string branch with a pattern (a template only, as `ignore_errors: "{{ x }}"`) takes no word. */
+const typesOf = (s: Schema): unknown[] => (s.pattern !== undefined ? [] : Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type]);
+
+/** A schema that accepts a boolean and no plain string: a word there can only mean a boolean. */
 function wantsBoolean(schema: Schema | undefined): boolean {
   if (!schema) return false;
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   const branches = [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
-  const all = [...types, ...branches.flatMap((b) => (Array.isArray(b.type) ? b.type : b.type === undefined ? [] : [b.type]))];
+  const all = [...types, ...branches.flatMap(typesOf)];
   return all.includes('boolean') && !all.includes('string');
 }
 

@@ -57,10 +57,11 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
 
   if (status === 'changed') for (const handler of task.notify) hostState.notified.add(handler);
 
-  const ignored = status === 'failed' && task.ignore_errors;
+  const ignore = status === 'failed' ? ignoresErrors(run, variables) : { ignored: false };
+  const ignored = ignore.ignored;
   emit({
     status,
-    msg: (items ? results.map((r) => `[${r.label}] ${r.msg}`).join('\n') : results[0].msg) + (ignored ? ' (ignored)' : ''),
+    msg: (items ? results.map((r) => `[${r.label}] ${r.msg}`).join('\n') : results[0].msg) + (ignored ? ' (ignored)' : ignore.problem ?? ''),
     diff: runContext.settings.diff ? results.flatMap((r) => r.diffs) : undefined,
     changes: results.flatMap((r) => r.changes),
     irreversible: results.some((r) => r.irreversible) || undefined,
@@ -71,6 +72,16 @@ export async function runModuleTask(run: TaskRun): Promise<TaskOutcome> {
     commands: results.some((r) => r.commands) ? results.flatMap((r) => (r.commands ?? []).map(quoteArgv)) : undefined,
   });
   return ignored ? 'ok' : status;
+}
+
+/** ignore_errors: a boolean, or a template rendered for this host (one that cannot render ignores nothing, and says why). */
+function ignoresErrors(run: TaskRun, variables: Record<string, unknown>): { ignored: boolean; problem?: string } {
+  if (typeof run.task.ignore_errors !== 'string') return { ignored: run.task.ignore_errors };
+  try {
+    return { ignored: evaluateCondition(run.task.ignore_errors, variables, run.where) };
+  } catch (e) {
+    return { ignored: false, problem: ` (ignore_errors: ${describeFailure(e)})` };
+  }
 }
 
 function blockConditionsHold(run: TaskRun, variables: Record<string, unknown>): boolean {

@@ -34,4 +34,16 @@ describe('delegate_to and no_log names', () => {
       }
     }
   }));
+
+  it('no_log written as a template (real roles: no_log: "{{ mysql_hide_passwords }}") hides, whatever it renders; yes/no words still read as booleans', () => withProject(async (dir) => {
+    // It was refused before ("'no_log' must be boolean"); hiding always is the safe reading (docs/ansible-differences.md).
+    await writeFiles(dir, { 'site.yml': '- hosts: localhost\n  gather_facts: false\n  vars: { hide: false }\n  tasks:\n    - command: { argv: [echo, s3cr3t-Token-77] }\n      no_log: "{{ hide }}"\n    - command: { argv: [echo, visible-77] }\n      no_log: no\n' });
+    const res = await runCli(['play', 'site.yml', '-v'], { cwd: dir });
+    expect(res.code, res.stdout + res.stderr).to.equal(0);
+    expect(res.stdout + res.stderr).not.to.contain('s3cr3t');
+    expect(res.stdout + res.stderr).to.contain('visible-77');
+    const refused = await writeFiles(dir, { 'bad.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: "true"\n      no_log: maybe\n' }).then(() => runCli(['validate', 'bad.yml'], { cwd: dir }));
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain("bad.yml:5:15: task: 'no_log' must be boolean");
+  }));
 });
