@@ -49,18 +49,23 @@ function planStep(run: TaskRun, invocation: Invocation, current: unknown, change
 /** Check mode: what would change. A change that cannot be predicted (uncertain) is reported as skipped. */
 function checkModeOutcome(run: TaskRun, changes: Change[]): Outcome {
   const uncertain = changes.every((c) => c.uncertain);
-  const reportsNoChange = run.task.changed_when === false || run.task.changed_when === 'false';
-  const status = uncertain ? 'skipped' : reportsNoChange ? 'ok' : 'changed';
+  const status = uncertain ? 'skipped' : reportsNoChange(run) ? 'ok' : 'changed';
   const msg = uncertain
     ? `check mode: would ${changes.map((c) => c.msg).join('; ')} (not run; set check_mode: false for read-only commands)`
     : `would ${changes.map((c) => c.msg).join('; ')}`;
   return { status, msg, result: { changed: status === 'changed', skipped: uncertain, check_mode: true } };
 }
 
-/** An irreversible module run as a probe (changed_when false, or check_mode: false): it changed nothing to undo. */
+/** The task says it never changes anything (changed_when: false). */
+const reportsNoChange = (run: TaskRun) => run.task.changed_when === false || run.task.changed_when === 'false';
+
+/**
+ * An irreversible module run as a probe (changed_when false, or check_mode: false): it changed nothing to undo, even
+ * when it failed (a wait that timed out).
+ */
 function isReadOnlyProbe(run: TaskRun, invocation: Invocation, outcome: Outcome): boolean {
   if (invocation.module.reversible) return false;
-  return run.task.check_mode === false || outcome.status === 'ok';
+  return run.task.check_mode === false || outcome.status === 'ok' || reportsNoChange(run);
 }
 
 /** Keep a probe out of the rollback list: off the host's applied changes, marked in the journal. */

@@ -52,4 +52,20 @@ describe('rollback honesty (#12 item 14)', () => {
     expect(rollback.steps.map((s: { task: string; status: string }) => `${s.task}=${s.status}`)).to.deep.equal(['boom=irreversible', 'real change=reverted']);
     expect(res.recap.localhost).to.include({ rolled_back: 1, rollback_failed: 0 });
   }));
+
+  it('a read-only probe that fails (changed_when: false, a wait that timed out) is not an irreversible change either', () => withProject(async (dir) => {
+    await writeFiles(dir, { 'site.yml': `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: real change
+      copy: { dest: "${dir}/f", content: "x\\n" }
+    - name: wait that times out
+      shell: "echo 'deployment/x was not available after 1 s' >&2; exit 1"
+      changed_when: false
+` });
+    const res = await playJson(dir);
+    expect(res.code).to.equal(1);
+    const rollback = res.events.find((e) => e.event === 'rollback')!;
+    expect(rollback.steps.map((s: { task: string; status: string }) => `${s.task}=${s.status}`)).to.deep.equal(['real change=reverted']);
+  }));
 });
