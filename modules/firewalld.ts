@@ -23,7 +23,8 @@ interface FirewalldArgs {
 interface Item { kind: Kind; value: string }
 /** One item to open or close, in the scopes where it differs. */
 interface FirewalldData { kind: Kind; value: string; scopes: string[] }
-interface FirewalldState { items: Array<Item & { runtime?: boolean; permanent?: boolean }>; running: boolean }
+/** stopped: why firewall-cmd could not be used (firewalld not running); items were then read offline. */
+interface FirewalldState { items: Array<Item & { runtime?: boolean; permanent?: boolean }>; running: boolean; stopped?: string }
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -86,9 +87,7 @@ export default defineModule<FirewalldArgs, FirewalldState, FirewalldData>({
       return { running: false, items: items.map((i, n) => ({ ...i, permanent: perm[n] })) };
     }
     const state = await host.run(['firewall-cmd', '--state']);
-    if (state.code !== 0) {
-      throw new ModuleError(`firewalld is not running on ${host.name} (firewall-cmd --state: ${(state.stdout + state.stderr).trim() || `exit ${state.code}`}): start it first, or set offline: true to edit the permanent configuration`);
-    }
+    if (state.code !== 0) return readStopped(host, args, items, `firewalld is not running on ${host.name} (firewall-cmd --state: ${(state.stdout + state.stderr).trim() || `exit ${state.code}`}): start it first, or set offline: true to edit the permanent configuration`);
     const runtime = args.immediate ? await queryAll(host, args, items, 'runtime') : [];
     const perm = args.permanent ? await queryAll(host, args, items, 'permanent') : [];
     return { running: true, items: items.map((i, n) => ({ ...i, runtime: args.immediate ? runtime[n] : undefined, permanent: args.permanent ? perm[n] : undefined })) };
@@ -98,17 +97,35 @@ export default defineModule<FirewalldArgs, FirewalldState, FirewalldData>({
     const changes: Change<FirewalldData>[] = [];
     for (const i of s.items) {
       const scopes = (['runtime', 'permanent'] as const).filter((sc) => i[sc] !== undefined && i[sc] !== want);
-      if (scopes.length) changes.push({ msg: `${want ? 'open' : 'close'} ${i.kind} ${i.value} in zone ${args.zone} (${scopes.join(', ')})`, data: { kind: i.kind, value: i.value, scopes } });
+      const stopped = s.stopped && changes.length === 0 ? '; firewalld is not running now: read from its permanent configuration' : '';
+      if (scopes.length) changes.push({ msg: `${want ? 'open' : 'close'} ${i.kind} ${i.value} in zone ${args.zone} (${scopes.join(', ')}${stopped})`, data: { kind: i.kind, value: i.value, scopes } });
     }
     return changes;
   },
-  async apply(host, args, changes) {
+  async apply(host, args, changes, s) {
+    // firewall-cmd cannot change a stopped firewalld (a task before may be meant to start it, as in check mode).
+    if (s.stopped) throw new ModuleError(s.stopped);
     await applyItems(host, args, changes, args.state === 'enabled');
   },
   async revert(host, { args, changes }) {
     await applyItems(host, args, changes, args.state !== 'enabled');
   },
 });
+
+/**
+ * firewalld not running: the permanent configuration read with firewall-offline-cmd, and the runtime one as firewalld
+ * will load it when it starts (the same). Check mode, where the task that starts firewalld did not run, then reports
+ * what would change; apply refuses with `why`. When even that cannot be read, the task fails with `why`.
+ */
+async function readStopped(host: Host, args: FirewalldArgs, items: Item[], why: string): Promise<FirewalldState> {
+  let perm: boolean[];
+  try {
+    perm = await queryAll(host, { ...args, offline: true }, items, 'permanent');
+  } catch {
+    throw new ModuleError(why);
+  }
+  return { running: false, stopped: why, items: items.map((i, n) => ({ ...i, runtime: args.immediate ? perm[n] : undefined, permanent: args.permanent ? perm[n] : undefined })) };
+}
 
 /** One firewall-cmd call per scope and kind (firewall-cmd refuses --add-port and --add-service together). */
 async function applyItems(host: Host, args: FirewalldArgs, changes: Change<FirewalldData>[], open: boolean): Promise<void> {

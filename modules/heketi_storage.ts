@@ -4,13 +4,16 @@
 
 import { ModuleError } from '../engine/errors.js';
 import { defineModule } from '../engine/types.js';
-import { heketiClient, heketiJwt, type HeketiClient } from './lib/heketi-api.js';
+import { heketiClient, heketiJwt, HeketiUnreachableError, unreachable, type HeketiClient } from './lib/heketi-api.js';
 import { simpleName } from './lib/arg-kinds.js';
 
 interface StorageArgs { url: string; user: string; key: string; name: string; size: number; replica: number; state: 'present' | 'absent' }
 interface VolumeInfo { id: string; name: string; size: number; durability?: { type: string; replicate?: { replica: number } }; mount?: { glusterfs?: { hosts?: string[] } } }
-/** The volume heketi has under that name (null when none) and its database backup, base64. */
-interface StorageState { volume: VolumeInfo | null; db: string }
+/**
+ * The volume heketi has under that name (null when none) and its database backup, base64; unreachable: why heketi
+ * could not be read (it did not answer).
+ */
+interface StorageState { volume: VolumeInfo | null; db: string; unreachable?: string }
 interface StorageData { create?: boolean; delete?: string }
 
 async function findVolume(api: HeketiClient, name: string): Promise<VolumeInfo | null> {
@@ -29,7 +32,7 @@ async function backup(args: StorageArgs): Promise<string> {
   try {
     res = await fetch(`${base}/backup/db`, { headers: { Authorization: `bearer ${heketiJwt(args.user, args.key, 'GET', '/backup/db')}` } });
   } catch (e) {
-    throw new ModuleError(`heketi at ${base} is not reachable: ${(e as Error).message}`);
+    throw unreachable(base, e as Error);
   }
   if (res.status !== 200) throw new ModuleError(`heketi GET /backup/db failed (${res.status}): ${(await res.text()).trim()}`);
   return Buffer.from(await res.arrayBuffer()).toString('base64');
@@ -58,18 +61,27 @@ export default defineModule<StorageArgs, StorageState, StorageData>({
   reversible: true,
   async inspect(_host, args) {
     const api = heketiClient(args.url, args.user, args.key);
-    return { volume: await findVolume(api, args.name), db: args.state === 'present' ? await backup(args) : '' };
+    try {
+      return { volume: await findVolume(api, args.name), db: args.state === 'present' ? await backup(args) : '' };
+    } catch (e) {
+      // Check mode on a cluster whose heketi is not deployed yet: say so, and that the volume would be created.
+      if (e instanceof HeketiUnreachableError && args.state === 'present') return { volume: null, db: '', unreachable: e.message };
+      throw e;
+    }
   },
   plan(s, args) {
     if (args.state === 'absent') return s.volume ? [{ msg: `delete heketi volume ${args.name}`, data: { delete: s.volume.id } }] : [];
     if (s.volume) return [];
     const durability = args.replica === 1 ? 'durability none' : `replicate ${args.replica}`;
-    return [{ msg: `create heketi volume ${args.name} (${args.size} GiB, ${durability})`, data: { create: true } }];
+    const unread = s.unreachable ? `: ${s.unreachable}, so whether it exists cannot be read (its deployment may not exist yet)` : '';
+    return [{ msg: `create heketi volume ${args.name} (${args.size} GiB, ${durability})${unread}`, data: { create: true } }];
   },
   report(s) {
     return { result: { volume: summary(s.volume), db: s.db } };
   },
-  async apply(_host, args, changes) {
+  async apply(_host, args, changes, s) {
+    // Never create in a heketi that was not read (the volume may be there): the run fails as it did.
+    if (s.unreachable) throw new ModuleError(s.unreachable);
     const api = heketiClient(args.url, args.user, args.key);
     for (const c of changes) {
       if (c.data.delete) await api.call('DELETE', `/volumes/${c.data.delete}`);
@@ -84,7 +96,7 @@ export default defineModule<StorageArgs, StorageState, StorageData>({
   },
   /** Delete the volume the run created; a deleted volume cannot come back (its bricks are gone). */
   async revert(_host, { args, before }) {
-    if (before.volume) return;
+    if (before.volume || before.unreachable) return;
     const api = heketiClient(args.url, args.user, args.key);
     const now = await findVolume(api, args.name);
     if (now) await api.call('DELETE', `/volumes/${now.id}`);

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type ModuleContext } from '../engine/types.js';
-import { heketiClient, type HeketiClient } from './lib/heketi-api.js';
+import { heketiClient, HeketiUnreachableError, type HeketiClient } from './lib/heketi-api.js';
 import { removeDevice, removeNode } from './lib/heketi-removal.js';
 import { filePath, simpleName } from './lib/arg-kinds.js';
 
@@ -36,12 +36,17 @@ interface TopologyData {
   deleteNode?: string;
   cluster?: string;
   drift?: string;
+  /** heketi could not be read: the whole topology is planned as new, and apply refuses. */
+  unreadable?: true;
 }
 
 interface LiveNode { id: string; zone: number; manage: string[]; storage: string[]; devices: Array<{ id: string; name: string }> }
 interface LiveCluster { id: string; nodes: LiveNode[] }
-/** topologyFile: the write_topology file's content on the controller (null when absent or not asked for). */
-interface TopologyState { desired: Topology; live: LiveCluster[]; topologyFile: string | null }
+/**
+ * topologyFile: the write_topology file's content on the controller (null when absent or not asked for);
+ * unreachable: why heketi could not be read (it did not answer), live is then empty.
+ */
+interface TopologyState { desired: Topology; live: LiveCluster[]; topologyFile: string | null; unreachable?: string }
 
 const devName = (d: DeviceSpec) => (typeof d === 'string' ? d : d.name);
 
@@ -114,7 +119,13 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
   async inspect(_host, args, ctx) {
     const desired = args.topology ?? topologyFromInventory(args.group!, ctx);
     const topologyFile = args.write_topology ? await fs.readFile(await ctx.controllerPath('write_topology', args.write_topology), 'utf8').catch(() => null) : null;
-    return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };
+    try {
+      return { desired, live: await readLive(heketiClient(args.url, args.user, args.key)), topologyFile };
+    } catch (e) {
+      // Check mode on a cluster whose heketi is not deployed yet: say so, and what loading the topology would add.
+      if (e instanceof HeketiUnreachableError && args.state === 'present') return { desired, live: [], topologyFile, unreachable: e.message };
+      throw e;
+    }
   },
   plan(s, args): Change<TopologyData>[] {
     const changes: Change<TopologyData>[] = [];
@@ -126,6 +137,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
       }
       return changes;
     }
+    if (s.unreachable) changes.push({ msg: `load the whole topology: ${s.unreachable}, so what it has cannot be read (its deployment may not exist yet) and all of it is planned as new`, data: { unreadable: true } });
     for (const [ci, cluster] of s.desired.clusters.entries()) {
       const existing = cluster.nodes.map((n) => findNode(s.live, n.node.hostnames.manage[0])).find(Boolean)?.cluster;
       if (!existing) changes.push({ msg: `create cluster #${ci + 1} (${cluster.nodes.length} node(s))`, data: { createCluster: ci } });
@@ -157,6 +169,8 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
     return [...changes, ...planTopologyFile(s, args)];
   },
   async apply(_host, args, changes, s, ctx) {
+    // Never add to a heketi whose topology was not read (it may have the cluster already): the run fails as it did.
+    if (s.unreachable) throw new ModuleError(s.unreachable);
     const api = heketiClient(args.url, args.user, args.key);
     const drift = changes.find((c) => c.data.drift);
     if (drift) throw new ModuleError(drift.msg);
@@ -193,6 +207,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
    * that existed, then added nodes with their devices, then added clusters; put the topology file back.
    */
   async revert(_host, { args, before }, ctx) {
+    if (before.unreachable) return; // apply refused before any call
     const api = heketiClient(args.url, args.user, args.key);
     const now = await readLive(api);
     const beforeDevices = new Set(before.live.flatMap((c) => c.nodes.flatMap((n) => n.devices.map((d) => d.id))));

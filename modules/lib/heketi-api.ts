@@ -15,6 +15,16 @@ export function heketiJwt(user: string, key: string, method: string, path: strin
   return `${header}.${claims}.${sig}`;
 }
 
+/** heketi did not answer at all (connection refused, no route, DNS): nothing about its state is known. */
+export class HeketiUnreachableError extends ModuleError {}
+
+/** The error for a request that got no answer: fetch's own "fetch failed" with the reason under it (ECONNREFUSED...). */
+export function unreachable(base: string, e: Error): HeketiUnreachableError {
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  const why = cause?.code ?? cause?.message;
+  return new HeketiUnreachableError(`heketi at ${base} is not reachable: ${e.message}${why ? ` (${why})` : ''}`);
+}
+
 export interface HeketiClient {
   get<T>(path: string): Promise<T>;
   /** POST/DELETE; follows 202 + Location through /queue until done; returns the final JSON (or undefined). */
@@ -33,7 +43,7 @@ export function heketiClient(url: string, user: string, key: string, pollMs = 20
         redirect: 'manual',
       });
     } catch (e) {
-      throw new ModuleError(`heketi at ${base} is not reachable: ${(e as Error).message}`);
+      throw unreachable(base, e as Error);
     }
   };
   const fail = async (res: Response, what: string) => {

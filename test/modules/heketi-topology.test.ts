@@ -72,6 +72,23 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
     expect(await fs.readFile(path.join(dir, 'topology.json'), 'utf8')).to.equal(fileBefore);
   });
 
+  it('--check against a heketi that does not answer says so and plans the whole topology; a run fails and writes nothing', async () => {
+    // A port nothing listens on (the stand-in's, closed): what a heketi whose Deployment does not exist yet gives.
+    const url = heketi.url;
+    await heketi.close();
+    const site = `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: topology\n      heketi_topology: { url: "${url}", key: "{{heketi_admin_key}}", group: gluster, write_topology: topology.json }\n`;
+    await fs.writeFile(path.join(dir, 'site.yml'), site);
+    const run = (...args: string[]) => runCli(['play', 'site.yml', '-i', 'inventory.yml', '--format', 'json', '-e', `heketi_admin_key=${KEY}`, ...args], { cwd: dir });
+    const check = await run('--check');
+    expect(check.code, check.stdout).to.equal(0);
+    expect(ev(check.stdout)).to.include({ status: 'changed', msg: `would load the whole topology: heketi at ${url} is not reachable: fetch failed (ECONNREFUSED), so what it has cannot be read (its deployment may not exist yet) and all of it is planned as new; create cluster #1 (2 node(s)); add node gluster1 (zone 1, storage 10.0.0.11) with devices /dev/vdb1; add node gluster2 (zone 2, storage 10.0.0.12) with devices /dev/vdb1; write the topology to topology.json` });
+    const res = await run();
+    expect(res.code).to.equal(1);
+    expect(ev(res.stdout)).to.include({ status: 'failed', msg: `heketi at ${url} is not reachable: fetch failed (ECONNREFUSED)` });
+    expect(await fs.stat(path.join(dir, 'topology.json')).catch(() => null)).to.equal(null);
+    heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
+  });
+
   it('reports a node whose zone differs as drift with the fix, and does not pretend to change it', async () => {
     await play();
     const st = JSON.parse(await fs.readFile(heketi.stateFile, 'utf8'));

@@ -2,7 +2,9 @@
 // that is also the kubectl host, over SSH): a heketi pod that never becomes ready (the kubectl stand-in's readiness
 // delay set far beyond heketi_wait_seconds, so it is not ready whatever the machine's load) stops the run after
 // heketi_wait_seconds with a message naming the deployment, its namespace and the time waited, exit 1, and the host
-// rolled back to what it was: no object, pod, open port or loaded module the run added is left.
+// rolled back to what it was: no object, pod, open port or loaded module the run added is left. And --check of
+// gluster-kubernetes on that fresh host (firewalld stopped, no heketi deployed) exits 0, says what it would change
+// (heketi cannot be read, so its whole topology and its database volume would be created) and writes nothing.
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
@@ -81,6 +83,34 @@ describe('playbooks k8s-glusterfs-heketi and gluster-kubernetes: a heketi that n
     expect(failed[0].host).to.equal(HOST);
     return failed[0];
   }
+
+  it('gluster-kubernetes --check on a fresh host: exit 0, reports what would change, heketi included, and touches nothing', async () => {
+    const before = await snapshot();
+    const tree = `cd ${KUBE} && find . -type f | sort | xargs md5sum`;
+    const treeBefore = (await lab.exec(HOST, ['sh', '-c', tree])).stdout;
+    await inventoryFor('gluster-kubernetes', { gluster: { heketi_zone: 1, heketi_devices: [DISK], storage_address: lab.hosts[0].address }, kube_master: { heketi_zone: 1 } });
+    const { play, recap, failures } = playbookRunner(path.join(repoRoot, 'playbooks/gluster-kubernetes/site.yml'), () => dir, ['-e', '@secrets.yml']);
+    const topologyName = `topology-wait-test-${process.pid}.json`;
+    const res = await play('--check', '-e', `heketi_topology_file=${topologyName}`);
+    expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
+    expect(recap(res.stdout)[HOST]).to.include({ failed: 0 });
+    const event = (task: string) => jsonEvents(res.stdout).find((e) => e.event === 'task' && e.task === task)!;
+    const url = `http://${lab.hosts[0].address}:30080`;
+    // firewalld is stopped: its permanent configuration is read offline and the ports are reported.
+    expect(event('Ports of the GlusterFS pods (sshd 2222, glusterd 24007, management 24008, bricks)')).to.include({ status: 'changed' });
+    expect(event('Ports of the GlusterFS pods (sshd 2222, glusterd 24007, management 24008, bricks)').msg).to.match(/^would open port 2222\/tcp in zone public \(runtime, permanent; firewalld is not running now: read from its permanent configuration\); open port 24007\/tcp/);
+    expect(event('deploy-heketi, the bootstrap heketi (database on an emptyDir), on heketi\'s NodePort').msg).to.equal('would apply deployment/deploy-heketi (create), service/deploy-heketi (create)');
+    // heketi does not exist yet: the module says it could not read it and that the whole topology would be loaded.
+    const topology = event('Topology loaded into deploy-heketi (manage = hostname, storage = IP)');
+    expect(topology.status).to.equal('changed');
+    expect(topology.msg).to.equal(`would load the whole topology: heketi at ${url} is not reachable: fetch failed (ECONNREFUSED), so what it has cannot be read (its deployment may not exist yet) and all of it is planned as new; create cluster #1 (1 node(s)); add node ${HOST} (zone 1, storage ${lab.hosts[0].address}) with devices ${DISK}; write the topology to ${topologyName}`);
+    expect(event('heketi\'s database volume heketidbstorage and the database backup to seed it (setup-openshift-heketi-storage)').msg).to.equal(`would create heketi volume heketidbstorage (2 GiB, replicate 3): heketi at ${url} is not reachable: fetch failed (ECONNREFUSED), so whether it exists cannot be read (its deployment may not exist yet)`);
+    expect(event('StorageClass backed by heketi, with its admin secret').msg).to.equal('would apply secret/heketi-storage-admin-secret (create), storageclass/glusterfs-storage (create)');
+    // Nothing written: not the host, not the stand-in's records (not even a resourceVersion), not the topology file.
+    expect(await snapshot()).to.equal(before);
+    expect((await lab.exec(HOST, ['sh', '-c', tree])).stdout).to.equal(treeBefore);
+    expect(await fs.stat(path.join(repoRoot, 'playbooks/gluster-kubernetes', topologyName)).catch(() => null)).to.equal(null);
+  });
 
   const rollbackSteps = (stdout: string): Array<{ task: string; status: string }> => jsonEvents(stdout).filter((e) => e.event === 'rollback').flatMap((e) => e.steps);
 
