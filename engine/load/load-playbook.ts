@@ -16,6 +16,7 @@ import { ansibleModuleAdvice, normalizeAnsibleKeywords, renameArgumentAliases, r
 import { findJinjaHabits } from '../template/jinja-habits.js';
 import { loopKeywords, loopProblems } from './loop-keywords.js';
 import { LOOP_KINDS } from '../run/loop-items.js';
+import { includeApply, taskFileOf } from './include-apply.js';
 import { loadRole, roleEntry, type PlayRoles, type RoleLoading, type RoleRequest } from './load-role.js';
 
 export interface LoadOptions {
@@ -258,10 +259,14 @@ function checkKeywords({ raw, at, push }: TaskSite): void {
 /** A block (with rescue/always) or an imported task file: both become a task with a `block`. */
 async function loadBlockOrImport(site: TaskSite, candidates: string[]): Promise<Task | undefined> {
   const { l, src, at, raw, stack, label, push } = site;
+  const apply = includeApply(raw.import_tasks ?? raw.include_tasks);
+  if (raw.import_tasks !== undefined) raw.import_tasks = taskFileOf(raw.import_tasks);
+  if (raw.include_tasks !== undefined) raw.include_tasks = taskFileOf(raw.include_tasks);
   const imported = raw.import_tasks ?? raw.include_tasks;
   const isBlock = raw.block !== undefined;
   if (candidates.length > 0) push(`unexpected key '${candidates[0]}' in a ${isBlock ? 'block' : 'task import'}`, [...at, candidates[0]], true);
-  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true]]));
+  if (apply && raw.import_tasks !== undefined) push("'apply' is for include_tasks: import_tasks gives its own keywords (when, tags, become) to each task", [...at, 'import_tasks', 'apply'], true);
+  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true], ['apply', apply?.when, true]]));
   if (l.problems.length > site.problemsBefore) return undefined;
   const included = raw.include_tasks !== undefined;
   // A templated file name is known per host at run time only: loaded (and validated) then.
@@ -273,7 +278,7 @@ async function loadBlockOrImport(site: TaskSite, candidates: string[]): Promise<
     name: label ?? (isBlock ? 'block' : `${included ? 'include' : 'import'} ${String(imported)}`),
     args: {},
     block,
-    include: included ? { kind: 'tasks', ...(templated ? { file: String(imported), dir: path.dirname(src.file) } : {}) } : undefined,
+    include: included ? { kind: 'tasks', ...(templated ? { file: String(imported), dir: path.dirname(src.file) } : {}), ...(apply ? { apply } : {}) } : undefined,
     rescue: raw.rescue ? await loadTasks(l, src, [...at, 'rescue'], raw.rescue as unknown[], stack) : undefined,
     always: raw.always ? await loadTasks(l, src, [...at, 'always'], raw.always as unknown[], stack) : undefined,
     location: src.loc(at),
@@ -361,9 +366,11 @@ async function loadRoleTask(site: TaskSite, candidates: string[]): Promise<Task 
   const { l, src, at, raw, stack, label, push } = site;
   const key = raw.import_role !== undefined ? 'import_role' : 'include_role';
   if (candidates.length > 0) push(`unexpected key '${candidates[0]}' beside ${key}`, [...at, candidates[0]], true);
-  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true]]));
-  if (l.problems.length > site.problemsBefore) return undefined;
   const spec = raw[key] as Record<string, unknown>;
+  const apply = includeApply(spec);
+  if (apply && key === 'import_role') push("'apply' is for include_role: import_role gives its own keywords (when, tags, become) to each task", [...at, key, 'apply'], true);
+  l.problems.push(...jinjaHabits(site, [['when', conditionValue(raw.when), true], ['apply', apply?.when, true]]));
+  if (l.problems.length > site.problemsBefore) return undefined;
   const request: RoleRequest = {
     name: String(spec.name), tasksFrom: spec.tasks_from as string | undefined, varsFrom: spec.vars_from as string | undefined,
     defaultsFrom: spec.defaults_from as string | undefined, handlersFrom: spec.handlers_from as string | undefined,
@@ -375,7 +382,7 @@ async function loadRoleTask(site: TaskSite, candidates: string[]): Promise<Task 
   const kw = keywords(raw);
   // import_role's vars are the role's (role-vars level, seen by the play); include_role's are include params.
   if (key === 'import_role') return { ...kw, vars: {}, name: label ?? `import_role ${request.name}`, args: {}, block: [block], location: src.loc(at) };
-  return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [block], include: { kind: 'role' }, location: src.loc(at) };
+  return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [block], include: { kind: 'role', ...(apply ? { apply } : {}) }, location: src.loc(at) };
 }
 
 /** A task that runs one module: the module resolved, its args read (free-form or mapping) and validated. */

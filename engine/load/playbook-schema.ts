@@ -10,6 +10,24 @@ const taskList = { type: 'array', items: { type: 'object' }, description: 'Tasks
 /** A keyword's value written as one template (Ansible templates its keywords): `"{{ runbook_check_mode }}"`. */
 const templateOnly = { type: 'string', pattern: '^\\s*\\{\\{[\\s\\S]*\\}\\}\\s*$' };
 
+/** include_tasks / include_role `apply:`: keywords given to every task the include runs (Ansible's apply). */
+const applySchema = {
+  type: 'object', additionalProperties: false,
+  description: 'include_role / include_tasks: keywords every included task gets (tags, when, become, become_user, vars), as Ansible\'s apply.',
+  properties: {
+    tags: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    when: { anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'string' }] } }] },
+    become: { type: 'boolean' }, become_user: { type: 'string' }, vars: { type: 'object' },
+  },
+};
+const taskFileSchema = (description: string) => ({
+  description,
+  anyOf: [{ type: 'string' }, {
+    type: 'object', required: ['file'], additionalProperties: false,
+    properties: { file: { type: 'string', description: 'The task file.' }, apply: applySchema },
+  }],
+});
+
 function roleTaskSchema(description: string): Record<string, unknown> {
   const file = (what: string) => ({ type: 'string', description: `The file of the role's ${what}/ to use instead of main.yml.` });
   return {
@@ -19,6 +37,7 @@ function roleTaskSchema(description: string): Record<string, unknown> {
       tasks_from: file('tasks'), vars_from: file('vars'), defaults_from: file('defaults'), handlers_from: file('handlers'),
       allow_duplicates: { type: 'boolean', description: 'Run its dependencies again even if they already ran in this play.' },
       public: { type: 'boolean', description: 'include_role: expose its defaults and vars to the rest of the play.' },
+      apply: applySchema,
     },
   };
 }
@@ -72,8 +91,8 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   block: taskList,
   rescue: taskList,
   always: taskList,
-  import_tasks: { type: 'string', description: 'Inline the tasks of this file (relative to the including file): static, its when/tags/vars apply to each task.' },
-  include_tasks: { type: 'string', description: 'Run the tasks of this file, decided per host at run time: when, loop and tags apply to the include itself; the name may be a template.' },
+  import_tasks: taskFileSchema('Inline the tasks of this file (relative to the including file): static, its when/tags/vars apply to each task. Also `{file: x.yml}`.'),
+  include_tasks: taskFileSchema('Run the tasks of this file, decided per host at run time: when, loop and tags apply to the include itself; the name may be a template. Also `{file: x.yml, apply: {tags, when, become, become_user, vars}}`: apply gives those keywords to every included task.'),
   import_role: roleTaskSchema('Run a role here (static: the when/tags of this task apply to each of its tasks; its defaults and vars are seen by the whole play).'),
   include_role: roleTaskSchema('Run a role here, decided per host at run time (when, loop and tags apply to the include itself; its variables stay inside it unless public).'),
 };

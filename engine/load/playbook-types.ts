@@ -52,7 +52,7 @@ export interface Task {
    * include_tasks / include_role: decided per host at run time (when, loop and tags apply to the include itself).
    * `file` is set when the task file's name is a template: it is loaded then, relative to `dir`; else `block` holds it.
    */
-  include?: { kind: 'tasks' | 'role'; file?: string; dir?: string };
+  include?: { kind: 'tasks' | 'role'; file?: string; dir?: string; apply?: IncludeApply };
   /** block/rescue/always: nested tasks (module is undefined then). */
   block?: Task[];
   rescue?: Task[];
@@ -131,3 +131,6 @@ export interface Inventory {
   /** Things worth one line to the operator (Ansible variables runbook ignores), said once per run. */
   notes?: string[];
 }
+
+/** `apply:` of include_tasks / include_role: keywords every included task gets. */
+export interface IncludeApply { tags: string[]; when: unknown[]; become?: boolean; become_user?: string; vars: Record<string, unknown> }

@@ -58,10 +58,15 @@ export async function runInclude(runTasks: RunTasks, scope: Scope, hosts: HostSt
 /** What the included tasks inherit: outer tags and conditions (the include's own were decided), its vars as include params. */
 function includeInheritance(task: Task, inherited: Inherited, loopVariables: Map<string, Record<string, unknown>>): Inherited {
   const items = new Map([...loopVariables].map(([host, vars]) => [host, { ...(inherited.includeItems?.get(host) ?? {}), ...vars }]));
+  const apply = task.include?.apply;
   return {
     ...inherited,
-    become: task.become ?? inherited.become,
-    become_user: task.become_user ?? inherited.become_user,
+    // apply: its tags select and its conditions guard every included task, as if written on each.
+    tags: apply ? [...inherited.tags, ...apply.tags] : inherited.tags,
+    when: apply ? [...inherited.when, ...apply.when] : inherited.when,
+    vars: apply ? { ...inherited.vars, ...apply.vars } : inherited.vars,
+    become: apply?.become ?? task.become ?? inherited.become,
+    become_user: apply?.become_user ?? task.become_user ?? inherited.become_user,
     includeParams: { ...(inherited.includeParams ?? {}), ...task.vars },
     includeItems: items,
   };
