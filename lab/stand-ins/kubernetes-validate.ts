@@ -1,5 +1,9 @@
-// The kubectl stand-in's schema check: validates objects with kubernetes-models' OpenAPI validators, and finds unknown fields by
-// watching which fields those validators read, then words each refusal as kubectl and the API server of that minor version do.
+// The kubectl stand-in's schema check: validates objects with the kubernetes-models generation of the pinned minor version,
+// finds unknown fields from that generation's OpenAPI schemas, and words each refusal as kubectl and that API server do.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 /** One object to check; `exists` picks kubectl's wording (create or patch). */
 export interface ValidateInput { minor: number; source: string; items: Array<{ object: Record<string, unknown>; exists: boolean; liveResourceVersion?: string }> }
@@ -8,53 +12,85 @@ export type ValidateResult = Array<string | null>;
 
 type Json = Record<string, unknown>;
 interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown> }
-interface Seen { keys: Set<string>; enumerated: boolean; definition?: string }
+interface Schema { $ref?: string; oneOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: Schema | boolean }
 
 /** Server-side field validation (beta, on by default) since 1.25: kubectl 1.28 uses it then, its client-side check before. */
 const SERVER_SIDE_FROM = 25;
 
-/** _schemas file name (IoK8sApiAppsV1DeploymentSpec) → OpenAPI definition (io.k8s.api.apps.v1.DeploymentSpec). */
-export function definitionName(file: string): string {
-  const m = /^(.*?)(V\d+(?:alpha\d+|beta\d+)?)([A-Z]\w*)$/.exec(file);
-  const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1.$2').toLowerCase();
-  const base = m ? `${words(m[1])}.${m[2].toLowerCase()}.${m[3]}` : file.replace(/^(.*(?:Intstr|Resource|Runtime))([A-Z]\w*)$/, (_, p: string, n: string) => `${words(p)}.${n}`);
-  return base.replace('apiextensions.apiserver', 'apiextensions-apiserver').replace('kube.aggregator', 'kube-aggregator');
+/**
+ * The schema generations installed (package.json aliases of kubernetes-models majors, each generated from one Kubernetes
+ * release's OpenAPI spec, older removed APIs merged in): a pinned minor is checked against the newest one not newer than it
+ * (the oldest below 1.15). Each alias is loaded only when a call needs it.
+ */
+export const GENERATIONS: ReadonlyArray<{ from: number; kubernetes: string; name: string }> = [
+  { from: 15, kubernetes: '1.15.3', name: 'kubernetes-models-1.15' },
+  { from: 19, kubernetes: '1.19.2', name: 'kubernetes-models-1.19' },
+  { from: 23, kubernetes: '1.23.5', name: 'kubernetes-models-1.23' },
+  { from: 25, kubernetes: '1.25.2', name: 'kubernetes-models-1.25' },
+  { from: 27, kubernetes: '1.27.1', name: 'kubernetes-models-1.27' },
+];
+
+/** The generation a server of minor version `minor` is checked against. */
+export function generationFor(minor: number): { from: number; kubernetes: string; name: string } {
+  return [...GENERATIONS].reverse().find((g) => g.from <= minor) ?? GENERATIONS[0];
 }
 
-/** Wraps a JSON value so that every object records the fields a validator read (and which validator read them). */
-function watched(value: unknown, seen: Map<object, Seen>): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const record: Seen = { keys: new Set(), enumerated: false };
-  seen.set(value, record);
-  const children = new Map<PropertyKey, unknown>();
-  return new Proxy(value, {
-    get(target, key) {
-      if (typeof key === 'string' && !Array.isArray(target)) {
-        if (!record.definition) record.definition = /\/_schemas\/(\w+)\.js/.exec(new Error().stack ?? '')?.[1];
-        record.keys.add(key);
-      }
-      const v = Reflect.get(target, key);
-      if (v === null || typeof v !== 'object') return v;
-      if (!children.has(key)) children.set(key, watched(v, seen));
-      return children.get(key);
-    },
-    ownKeys(target) { record.enumerated = true; return Reflect.ownKeys(target); },
-  });
+interface Loaded { dir: string; load: NodeRequire; schemas: Map<string, Schema> }
+const here = createRequire(import.meta.url);
+const loaded = new Map<string, Loaded>();
+
+/** Where Node finds package `name` from `dir` (its own node_modules lookup order), or undefined. */
+function packageDir(dir: string, name: string): string | undefined {
+  return createRequire(path.join(dir, 'index.js')).resolve.paths(name)?.map((p) => path.join(p, name)).find((p) => existsSync(path.join(p, 'package.json')));
+}
+
+/** Loads a generation, keeping every schema its models register (id → schema) by wrapping its validate package's register(). */
+function generation(name: string): Loaded {
+  const known = loaded.get(name);
+  if (known) return known;
+  const dir = path.dirname(here.resolve(name));
+  const schemas = new Map<string, Schema>();
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  // From 3.x on, the API machinery's schemas (ObjectMeta, ...) are a package of their own.
+  const apimachinery = manifest.dependencies?.['@kubernetes-models/apimachinery'] ? packageDir(dir, '@kubernetes-models/apimachinery') : undefined;
+  for (const schemasDir of [path.join(dir, '_schemas'), ...(apimachinery ? [path.join(apimachinery, '_schemas')] : [])]) {
+    const load = createRequire(path.join(schemasDir, 'index.js'));
+    const file = load.resolve('@kubernetes-models/validate');
+    const original = load(file) as { register(id: string, schema: Schema): void; wrapped?: boolean };
+    if (original.wrapped) continue;
+    const entry = load.cache[file];
+    if (entry) entry.exports = { ...original, wrapped: true, register(id: string, schema: Schema) { schemas.set(id, schema); original.register(id, schema); } };
+  }
+  const result = { dir, load: createRequire(path.join(dir, 'index.js')), schemas };
+  loaded.set(name, result);
+  return result;
+}
+
+/** The schema a value is checked against: a $ref (also inside a nullable oneOf) resolved to its definition id. */
+function resolve(schema: Schema | undefined, schemas: Map<string, Schema>): { schema?: Schema; id?: string } {
+  const ref = schema?.$ref ?? schema?.oneOf?.find((s) => s.$ref)?.$ref;
+  if (!ref) return { schema };
+  const id = ref.replace(/#$/, '');
+  return { schema: schemas.get(id), id };
 }
 
 interface Unknown { path: Array<string | number>; field: string; definition: string }
 
-/** Fields no validator read, in objects whose validator read some (objects no validator read are free-form, like fieldsV1). */
-function unknownFields(value: unknown, seen: Map<object, Seen>, path: Array<string | number> = []): Unknown[] {
-  if (value === null || typeof value !== 'object') return [];
-  const out: Unknown[] = [];
-  if (Array.isArray(value)) { value.forEach((v, i) => out.push(...unknownFields(v, seen, [...path, i]))); return out; }
-  const s = seen.get(value);
-  for (const [k, v] of Object.entries(value as Json)) {
-    if (s && !s.enumerated && s.keys.size && !s.keys.has(k)) out.push({ path, field: k, definition: definitionName(s.definition ?? '') });
-    else out.push(...unknownFields(v, seen, [...path, k]));
+/** Fields a definition does not have (objects whose schema lists no properties are free-form: maps, fieldsV1, RawExtension). */
+function walk(value: unknown, schema: Schema | undefined, id: string | undefined, ctx: { schemas: Map<string, Schema>; definitions: Map<object, string>; unknown: Unknown[] }, at: Array<string | number> = []): void {
+  if (value === null || typeof value !== 'object' || !schema) return;
+  if (Array.isArray(value)) {
+    const item = resolve(schema.items, ctx.schemas);
+    value.forEach((v, i) => walk(v, item.schema, item.id, ctx, [...at, i]));
+    return;
   }
-  return out;
+  if (id) ctx.definitions.set(value, id);
+  for (const [key, v] of Object.entries(value as Json)) {
+    const known = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (!known && schema.properties) { ctx.unknown.push({ path: at, field: key, definition: id ?? '' }); continue; }
+    const next = resolve(known, ctx.schemas);
+    walk(v, next.schema, next.id, ctx, [...at, key]);
+  }
 }
 
 const serverPath = (p: Array<string | number>) => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i ? `.${x}` : x)).join('');
@@ -63,11 +99,11 @@ const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'arra
 const goType: Record<string, string> = { integer: 'int32', number: 'float64', string: 'string', boolean: 'bool', array: 'slice', object: 'struct' };
 const at = (obj: unknown, p: Array<string | number>) => p.reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], obj);
 
-function describe(kind: string, obj: Json, seen: Map<object, Seen>, e: AjvError): { client: string; server: string; decode: boolean } {
+function describe(kind: string, obj: Json, definitions: Map<object, string>, e: AjvError): { client: string; server: string; decode: boolean } {
   const p = pointer(e.instancePath);
   const parentPath = p.slice(0, -1);
   const parent = at(obj, parentPath);
-  const parentDef = definitionName(seen.get(parent as object)?.definition ?? '');
+  const parentDef = definitions.get(parent as object) ?? '';
   const field = String(p[p.length - 1] ?? '');
   const value = at(obj, p);
   if (e.keyword === 'type') {
@@ -81,9 +117,9 @@ function describe(kind: string, obj: Json, seen: Map<object, Seen>, e: AjvError)
   }
   if (e.keyword === 'required') {
     const missing = String(e.params.missingProperty);
-    const here = definitionName(seen.get(value as object)?.definition ?? '');
+    const definition = definitions.get(value as object) ?? '';
     return {
-      client: `ValidationError(${[kind, serverPath(p)].filter(Boolean).join('.')}): missing required field "${missing}" in ${here}`,
+      client: `ValidationError(${[kind, serverPath(p)].filter(Boolean).join('.')}): missing required field "${missing}" in ${definition}`,
       server: `${serverPath([...p, missing])}: Required value`,
       decode: false,
     };
@@ -95,16 +131,29 @@ function describe(kind: string, obj: Json, seen: Map<object, Seen>, e: AjvError)
   return { client: `ValidationError(${[kind, serverPath(p)].join('.')}): invalid value ${JSON.stringify(value)} (${e.keyword})`, server: `${serverPath(p)}: Invalid value: ${JSON.stringify(value)}`, decode: false };
 }
 
-type ModelClass = { kind?: string; apiVersion?: string; prototype: { validate(): void } };
+type ModelClass = (new (data: Json) => { validate(): void }) & { kind?: string; apiVersion?: string };
 
-async function modelOf(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+/** The model class of apiVersion/kind in the generation (its CommonJS files, so that its schemas register through the wrap), or undefined. */
+function modelOf(gen: Loaded, apiVersion: string, kind: string): ModelClass | undefined {
   if (!/^[a-z0-9.]*\/?v\d+(?:alpha\d+|beta\d+)?$/.test(apiVersion) || !/^[A-Z]\w*$/.test(kind)) return undefined;
-  try {
-    const mod = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
-    return mod[kind]?.kind === kind ? mod[kind] : undefined;
-  } catch {
-    return undefined;
-  }
+  const file = path.join(gen.dir, apiVersion, `${kind}.js`);
+  if (!existsSync(file)) return undefined;
+  const model = (gen.load(file) as Record<string, ModelClass>)[kind];
+  return model?.kind === kind && model.apiVersion === apiVersion ? model : undefined;
+}
+
+/** The model's schema id (base's Model keeps it on the prototype under a SCHEMA_ID symbol). */
+function schemaId(model: ModelClass): string | undefined {
+  const proto = model.prototype as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(proto).find((s) => s.description === 'SCHEMA_ID');
+  return symbol ? String(proto[symbol]) : undefined;
+}
+
+/** ajv 8's instancePath, also from ajv 6's dataPath (.spec.containers[0]['a-b']) that the 1.15 generation reports. */
+function instancePath(e: AjvError & { dataPath?: string }): string {
+  if (e.instancePath !== undefined) return e.instancePath;
+  const parts = [...(e.dataPath ?? '').matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]/g)].map((m) => m[1] ?? m[2] ?? m[3].replace(/\\(.)/g, '$1'));
+  return parts.map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /** Plural resource name as the API server names it in messages (deployments.apps, storageclasses.storage.k8s.io). */
@@ -133,17 +182,44 @@ function staleVersion(obj: Json, liveVersion: string | undefined, source: string
   return `Error from server (Conflict): ${patchPreamble(obj, source)}Operation cannot be fulfilled on ${resourceName(String(obj.apiVersion), String(obj.kind))} "${md.name}": the object has been modified; please apply your changes to the latest version and try again`;
 }
 
+/**
+ * The generation's model of apiVersion/kind; for a kind the stand-in serves at this minor version but added after the
+ * generation's release (policy/v1 PodDisruptionBudget on 1.21, checked with the 1.19.2 schemas), the next generation's.
+ */
+function withModel(minor: number, apiVersion: string, kind: string): { gen: Loaded; model: ModelClass } | undefined {
+  for (const g of GENERATIONS.filter((x) => x.from >= generationFor(minor).from)) {
+    const gen = generation(g.name);
+    const model = modelOf(gen, apiVersion, kind);
+    if (model) return { gen, model };
+  }
+  return undefined;
+}
+
+/**
+ * ajv's errors as the API would report them: without the older generations' artefacts (ajv's "must be null" and oneOf
+ * errors beside the real one under a nullable $ref, which kubernetes-models' validate filters only from 3.x on; and a
+ * missing apiVersion/kind on an embedded object, such as a StatefulSet's volumeClaimTemplates, which the API never requires).
+ */
+function packageErrors(errors: Array<AjvError & { dataPath?: string }>): AjvError[] {
+  return errors
+    .map((e) => ({ ...e, instancePath: instancePath(e) }))
+    .filter((e) => e.keyword !== 'oneOf' && !(e.keyword === 'type' && e.params.type === 'null'))
+    .filter((e) => !(e.keyword === 'required' && e.instancePath !== '' && ['apiVersion', 'kind'].includes(String(e.params.missingProperty))));
+}
+
 async function validateOne(obj: Json, exists: boolean, minor: number, source: string, liveVersion?: string): Promise<string | null> {
   const apiVersion = String(obj.apiVersion ?? '');
   const kind = String(obj.kind ?? '');
-  const model = await modelOf(apiVersion, kind);
-  if (!model) return 'unknown-kind';
-  const seen = new Map<object, Seen>();
-  const proxy = watched(obj, seen);
+  const found = withModel(minor, apiVersion, kind);
+  if (!found) return 'unknown-kind';
+  const { gen, model } = found;
   let errors: AjvError[] = [];
-  try { model.prototype.validate.call(proxy); } catch (err) { errors = (err as { errors?: AjvError[] }).errors ?? []; }
-  const unknown = unknownFields(obj, seen);
-  const described = errors.map((e) => describe(kind, obj, seen, e));
+  try { new model(obj).validate(); } catch (err) { errors = packageErrors((err as { errors?: AjvError[] }).errors ?? []); }
+  const id = schemaId(model);
+  const ctx = { schemas: gen.schemas, definitions: new Map<object, string>(), unknown: [] as Unknown[] };
+  walk(obj, id ? gen.schemas.get(id) : undefined, id, ctx);
+  const unknown = ctx.unknown;
+  const described = errors.map((e) => describe(kind, obj, ctx.definitions, e));
   if (!unknown.length && !described.length) return staleVersion(obj, exists ? liveVersion ?? '' : undefined, source);
   if (minor < SERVER_SIDE_FROM) {
     const list = [
