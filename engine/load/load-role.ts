@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { RunbookError, type SourceLocation } from '../errors.js';
 import type { RoleScope, Task } from './playbook-types.js';
+import { argumentSpecTask } from './role-argument-specs.js';
 import { findRole, roleFile, roleSearchPath } from './role-search.js';
 import { readYaml } from './yaml-source.js';
 
@@ -106,8 +107,10 @@ export async function loadRole(r: RoleLoading, req: RoleRequest, entry: Record<s
   const runKey = `${key}|${JSON.stringify(req.params)}`;
   const skip = req.once && !(req.allowDuplicates ?? meta.allowDuplicates) && r.play.seen.has(runKey);
   r.play.seen.add(runKey);
-  const tasks = skip ? [] : await roleTasks(r, dir, req, [...stack, key]);
-  if (!tasks) return undefined;
+  const roleOwnTasks = skip ? [] : await roleTasks(r, dir, req, [...stack, key]);
+  if (!roleOwnTasks) return undefined;
+  const check = skip ? undefined : await argumentSpecTask(dir, req.tasksFrom ?? 'main', (e) => r.problem(e), req.location);
+  const tasks = check ? [check, ...roleOwnTasks] : roleOwnTasks;
   // A role that runs once per play also runs once per host when an include_role loop reaches it again (its own
   // tasks: its dependencies decide for themselves, as in Ansible).
   const once = req.once && !(req.allowDuplicates ?? meta.allowDuplicates);
