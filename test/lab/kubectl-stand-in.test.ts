@@ -231,7 +231,7 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     await kubectl(['delete', '-f', '-'], bad);
   });
 
-  it('kubectl module: a second run changes nothing over server-set fields, and rollback removes what the run added', async () => {
+  it('kubectl module: a second run changes nothing over server-set fields, check mode applies nothing, and rollback removes what the run added or recreates what it deleted', async () => {
     const first = await play(configMap('app-settings', 'mode: old'));
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(recap(first.stdout)).to.include({ changed: 1 });
@@ -239,6 +239,11 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     const saved = await object('default/ConfigMap/app-settings');
     const again = await play(configMap('app-settings', 'mode: old'));
     expect(recap(again.stdout)).to.include({ changed: 0, failed: 0 });
+    expect(await object('default/ConfigMap/app-settings')).to.deep.equal(saved);
+    // Check mode: the change is reported and shown without the annotation, nothing is applied.
+    const check = await play(configMap('app-settings', 'mode: new, extra: "yes"'), '--check', '--diff');
+    expect(recap(check.stdout)).to.include({ changed: 1, failed: 0 });
+    expect(check.stdout).to.include('extra').and.not.include('last-applied-configuration');
     expect(await object('default/ConfigMap/app-settings')).to.deep.equal(saved);
 
     const failed = await play(configMap('app-settings', 'mode: new, extra: "yes"', '    - name: boom\n      fail: { msg: stop here }\n'));
@@ -258,5 +263,10 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     // Ownership is as before the run: applying the first manifest again changes nothing and keeps the other client's label.
     expect(recap((await play(configMap('app-settings', 'mode: old'))).stdout)).to.include({ changed: 0, failed: 0 });
     expect((await object('default/ConfigMap/app-settings')).metadata.labels).to.deep.equal({ owner: 'ops' });
+    // A deletion rolled back: the object is created again as it was, annotation and the other client's label included.
+    const absent = await play(configMap('app-settings', 'mode: old', '    - name: boom\n      fail: { msg: stop here }\n').replace('state: present', 'state: absent'));
+    expect(recap(absent.stdout)).to.include({ failed: 1, rolled_back: 1 });
+    now = await object('default/ConfigMap/app-settings');
+    expect([now.data, now.metadata.labels, lastApplied(now)]).to.deep.equal([{ mode: 'old' }, { owner: 'ops' }, lastApplied(saved)]);
   });
 });
