@@ -324,6 +324,17 @@ export async function loadTaskFileAtRunTime(file: string, registry: ModuleRegist
   return tasks ?? [];
 }
 
+/** include_role with a templated name, at run time: the role's block and the handlers it brings (validated, or throws). */
+export async function loadRoleAtRunTime(request: RoleRequest, registry: ModuleRegistry, rolesPath: string[], playbookDir: string): Promise<{ block: Task; handlers: Task[] }> {
+  const l: Loader = {
+    registry, rolesPath, playbookDir, problems: [], files: [], packs: [], expanded: 0,
+    playRoles: { seen: new Set(), handlers: [], handlerFiles: new Set(), publicDefaults: {}, publicVars: {} },
+  };
+  const block = await loadRole(roleLoading(l), request, {}, undefined, []);
+  if (l.problems.length > 0 || !block) throw new ValidationError(l.problems);
+  return { block, handlers: l.playRoles!.handlers };
+}
+
 /** What role loading (load-role.ts) borrows from this loader, for the play being loaded. */
 function roleLoading(l: Loader): RoleLoading {
   return {
@@ -377,9 +388,15 @@ async function loadRoleTask(site: TaskSite, candidates: string[]): Promise<Task 
     params: {}, vars: key === 'import_role' ? keywords(raw).vars : {}, public: key === 'import_role' || spec.public === true, once: false,
     allowDuplicates: spec.allow_duplicates as boolean | undefined, fromDir: path.dirname(src.file), location: src.loc([...at, key]),
   };
+  const kw = keywords(raw);
+  if (key === 'include_role' && request.name.includes('{{')) {
+    // A templated name is known per host and item at run time only: the role is found and loaded (validated) then.
+    l.problems.push(...checkTemplates({ name: request.name }, { task: label, location: request.location }));
+    if (request.public) push("'public: true' needs a role name written literally (a templated name is known only at run time, after the play's variables are fixed)", [...at, key, 'public'], true);
+    return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [], include: { kind: 'role', role: request, ...(apply ? { apply } : {}) }, location: src.loc(at) };
+  }
   const block = await loadRole(roleLoading(l), request, {}, undefined, stack);
   if (!block) return undefined;
-  const kw = keywords(raw);
   // import_role's vars are the role's (role-vars level, seen by the play); include_role's are include params.
   if (key === 'import_role') return { ...kw, vars: {}, name: label ?? `import_role ${request.name}`, args: {}, block: [block], location: src.loc(at) };
   return { ...kw, name: label ?? `include_role ${request.name}`, args: {}, block: [block], include: { kind: 'role', ...(apply ? { apply } : {}) }, location: src.loc(at) };

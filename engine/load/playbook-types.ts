@@ -2,6 +2,7 @@
 
 import type { SourceLocation } from '../errors.js';
 import type { LoopKind } from '../run/loop-items.js';
+import type { RoleRequest } from './load-role.js';
 
 /** A task after loading: the module key split from the task keywords; args still untemplated. */
 export interface Task {
@@ -51,8 +52,9 @@ export interface Task {
   /**
    * include_tasks / include_role: decided per host at run time (when, loop and tags apply to the include itself).
    * `file` is set when the task file's name is a template: it is loaded then, relative to `dir`; else `block` holds it.
+   * `role` is set when include_role's name is a template: the role is found and loaded per host and item then.
    */
-  include?: { kind: 'tasks' | 'role'; file?: string; dir?: string; apply?: IncludeApply };
+  include?: { kind: 'tasks' | 'role'; file?: string; dir?: string; apply?: IncludeApply; role?: RoleRequest };
   /** block/rescue/always: nested tasks (module is undefined then). */
   block?: Task[];
   rescue?: Task[];

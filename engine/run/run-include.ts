@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { loadTaskFileAtRunTime } from '../load/load-playbook.js';
+import { loadRoleAtRunTime, loadTaskFileAtRunTime } from '../load/load-playbook.js';
 import type { Task } from '../load/playbook-types.js';
 import { describeFailure } from '../report/describe.js';
 import { evaluateCondition, renderString, renderValue } from '../template/render.js';
@@ -23,6 +23,7 @@ import { extendView } from './variable-view.js';
 interface IncludeRun { tasks: Task[]; key: string; loopVariables: Record<string, unknown> }
 
 const loaded = new WeakMap<object, Map<string, Promise<Task[]>>>();
+const rolesLoaded = new WeakMap<object, Map<string, Promise<Task>>>();
 
 export async function runInclude(runTasks: RunTasks, scope: Scope, hosts: HostState[], task: Task, inherited: Inherited): Promise<HostOutcomes> {
   const outcomes: HostOutcomes = new Map(hosts.map((h) => [h, 'ok']));
@@ -86,7 +87,10 @@ async function includeRuns(scope: Scope, hostState: HostState, task: Task, inher
     const loopVariables = task.loop === undefined ? {} : { [task.loop_var]: item, ...(task.index_var ? { [task.index_var]: index } : {}) };
     const itemVariables = extendView(variables, loopVariables);
     if (task.when !== undefined && !evaluateCondition(task.when, itemVariables, where)) continue;
-    if (!task.include?.file) runs.push({ tasks: task.block ?? [], key: 'static', loopVariables });
+    if (task.include?.role) {
+      const name = renderString(task.include.role.name, itemVariables, where);
+      runs.push({ tasks: [await roleOnce(scope, task, name)], key: `role:${name}`, loopVariables });
+    } else if (!task.include?.file) runs.push({ tasks: task.block ?? [], key: 'static', loopVariables });
     else {
       const file = await includedFile(scope, task, renderString(task.include.file, itemVariables, where), inherited);
       runs.push({ tasks: await loadOnce(scope, file), key: file, loopVariables });
@@ -104,6 +108,28 @@ async function includedFile(scope: Scope, task: Task, name: string, inherited: I
   } catch (e) {
     throw new ModuleError((e as Error).message, { location: task.location, task: task.name });
   }
+}
+
+/**
+ * include_role with a templated name: the role of that name (a plain name only, as it may come from host data),
+ * loaded once per run; the handlers it brings join the play's, once.
+ */
+async function roleOnce(scope: Scope, task: Task, name: string): Promise<Task> {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new ModuleError(`include_role: the name rendered to '${name}', which is not a role name (letters, digits, _ . -; a templated name cannot be a path)`, { location: task.location, task: task.name });
+  }
+  const runContext = scope.runContext;
+  if (!rolesLoaded.has(runContext)) rolesLoaded.set(runContext, new Map());
+  const cache = rolesLoaded.get(runContext)!;
+  const key = `${name}|${task.location.file}:${task.location.line}`;
+  if (!cache.has(key)) {
+    cache.set(key, loadRoleAtRunTime({ ...task.include!.role!, name }, runContext.registry, runContext.settings.rolesPath ?? [], runContext.playbook.dir).then(({ block, handlers }) => {
+      const known = new Set(scope.play.handlers.map((h) => h.role?.dir).filter(Boolean));
+      scope.play.handlers.push(...handlers.filter((h) => !h.role || !known.has(h.role.dir)));
+      return block;
+    }));
+  }
+  return cache.get(key)!;
 }
 
 function loadOnce(scope: Scope, file: string): Promise<Task[]> {
