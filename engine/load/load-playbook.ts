@@ -519,6 +519,7 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     // A template hides always: what it renders is not known before the task's output exists (safe either way).
     no_log: raw.no_log === true || typeof raw.no_log === 'string',
     vars: isObject(raw.vars) ? raw.vars : {},
+    environment: isObject(raw.environment) ? raw.environment : undefined,
   };
 }
 

@@ -88,6 +88,10 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   check_mode: { type: 'boolean', description: 'false: run even in --check (for read-only commands whose results later tasks need).' },
   no_log: { anyOf: [{ type: 'boolean' }, templateOnly], description: 'Hide messages, diffs and results of this task in every output and the journal (a template hides them always: safe whatever it would render).' },
   vars: { type: 'object', description: 'Variables for this task (or block) only.' },
+  environment: {
+    type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: ['string', 'number', 'boolean'] },
+    description: 'Environment variables for the commands the module runs on the target (values are templates, quoted); a block gives them to its tasks.',
+  },
   block: taskList,
   rescue: taskList,
   always: taskList,

@@ -45,6 +45,8 @@ export interface Task {
   check_mode?: boolean;
   no_log: boolean;
   vars: Record<string, unknown>;
+  /** `environment:` for the commands the module runs (templates); a block's is inherited by its tasks. */
+  environment?: Record<string, unknown>;
   /** A role's block: its variables and folders, for every task inside. */
   role?: RoleScope;
   /** A role block that runs at most once per host in the play (roles: entries, dependencies): its key. */

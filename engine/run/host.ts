@@ -18,6 +18,8 @@ export interface HostHandleOptions {
   /** The user the connection logs in as (root needs no sudo to become root). */
   loginUser: string;
   become: BecomeSettings;
+  /** The task's environment (rendered): set for every command it runs, inside sudo. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,9 @@ export function createHost(o: HostHandleOptions): Host {
     vars: o.vars,
     run(argv: string[], opts: RunOptions = {}): Promise<ExecResult> {
       const become = { ...o.become, become: opts.become ?? o.become.become };
-      const wrapped = becomeArgv(argv, o.loginUser, become);
+      // The task's environment goes inside sudo (which resets the environment), as Ansible sets it in the module's command.
+      const withEnv = o.environment && Object.keys(o.environment).length > 0 ? ['env', ...Object.entries(o.environment).map(([k, v]) => `${k}=${v}`), ...argv] : argv;
+      const wrapped = becomeArgv(withEnv, o.loginUser, become);
       return connection.exec(wrapped.argv, { ...opts, askpass: wrapped.askpass });
     },
     readFile: (p: string) => (sudoed() ? becomeReadFile(host.run, p) : connection.readFile(p)),

@@ -11,6 +11,8 @@ export interface Inherited {
   become_user?: string;
   /** Conditions of enclosing blocks, all of which must hold. */
   when: unknown[];
+  /** environment of enclosing blocks (inner wins). */
+  environment?: Record<string, unknown>;
   /** vars of enclosing blocks, outermost first. */
   vars: Record<string, unknown>;
   /** The role the task belongs to (innermost), with its variables; absent outside roles. */

@@ -5,7 +5,7 @@ import { ConnectionError, ModuleError } from '../errors.js';
 import { loginUserOf } from '../connection/index.js';
 import { validateModuleArgs } from '../load/validate-args.js';
 import { describeFailure } from '../report/describe.js';
-import { evaluateCondition, renderString } from '../template/render.js';
+import { evaluateCondition, renderString, renderValue } from '../template/render.js';
 import type { ModuleContext } from '../types.js';
 import { ensureConnected, ensureFacts } from './connect.js';
 import { roleControllerPath } from './controller-path.js';
@@ -57,6 +57,13 @@ async function runRecorded(run: TaskRun, variables: Record<string, unknown>, com
 }
 
 /** The module, its rendered args, the host handle (connected, facts gathered) and the module context. */
+/** The task's environment (its blocks' below its own), rendered to strings; undefined when there is none. */
+function taskEnvironment({ task, inherited, where }: TaskRun, variables: Record<string, unknown>): Record<string, string> | undefined {
+  if (!task.environment && !inherited.environment) return undefined;
+  const rendered = renderValue({ ...inherited.environment, ...task.environment }, variables, where);
+  return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
 async function prepareInvocation(run: TaskRun, variables: Record<string, unknown>): Promise<Invocation> {
   const { runContext, play, hostState, task, where, inherited } = run;
   const module = runContext.registry.resolve(task.module!);
@@ -77,6 +84,7 @@ async function prepareInvocation(run: TaskRun, variables: Record<string, unknown
     facts,
     vars: variables,
     loginUser: loginUserOf(target.vars),
+    environment: taskEnvironment(run, variables),
     become: {
       become: task.become ?? inherited.become ?? Boolean(variables.become ?? false),
       becomeUser: String(task.become_user ?? inherited.become_user ?? variables.become_user ?? 'root'),
