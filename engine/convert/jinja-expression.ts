@@ -155,6 +155,7 @@ export function convertExpression(node: JinjaNode, scope: Scope): Expression {
     case 'Not': return call('not', [convertExpression(node.target as JinjaNode, scope)]);
     case 'And': return chain(node, scope, 'and');
     case 'Or': return chain(node, scope, 'or');
+    case 'Add': return call('add', [convertExpression(node.left as JinjaNode, scope), convertExpression(node.right as JinjaNode, scope)]);
     case 'Concat': return call('concat', [convertExpression(node.left as JinjaNode, scope), convertExpression(node.right as JinjaNode, scope)]);
     case 'Neg': if ((node.target as JinjaNode).typename === 'Literal' && typeof (node.target as JinjaNode).value === 'number') return atom(`-${String((node.target as JinjaNode).value)}`); break;
     case 'InlineIf': return fail(node, 'an inline `x if c else y` inside an expression (alone in {{ }} it converts)');

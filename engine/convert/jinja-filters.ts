@@ -27,6 +27,7 @@ const RULES: Record<string, Rule> = {
     if (filter && MAPPABLE.has(filter) && args.length === 1) return call('map', [input, args[0]]);
     return fail(node, `map(${args.map((a) => a.text).join(', ')}) (map(attribute=...) and map of ${[...MAPPABLE].join('/')} convert)`);
   },
+  ternary: (input, args) => call('ternary', [input, args[0] ?? atom('true'), args[1] ?? atom('false'), ...(args[2] ? [args[2]] : [])]),
   list: (input) => input,
   mandatory: (input) => input,
 };

@@ -122,6 +122,24 @@ function forBlock(this: unknown, hb: HB, list: unknown, options: Options): strin
   return out;
 }
 
+const pythonType = (v: unknown): string => (v === null || v === undefined ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str'
+  : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : 'dict');
+
+/** Python's truthiness: empty text, 0, empty list or mapping, null and false are false. */
+export function pythonTruthy(v: unknown): boolean {
+  if (Array.isArray(v) || typeof v === 'string') return v.length > 0;
+  if (v && typeof v === 'object') return Object.keys(v).length > 0;
+  return Boolean(v);
+}
+
+/** Python's `+` on the values Jinja templates hold. */
+export function pythonAdd(a: unknown, b: unknown): unknown {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  throw new TemplateError(`add: cannot add ${pythonType(a)} and ${pythonType(b)} (numbers add, texts and lists join; write concat to join a text and a number)`);
+}
+
 export function registerJinjaFilters(hb: HB): void {
   const opts = (a: unknown[]) => a[a.length - 1] as Options;
   // `{{values}}` alone calls the helper, not a variable of that name: said loudly, never an empty text.
@@ -132,6 +150,10 @@ export function registerJinjaFilters(hb: HB): void {
     return fn.apply(this, a);
   });
   const params = (a: unknown[]) => a.slice(0, -1);
+  /** Jinja's `a + b` (Python's): numbers add, strings and lists join; anything else is an error, as in Python. */
+  h('add', (...a) => pythonAdd(params(a)[0], params(a)[1]));
+  /** Ansible's ternary filter: `ternary cond yes no [if_null]`, on Python's truthiness of cond. */
+  h('ternary', (...a) => { const [c, yes, no, ifNull] = params(a); return (c === null || c === undefined) && params(a).length > 3 ? ifNull : pythonTruthy(c) ? yes : no; });
   h('int', (...a) => { const [v, d] = params(a); return jinjaInt(v, d); });
   h('bool', (...a) => ansibleBool(params(a)[0]));
   h('string', (...a) => { const [v] = params(a); return v === undefined || v === null ? '' : typeof v === 'object' ? pythonJson(v) : String(v); });

@@ -74,4 +74,14 @@ describe('Jinja filter helpers', () => {
     expect(() => renderString('{{values}}', { values: [1] })).to.throw(/'values' is a helper \(Jinja's values filter\) and takes a value; a variable named values is written this.values/);
     expect(renderString('{{this.values}} {{join values "+"}}', { values: [1, 2] })).to.equal('1,2 1+2');
   });
+
+  it("add is Python's +: numbers add, texts and lists join, a text and a number is an error; ternary reads Python's truthiness", () => {
+    expect(value('add 1 2')).to.equal(3);
+    expect(value('add a b', { a: [1], b: [2, 3] })).to.deep.equal([1, 2, 3]);
+    expect(value('add "php" v', { v: '8.2' })).to.equal('php8.2');
+    expect(() => value('add "v" 2')).to.throw(/add: cannot add str and int/);
+    expect(value('ternary x "y" "n"', { x: 'no' })).to.equal('y');
+    expect(value('ternary x "y" "n" "none"', { x: null })).to.equal('none');
+    expect(value('ternary x "y" "n"', { x: [] })).to.equal('n');
+  });
 });

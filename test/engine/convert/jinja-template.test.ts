@@ -46,6 +46,7 @@ const TEMPLATES = [
   'x{% if name %}\n{% endif %}\n\n{% for w in words %}{{ w }}\n{% endfor %}end',
   '{{ words | first == "x" }} {% for w in words %}{{ loop.first }}{{ w is defined }}{% endfor %}\n',
   '{% for u in users %}\n  - {{ u.name }}{% if u.admin %} (admin){% endif %}\n\n{% endfor %}\n',
+  "{{ '0.' + name + '.pool' }} {{ port + 1 }} {{ (words + servers) | join(',') }} {{ (port > 1) | ternary('big', 'small') }} {{ empty | ternary('y', 'n') }} {{ flag | ternary(1, 2) }}\n",
 ];
 
 describe('convert: Jinja templates → Handlebars', () => {
@@ -100,7 +101,7 @@ describe('convert: Jinja templates → Handlebars', () => {
     const problems = (text: string) => { const r = convertTemplate(text, reserved); return r.ok ? [] : r.problems; };
     expect(problems('a\n{{ x | regex_replace("a", "b") }}')).to.deep.equal([{ line: 2, column: 8, message: "the filter 'regex_replace'" }]);
     expect(problems('{% macro m() %}x{% endmacro %}')[0].message).to.equal('the tag {% macro %}');
-    expect(problems('{{ a + 1 }}')[0].message).to.equal('arithmetic (+)');
+    expect(problems('{{ a - 1 }}')[0].message).to.equal('arithmetic (-)');
     expect(problems('{{ ansible_lsb }}')[0].message).to.match(/the Ansible fact 'ansible_lsb'/);
     expect(problems('{% if x %}{% set y = 1 %}{% endif %}')[0].message).to.match(/set %} inside \{% if %}/);
     expect(problems('{{ x | }}')[0].message).to.match(/^Jinja syntax runbook convert does not read/);
