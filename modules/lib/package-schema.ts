@@ -12,11 +12,12 @@ const PROPERTIES: Record<string, Record<string, unknown>> = {
   purge: { type: 'boolean', default: false, description: 'apt: with state: absent (and autoremove), remove configuration files too, also of packages already removed that kept them.' },
   default_release: { ...simpleName, description: 'apt: the release to install from and to take `latest` from (apt-get -t), e.g. bookworm-backports.' },
   autoremove: { type: 'boolean', default: false, description: 'Remove packages installed as dependencies that nothing needs any more (planned from apt-get -s autoremove); alone (no name) it only does that.' },
+  cache_valid_time: { type: 'integer', minimum: 0, description: 'apt: refresh the lists only when older than this many seconds (the mtime of /var/lib/apt/periodic/update-success-stamp, else of /var/lib/apt/lists, as Ansible reads it); implies update_cache.' },
   only_upgrade: { type: 'boolean', default: false, description: 'Only upgrade (or re-pin) packages already installed; never install one.' },
 };
 
 /** A name is needed unless the task only refreshes the lists or autoremoves. */
-const NEEDS_NAME = { if: { properties: { update_cache: { const: false }, autoremove: { const: false } } }, then: { required: ['name'] } };
+const NEEDS_NAME = { if: { properties: { update_cache: { const: false }, autoremove: { const: false } }, not: { required: ['cache_valid_time'] } }, then: { required: ['name'] } };
 
 /** The schema over the given properties (all of package's by default), `renamed` mapping a twin's word to package's. */
 export function packageArgsSchema(keys: string[] = Object.keys(PROPERTIES), extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {

@@ -18,6 +18,8 @@ export interface PackageArgs {
   default_release?: string;
   autoremove: boolean;
   only_upgrade: boolean;
+  /** apt: refresh the lists only when they are older than this many seconds. */
+  cache_valid_time?: number;
 }
 
 export interface PackageState {
@@ -27,6 +29,8 @@ export interface PackageState {
   candidates: Record<string, string>;
   /** apt, with purge: named packages removed but keeping their configuration (dpkg rc). */
   residual?: string[];
+  /** With cache_valid_time: how many seconds ago the apt lists were refreshed. */
+  cacheAge?: number;
   /** With autoremove: what apt would autoremove now (name → version); null when the manager cannot tell. */
   autoremovable?: Record<string, string> | null;
 }
@@ -55,7 +59,15 @@ async function inspectPackages(host: Host, args: PackageArgs): Promise<PackageSt
     candidates: args.state === 'latest' ? await candidateVersions(host, mgr, names, args.default_release) : {},
     residual: args.purge && args.state === 'absent' ? await residualPackages(host, mgr, names) : [],
     autoremovable: args.autoremove ? await autoremovable(host, mgr) : {},
+    ...(args.cache_valid_time !== undefined && mgr === 'apt' ? { cacheAge: await aptCacheAge(host) } : {}),
   };
+}
+
+/** Seconds since the apt lists were refreshed, read as Ansible's apt reads it (the success stamp, else the lists folder). */
+async function aptCacheAge(host: Host): Promise<number> {
+  const script = 'm=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $(( $(date +%s) - m ))';
+  const age = Number((await host.run(['sh', '-c', script])).stdout.trim());
+  return Number.isFinite(age) ? age : Infinity;
 }
 
 /** The install / remove call for the named packages, in words. */
@@ -85,7 +97,8 @@ function planNamed(s: PackageState, args: PackageArgs): Change<PackageData>[] {
 
 function planPackages(s: PackageState, args: PackageArgs): Change<PackageData>[] {
   const changes: Change<PackageData>[] = [];
-  if (args.update_cache) changes.push({ msg: `refresh the ${s.mgr} package lists`, uncertain: true, data: { update: true } });
+  const fresh = args.cache_valid_time !== undefined && s.cacheAge !== undefined && s.cacheAge < args.cache_valid_time;
+  if (args.update_cache && !fresh) changes.push({ msg: `refresh the ${s.mgr} package lists`, uncertain: true, data: { update: true } });
   changes.push(...planNamed(s, args));
   if (args.autoremove) {
     const unused = s.autoremovable ? Object.entries(s.autoremovable).filter(([n]) => !changes.some((c) => c.data?.remove?.includes(n))) : null;
