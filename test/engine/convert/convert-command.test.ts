@@ -87,7 +87,7 @@ describe('runbook convert ansible', () => {
       '- ansible.builtin.set_fact: r_done=yes',
       '- ansible.builtin.meta: flush_handlers',
       '- include: extra.yml',
-      '- apt: update_cache=yes cache_valid_time=3600',
+      '- apt: update_cache=yes upgrade=dist',
       '',
     ].join('\n'));
     await fs.writeFile(path.join(src, 'site.yml'), '- hosts: all\n  gather_facts: false\n  roles: [r]\n');
@@ -95,7 +95,7 @@ describe('runbook convert ansible', () => {
     const r = await runCli(['convert', 'ansible', src, dest]);
     expect(r.code, r.stderr).to.equal(3);
     expect(r.stdout).to.contain('1 TODO(s) left');
-    expect(r.stdout).to.contain(`${path.join(dest, 'roles/r/tasks/main.yml')}:11: runbook's apt has no argument 'cache_valid_time'`);
+    expect(r.stdout).to.contain(`${path.join(dest, 'roles/r/tasks/main.yml')}:11: runbook's apt has no argument 'upgrade'`);
     const tasks = await fs.readFile(path.join(dest, 'roles/r/tasks/main.yml'), 'utf8');
     expect(tasks).to.contain('- include_vars: "{{item}}"\n').and.contain('    - "{{facts.os_family}}.yml"\n');
     expect(tasks).to.contain('- set_fact:\n    r_package: "{{__r_package}}"\n  when: not (defined r_package)\n');
