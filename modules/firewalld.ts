@@ -107,7 +107,8 @@ export default defineModule<FirewalldArgs, FirewalldState, FirewalldData>({
     if (s.stopped) throw new ModuleError(s.stopped);
     await applyItems(host, args, changes, args.state === 'enabled');
   },
-  async revert(host, { args, changes }) {
+  async revert(host, { args, changes, before }) {
+    if (before.stopped) return; // apply refused before any change
     await applyItems(host, args, changes, args.state !== 'enabled');
   },
 });

@@ -22,6 +22,8 @@ interface PeerState {
   pool: GlusterPeer[];
   /** Names this node itself answers to (never probed). */
   selfNames: string[];
+  /** Why the pool could not be read (glusterd not running: in check mode, the task that starts it did not run). */
+  unreadable?: string;
 }
 
 async function readPool(host: Host): Promise<GlusterPeer[]> {
@@ -48,22 +50,29 @@ export default defineModule<PeerArgs, PeerState, PeerData>({
   },
   examples: [{ name: 'Pool of the storage nodes, probed once', args: { peers: ['gluster1', 'gluster2', 'gluster3'] } }],
   reversible: true,
-  async inspect(host) {
-    const pool = await readPool(host);
+  async inspect(host, args) {
     const selfNames = ['localhost', '127.0.0.1', host.name, host.facts.hostname, host.facts.fqdn, ...(host.facts.ipv4 ?? [])].filter(Boolean) as string[];
-    return { pool, selfNames };
+    try {
+      return { pool: await readPool(host), selfNames };
+    } catch (e) {
+      // The plan then probes every peer, saying why; apply refuses with this error, as the run did before.
+      if (e instanceof ModuleError && args.state === 'present') return { pool: [], selfNames, unreadable: e.message };
+      throw e;
+    }
   },
   plan(s, args): Change<PeerData>[] {
     const changes: Change<PeerData>[] = [];
     for (const name of args.peers) {
       if (s.selfNames.includes(name)) continue;
       const known = findPeer(s.pool, name);
-      if (args.state === 'present' && !known) changes.push({ msg: `probe ${name}`, data: { probe: name } });
+      const unread = s.unreadable && changes.length === 0 ? ` (${s.unreadable}, so the pool is taken as empty)` : '';
+      if (args.state === 'present' && !known) changes.push({ msg: `probe ${name}${unread}`, data: { probe: name } });
       if (args.state === 'absent' && known) changes.push({ msg: `detach ${name} (${known.uuid})`, data: { detach: name } });
     }
     return changes;
   },
-  async apply(host, args, changes) {
+  async apply(host, args, changes, s) {
+    if (s.unreadable) throw new ModuleError(s.unreadable);
     const probed: string[] = [];
     for (const c of changes) {
       const d = c.data;
@@ -80,7 +89,8 @@ export default defineModule<PeerArgs, PeerState, PeerData>({
     if (args.state === 'present' && probed.length > 0) await waitInCluster(host, args.peers.filter((p) => probed.includes(p)), args.wait_timeout);
     return { result: { probed } };
   },
-  async revert(host, { changes }) {
+  async revert(host, { changes, before }) {
+    if (before.unreadable) return; // apply refused before any probe
     // The peers this run set out to probe were not in the pool before it; they are the ones to detach.
     const probed = changes.map((c) => c.data.probe).filter((p): p is string => !!p);
     const pool = await readPool(host);

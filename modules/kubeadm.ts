@@ -57,8 +57,11 @@ export function parseJoinCommand(line: string): { endpoint: string; token: strin
   return { endpoint, token, hash };
 }
 
-/** What apply does: one of init (resume: skip pre-flight, kubeadm stopped after it), join, token (print a join command) or reset. */
-interface KubeadmData { init?: boolean; resume?: boolean; join?: boolean; token?: boolean; reset?: boolean }
+/**
+ * What apply does: one of init (resume: skip pre-flight, kubeadm stopped after it), join, token (print a join command)
+ * or reset; refused: why apply must not run it (pre-flight problems, no control plane), told in the plan too.
+ */
+interface KubeadmData { init?: boolean; resume?: boolean; join?: boolean; token?: boolean; reset?: boolean; refused?: string }
 
 /** The init phases to skip: the playbook's, and pre-flight when resuming (its checks fail on the files kubeadm already wrote). */
 function skippedPhases(args: KubeadmArgs, resume: boolean): string[] {
@@ -91,6 +94,15 @@ function preflightProblems(s: KubeadmState, args: KubeadmArgs): string[] {
   if (!s.bridgeNf) p.push('net.bridge.bridge-nf-call-iptables does not exist: load the br_netfilter kernel module (modprobe task)');
   if (!s.runtime) p.push(`no container runtime socket (${RUNTIME_SOCKETS.join(', ')}): install and start containerd or docker first`);
   return p;
+}
+
+/**
+ * Pre-flight problems do not fail the plan: in check mode the tasks before this one (sysctl, containerd) have not
+ * run, so the plan says what kubeadm would do and what its pre-flight finds now; apply refuses with them.
+ */
+function withPreflight(msg: string, what: 'init' | 'join', problems: string[]): { msg: string; refused?: string } {
+  if (problems.length === 0) return { msg };
+  return { msg: `${msg} (its pre-flight checks fail now: ${problems.join('; ')})`, refused: `kubeadm ${what} would fail its pre-flight checks:\n- ${problems.join('\n- ')}` };
 }
 
 async function kubeadm(host: Host, argv: string[]): Promise<string> {
@@ -166,23 +178,25 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
       case 'init': {
         // Without kubectl on the host only admin.conf tells, as before.
         if (s.adminConf && s.clusterInfo !== false) return [];
-        const problems = preflightProblems(s, args);
-        if (problems.length) throw new ModuleError(`kubeadm init would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
-        return [{ msg: initMessage(args, s.adminConf), data: { init: true, resume: s.adminConf } }];
+        const { msg, refused } = withPreflight(initMessage(args, s.adminConf), 'init', preflightProblems(s, args));
+        return [{ msg, data: { init: true, resume: s.adminConf, refused } }];
       }
       case 'join': {
         if (s.kubeletConf) return [];
         const problems = preflightProblems(s, args);
-        if (problems.length) throw new ModuleError(`kubeadm join would fail its pre-flight checks:\n- ${problems.join('\n- ')}`);
-        // The join command registered on `from` exists only once that host has run (not in check mode): until then
-        // the endpoint is unknown and only running tells.
-        if (args.from && !ctx.hostvars[args.from]?.[args.from_var]) {
-          return [{ msg: `kubeadm join with the join command registered on ${args.from} (${args.from_var})`, data: { join: true }, uncertain: true }];
+        // The join command registered on `from` exists only once that host has run (not in check mode, where the
+        // task registers no command): until then the endpoint is unknown and only running tells.
+        const registered = ctx.hostvars[args.from ?? '']?.[args.from_var] as { stdout?: string; join_command?: string } | undefined;
+        if (args.from && !(registered?.join_command ?? registered?.stdout)) {
+          const { msg, refused } = withPreflight(`kubeadm join with the join command registered on ${args.from} (${args.from_var})`, 'join', problems);
+          return [{ msg, data: { join: true, refused }, uncertain: true }];
         }
-        return [{ msg: `kubeadm join ${joinParts(args, ctx.hostvars).endpoint} --token <redacted>`, data: { join: true } }];
+        const { msg, refused } = withPreflight(`kubeadm join ${joinParts(args, ctx.hostvars).endpoint} --token <redacted>`, 'join', problems);
+        return [{ msg, data: { join: true, refused } }];
       }
       case 'join_command':
-        if (!s.adminConf) throw new ModuleError('join_command needs an initialised control plane on this host (no /etc/kubernetes/admin.conf)');
+        // No control plane yet (check mode: the init before did not run): said in the plan, refused by apply.
+        if (!s.adminConf) return [{ msg: 'create a bootstrap token and print the join command, once kubeadm init made a control plane here (no /etc/kubernetes/admin.conf yet)', data: { token: true, refused: 'join_command needs an initialised control plane on this host (no /etc/kubernetes/admin.conf)' } }];
         return [{ msg: 'create a bootstrap token and print the join command', data: { token: true } }];
       case 'reset':
         return s.adminConf || s.kubeletConf || s.manifests.length > 0 ? [{ msg: 'kubeadm reset -f', data: { reset: true } }] : [];
@@ -190,6 +204,7 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
   },
   async apply(host, args, changes, _s, ctx) {
     const d = changes[0].data;
+    if (d.refused) throw new ModuleError(d.refused);
     const ignore = args.ignore_preflight_errors?.length ? [`--ignore-preflight-errors=${args.ignore_preflight_errors.join(',')}`] : [];
     if (d.init) {
       const skip = skippedPhases(args, d.resume === true);
@@ -218,8 +233,8 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
     }
     if (d.reset) await kubeadm(host, ['reset', '-f']);
   },
-  async revert(host, { args }) {
-    if (args.state === 'join_command' || args.state === 'reset') return;
+  async revert(host, { args, changes }) {
+    if (args.state === 'join_command' || args.state === 'reset' || changes.some((c) => c.data.refused)) return;
     if (!args.allow_reset) throw new ModuleError(`kubeadm ${args.state} is not undone: rollback would need "kubeadm reset -f"; set allow_reset: true to allow it`);
     await kubeadm(host, ['reset', '-f']);
   },

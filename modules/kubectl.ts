@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ModuleError } from '../engine/errors.js';
-import { defineModule, type Change, type Host } from '../engine/types.js';
+import { defineModule, type Change, type Host, type ModuleContext } from '../engine/types.js';
 import { filePath } from './lib/arg-kinds.js';
 
 interface KubectlArgs {
@@ -31,7 +31,13 @@ interface KubectlState {
   /** kubectl diff said something differs (live vs. what kubectl apply's three-way merge would leave). */
   differs: boolean;
   nodeLabels?: Record<string, string>;
+  /** Why nothing live could be read: no cluster to ask (yet). Everything is then planned as new, and apply refuses. */
+  unreachable?: string;
 }
+
+/** kubectl found no cluster to ask: not installed, no kubeconfig, or no API server answering it. */
+class NoClusterError extends ModuleError {}
+const NO_CLUSTER = /The connection to the server .* was refused|Unable to connect to the server|stat .*: no such file or directory/;
 
 const kubernetesName = { type: 'string', title: 'Kubernetes name', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
 const labelKey = { type: 'string', title: 'label key', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' };
@@ -42,8 +48,11 @@ const ref = (o: KObj) => `${o.kind.toLowerCase()}/${o.metadata.name}`;
 
 async function kubectl(host: Host, args: KubectlArgs, argv: string[], stdin?: string, okCodes = [0]) {
   const res = await host.run(['kubectl', '--kubeconfig', args.kubeconfig, ...(args.namespace ? ['-n', args.namespace] : []), ...argv], { stdin, timeoutMs: 5 * 60_000 });
-  if (res.code === 127) throw new ModuleError('kubectl is not installed on this host');
-  if (res.code === null || !okCodes.includes(res.code)) throw new ModuleError(`kubectl ${argv[0]} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+  if (res.code === 127) throw new NoClusterError('kubectl is not installed on this host');
+  if (res.code === null || !okCodes.includes(res.code)) {
+    const text = (res.stderr || res.stdout).trim();
+    throw new (NO_CLUSTER.test(text) ? NoClusterError : ModuleError)(`kubectl ${argv[0]} failed (exit ${res.code}): ${text}`);
+  }
   return res;
 }
 
@@ -90,6 +99,40 @@ async function desiredObjects(args: KubectlArgs, render: (t: string, f?: string)
   return objs;
 }
 
+/** Desired and live objects (or the node's labels), and whether kubectl diff finds a difference. */
+async function readState(host: Host, args: KubectlArgs, ctx: ModuleContext): Promise<KubectlState> {
+  if (args.state === 'labels') {
+    const res = await kubectl(host, args, ['get', 'node', args.node!, '-o', 'json']);
+    return { desired: [], live: [], differs: false, nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
+  }
+  let desired: KObj[];
+  if (args.state === 'secret') {
+    const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name!, ...Object.entries(args.from_file!).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
+    desired = [JSON.parse(res.stdout) as KObj];
+  } else desired = await desiredObjects(args, ctx.render, ctx.controllerPath);
+  const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
+  if (args.state === 'absent') return { desired, live, differs: live.length > 0 };
+  const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
+  return { desired, live, differs: diff.code === 1 };
+}
+
+/** What applying the manifests or labels changes, from what was read. */
+function planChanges(s: KubectlState, args: KubectlArgs): Change<KubectlData>[] {
+  if (args.state === 'labels') {
+    const wrong = Object.entries(args.labels ?? {}).filter(([k, v]) => s.nodeLabels?.[k] !== v);
+    return wrong.length ? [{ msg: `label node ${args.node} ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}`, data: { labels: Object.fromEntries(wrong) } }] : [];
+  }
+  if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
+  if (!s.differs) return [];
+  const liveByRef = new Map(s.live.map((o) => [ref(o), shownOf(o)]));
+  const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
+  return [{
+    msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
+    diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(shownOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },
+    data: { apply: true },
+  }];
+}
+
 export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   name: 'kubectl',
   doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and puts back what it changed or deleted as it was (kubectl replace or create, last-applied annotation included).',
@@ -122,36 +165,23 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   reversible: true,
   renders: (args) => (args.src?.endsWith('.hbs') ? [args.src] : []),
   async inspect(host, args, ctx) {
-    if (args.state === 'labels') {
-      const res = await kubectl(host, args, ['get', 'node', args.node!, '-o', 'json']);
-      return { desired: [], live: [], differs: false, nodeLabels: (JSON.parse(res.stdout).metadata?.labels ?? {}) as Record<string, string> };
+    try {
+      return await readState(host, args, ctx);
+    } catch (e) {
+      // Check mode on a cluster not made yet (kubeadm init did not run): say so and plan everything as new.
+      if (!(e instanceof NoClusterError) || args.state === 'absent') throw e;
+      const desired = args.state === 'present' ? await desiredObjects(args, ctx.render, ctx.controllerPath) : [];
+      return { desired, live: [], differs: true, nodeLabels: {}, unreachable: e.message };
     }
-    let desired: KObj[];
-    if (args.state === 'secret') {
-      const res = await kubectl(host, args, ['create', 'secret', 'generic', args.name!, ...Object.entries(args.from_file!).map(([k, p]) => `--from-file=${k}=${p}`), '--dry-run=client', '-o', 'json']);
-      desired = [JSON.parse(res.stdout) as KObj];
-    } else desired = await desiredObjects(args, ctx.render, ctx.controllerPath);
-    const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
-    if (args.state === 'absent') return { desired, live, differs: live.length > 0 };
-    const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
-    return { desired, live, differs: diff.code === 1 };
   },
   plan(s, args): Change<KubectlData>[] {
-    if (args.state === 'labels') {
-      const wrong = Object.entries(args.labels ?? {}).filter(([k, v]) => s.nodeLabels?.[k] !== v);
-      return wrong.length ? [{ msg: `label node ${args.node} ${wrong.map(([k, v]) => `${k}=${v}`).join(' ')}`, data: { labels: Object.fromEntries(wrong) } }] : [];
-    }
-    if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
-    if (!s.differs) return [];
-    const liveByRef = new Map(s.live.map((o) => [ref(o), shownOf(o)]));
-    const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
-    return [{
-      msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
-      diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(shownOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },
-      data: { apply: true },
-    }];
+    if (!s.unreachable) return planChanges(s, args);
+    const unread = `: ${s.unreachable}, so nothing live could be read and all of it is planned as new`;
+    if (args.state === 'secret') return [{ msg: `create secret/${args.name} from ${Object.values(args.from_file ?? {}).join(', ')}${unread}`, data: { apply: true } }];
+    return planChanges(s, args).map((c) => ({ ...c, msg: `${c.msg}${unread}` }));
   },
   async apply(host, args, changes, s) {
+    if (s.unreachable) throw new ModuleError(s.unreachable);
     const d = changes[0].data;
     if (d.labels) await kubectl(host, args, ['label', 'node', args.node!, ...Object.entries(d.labels).map(([k, v]) => `${k}=${v}`), '--overwrite']);
     if (d.delete) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(s.live));
@@ -159,6 +189,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     return { secrets: s.desired.filter((o) => o.kind === 'Secret').flatMap((o) => Object.values(o.data ?? {})) };
   },
   async revert(host, { args, before }) {
+    if (before.unreachable) return; // apply refused before any change
     if (args.state === 'labels') {
       const old = before.nodeLabels ?? {};
       const argv = Object.keys(args.labels ?? {}).map((k) => (k in old ? `${k}=${old[k]}` : `${k}-`));

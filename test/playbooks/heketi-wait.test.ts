@@ -2,15 +2,18 @@
 // that is also the kubectl host, over SSH): a heketi pod that never becomes ready (the kubectl stand-in's readiness
 // delay set far beyond heketi_wait_seconds, so it is not ready whatever the machine's load) stops the run after
 // heketi_wait_seconds with a message naming the deployment, its namespace and the time waited, exit 1, and the host
-// rolled back to what it was: no object, pod, open port or loaded module the run added is left. And --check of
-// gluster-kubernetes on that fresh host (firewalld stopped, no heketi deployed) exits 0, says what it would change
-// (heketi cannot be read, so its whole topology and its database volume would be created) and writes nothing.
+// rolled back to what it was: no object, pod, open port or loaded module the run added is left. And --check on a
+// fresh host exits 0, says what it would change and writes nothing: gluster-kubernetes (firewalld stopped, no heketi
+// deployed: its whole topology and database volume would be created), then k8s-glusterfs-heketi with no cluster at all
+// (no packages, no kubeadm init, no API server, no heketi).
 
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { jsonEvents } from '../helpers/cli.js';
+import { ensureFakeRepo, useRepoScript } from '../helpers/fake-debs.js';
 import { acquireLab, type TestLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { playbookRunner, writeLabInventory } from '../helpers/playbook-run.js';
@@ -37,7 +40,7 @@ const SNAPSHOT = [
   'systemctl list-units --all --plain --no-legend "runbook-lab-pod-*" | awk \'$3 == "active" {print "pod running:", $1}\'',
 ].join('\n');
 
-describe('playbooks k8s-glusterfs-heketi and gluster-kubernetes: a heketi that never becomes available', function () {
+describe('playbooks k8s-glusterfs-heketi and gluster-kubernetes: a heketi never available, and --check on a fresh cluster', function () {
   this.timeout(600_000);
   let lab: TestLab;
   let dir: string;
@@ -148,5 +151,42 @@ describe('playbooks k8s-glusterfs-heketi and gluster-kubernetes: a heketi that n
     expect(recap(res.stdout)[HOST].rolled_back).to.be.greaterThan(0);
     expect(rollbackSteps(res.stdout).filter((s) => s.status !== 'reverted')).to.deep.equal([]);
     expect(await snapshot()).to.equal(before);
+  });
+
+  it('k8s-glusterfs-heketi --check with no cluster at all: exit 0, reports what would change, and touches nothing', async () => {
+    // Last (it removes the cluster the tests above use): no admin.conf, no stand-in state; the packages would come
+    // from the lab's repository.
+    const source = await ensureFakeRepo();
+    const reset = await lab.exec(HOST, ['sh', '-c', `${stopPods}; rm -rf /etc/kubernetes ${KUBE}; ${useRepoScript(source)}\ntrue`]);
+    expect(reset.code, reset.stderr).to.equal(0);
+    const keyName = `heketi-wait-test-${process.pid}_id_rsa`;
+    const key = path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', keyName);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'heketi', '-f', key]);
+    try {
+      const before = await snapshot();
+      const packages = 'dpkg-query -W -f "${Package} ${Version}\\n" | md5sum; ls /etc/kubernetes /etc/containerd /etc/sysctl.d 2>&1';
+      const packagesBefore = (await lab.exec(HOST, ['sh', '-c', packages])).stdout;
+      await inventoryFor('k8s-glusterfs-heketi', { gluster: { heketi_zone: 1, heketi_devices: [DISK] }, master: { heketi_zone: 1 }, workers: {} });
+      const { play, recap, failures } = playbookRunner(path.join(repoRoot, 'playbooks/site.yml'), () => dir, ['-e', '@secrets.yml']);
+      const topologyName = `topology-wait-test-${process.pid}.json`;
+      const res = await play('--check', '-e', 'kubernetes_apt_repo=', '-e', `heketi_ssh_private_key_file=${keyName}`, '-e', `heketi_topology_file=${topologyName}`);
+      expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
+      expect(recap(res.stdout)[HOST]).to.include({ failed: 0 });
+      const event = (task: string) => jsonEvents(res.stdout).find((e) => e.event === 'task' && e.task === task)!;
+      const url = `http://${lab.hosts[0].address}:30080`;
+      // kubeadm init would run; what its pre-flight finds now (the sysctl and containerd tasks before it did not run) is said.
+      expect(event('kubeadm init for flannel').msg).to.match(/^would kubeadm init --pod-network-cidr=10\.244\.0\.0\/16 \(its pre-flight checks fail now: .*no container runtime socket/);
+      // No API server: the manifests are planned as new, saying why.
+      expect(event('flannel v0.20.2 network (upstream kube-flannel.yml; Kubernetes 1.17-1.25)').msg).to.match(/^would apply namespace\/kube-flannel \(create\), .*daemonset\/kube-flannel-ds \(create\): kubectl get failed \(exit 1\): The connection to the server localhost:8080 was refused - did you specify the right host or port\?, so nothing live could be read and all of it is planned as new$/);
+      expect(event('A fresh join command for the workers').msg).to.equal('would create a bootstrap token and print the join command, once kubeadm init made a control plane here (no /etc/kubernetes/admin.conf yet)');
+      expect(event('Heketi deployment, service account and NodePort service').msg).to.contain('deployment/heketi (create), service/heketi (create): kubectl get failed');
+      expect(event('Topology (zones 1 and 2, one device each)').msg).to.match(new RegExp(`^would load the whole topology: heketi at ${url.replace(/\./g, '\\.')} is not reachable: fetch failed \\(ECONNREFUSED\\), so what it has cannot be read`));
+      expect(await snapshot()).to.equal(before);
+      expect((await lab.exec(HOST, ['sh', '-c', packages])).stdout).to.equal(packagesBefore);
+      expect(await fs.stat(path.join(repoRoot, 'playbooks/k8s-glusterfs-heketi', topologyName)).catch(() => null)).to.equal(null);
+    } finally {
+      await fs.rm(key, { force: true });
+      await fs.rm(`${key}.pub`, { force: true });
+    }
   });
 });
