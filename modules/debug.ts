@@ -27,7 +27,7 @@ export default defineModule<DebugArgs, null>({
     not: { required: ['msg', 'var'] },
     properties: {
       msg: { description: 'What to show: text with {{templates}}, or any value ("{{ r.stdout_lines }}" shows the list). Default "Hello world!".' },
-      var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z0-9_-]+|\\[[0-9]+\\])*$', description: 'The name of a variable to show, without braces; a path works too (`r.stdout`, `r.results[0].rc`). An undefined one shows "VARIABLE IS NOT DEFINED!", as in Ansible.' },
+      var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z0-9_-]+|\\[[0-9]+\\]|\\[\'[^\']*\'\\]|\\["[^"]*"\\])*$', description: 'The name of a variable to show, without braces; a path works too (`r.stdout`, `r.results[0].rc`, `r["stderr_lines"]`). An undefined one shows "VARIABLE IS NOT DEFINED!", as in Ansible.' },
     },
   },
   examples: [
