@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { RunbookError, type SourceLocation } from '../errors.js';
-import type { RoleScope, Task } from './playbook-types.js';
+import type { RoleRequest, RoleScope, Task } from './playbook-types.js';
 import { argumentSpecTask } from './role-argument-specs.js';
 import { findRole, roleFile, roleSearchPath } from './role-search.js';
 import { readYaml } from './yaml-source.js';
@@ -34,25 +34,7 @@ export interface RoleLoading {
   roleBlock(entry: Record<string, unknown>, role: RoleScope, block: Task[], location: SourceLocation): Task;
 }
 
-export interface RoleRequest {
-  name: string;
-  tasksFrom?: string;
-  varsFrom?: string;
-  defaultsFrom?: string;
-  handlersFrom?: string;
-  /** Role params: `key: value` beside `role:` (above set_fact, this role and its dependencies only). */
-  params: Record<string, unknown>;
-  /** `vars:` given with the role (role-vars level, below the role's own vars/). */
-  vars: Record<string, unknown>;
-  /** roles: and import_role expose their defaults and vars to the whole play; include_role does not. */
-  public: boolean;
-  /** roles: entries and dependencies run once per play (same params) unless allow_duplicates. */
-  once: boolean;
-  allowDuplicates?: boolean;
-  /** Folder of the file that names the role (relative role paths). */
-  fromDir: string;
-  location: SourceLocation;
-}
+export type { RoleRequest } from './playbook-types.js';
 
 /** Keys of a role entry that are keywords (applied to the role's tasks); every other key is a role param. */
 const ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'delegate_to']);

@@ -2,7 +2,6 @@
 
 import type { SourceLocation } from '../errors.js';
 import type { LoopKind } from '../run/loop-items.js';
-import type { RoleRequest } from './load-role.js';
 
 /** A task after loading: the module key split from the task keywords; args still untemplated. */
 export interface Task {
@@ -138,3 +137,24 @@ export interface Inventory {
 
 /** `apply:` of include_tasks / include_role: keywords every included task gets. */
 export interface IncludeApply { tags: string[]; when: unknown[]; become?: boolean; become_user?: string; vars: Record<string, unknown> }
+
+/** A role to load: from roles:, a dependency, import_role or include_role (load-role.ts). */
+export interface RoleRequest {
+  name: string;
+  tasksFrom?: string;
+  varsFrom?: string;
+  defaultsFrom?: string;
+  handlersFrom?: string;
+  /** Role params: `key: value` beside `role:` (above set_fact, this role and its dependencies only). */
+  params: Record<string, unknown>;
+  /** `vars:` given with the role (role-vars level, below the role's own vars/). */
+  vars: Record<string, unknown>;
+  /** roles: and import_role expose their defaults and vars to the whole play; include_role does not. */
+  public: boolean;
+  /** roles: entries and dependencies run once per play (same params) unless allow_duplicates. */
+  once: boolean;
+  allowDuplicates?: boolean;
+  /** Folder of the file that names the role (relative role paths). */
+  fromDir: string;
+  location: SourceLocation;
+}
