@@ -30,6 +30,8 @@ interface KubectlState {
   live: KObj[];
   /** kubectl diff said something differs (live vs. what kubectl apply's three-way merge would leave). */
   differs: boolean;
+  /** The files kubectl diff compared and found different (group.version.Kind.namespace.name). */
+  differing?: string[];
   nodeLabels?: Record<string, string>;
   /** Why nothing live could be read: no cluster to ask (yet). Everything is then planned as new, and apply refuses. */
   unreachable?: string;
@@ -113,7 +115,7 @@ async function readState(host: Host, args: KubectlArgs, ctx: ModuleContext): Pro
   const live = (JSON.parse((await kubectl(host, args, ['get', '-f', '-', '-o', 'json', '--ignore-not-found'], list(desired))).stdout || '{"items":[]}').items ?? []) as KObj[];
   if (args.state === 'absent') return { desired, live, differs: live.length > 0 };
   const diff = await kubectl(host, args, ['diff', '-f', '-'], list(desired), [0, 1]);
-  return { desired, live, differs: diff.code === 1 };
+  return { desired, live, differs: diff.code === 1, differing: [...diff.stdout.matchAll(/^diff -u -N \S*\/LIVE-[^/\s]*\/(\S+) /gm)].map((m) => m[1]) };
 }
 
 /** What applying the manifests or labels changes, from what was read. */
@@ -125,7 +127,10 @@ function planChanges(s: KubectlState, args: KubectlArgs): Change<KubectlData>[] 
   if (args.state === 'absent') return s.live.length ? [{ msg: `delete ${s.live.map(ref).join(', ')}`, data: { delete: true } }] : [];
   if (!s.differs) return [];
   const liveByRef = new Map(s.live.map((o) => [ref(o), shownOf(o)]));
-  const changed = s.desired.filter((o) => JSON.stringify(liveByRef.get(ref(o))) !== JSON.stringify(o));
+  // The objects kubectl diff names (a name ends Kind.namespace.name, namespace empty for cluster-scoped kinds); all of
+  // them when no diff ran (no cluster to ask).
+  const named = (o: KObj) => !s.differing || s.differing.some((f) => f.endsWith(`.${o.kind}.${o.metadata.namespace ?? args.namespace ?? 'default'}.${o.metadata.name}`) || f.endsWith(`.${o.kind}..${o.metadata.name}`));
+  const changed = s.desired.filter(named);
   return [{
     msg: `apply ${changed.length ? changed.map((o) => `${ref(o)} (${liveByRef.has(ref(o)) ? 'update' : 'create'})`).join(', ') : s.desired.map(ref).join(', ')}`,
     diff: { path: 'kubernetes objects', before: s.live.length ? stringify(s.live.map((o) => redactSecrets(shownOf(o)))) : '', after: stringify(s.desired.map(redactSecrets)) },

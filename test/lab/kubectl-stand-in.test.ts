@@ -269,4 +269,27 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     now = await object('default/ConfigMap/app-settings');
     expect([now.data, now.metadata.labels, lastApplied(now)]).to.deep.equal([{ mode: 'old' }, { owner: 'ops' }, lastApplied(saved)]);
   });
+
+  it('kubectl module: the change names only the objects kubectl diff found different', async () => {
+    const pair = (mode: string, tier: string) => `
+- hosts: node1
+  gather_facts: false
+  tasks:
+    - name: pair
+      kubectl:
+        state: present
+        namespace: default
+        definition:
+          - { apiVersion: v1, kind: ConfigMap, metadata: { name: pair }, data: { mode: ${mode} } }
+          - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: pair-class, labels: { tier: ${tier} } }, provisioner: kubernetes.io/no-provisioner }
+`;
+    const msg = async (text: string) => {
+      const res = await play(text);
+      expect(res.code, res.stdout + res.stderr).to.equal(0);
+      return jsonEvents(res.stdout).find((e) => e.event === 'task' && e.task === 'pair')!.msg;
+    };
+    expect(await msg(pair('a', 'gold'))).to.equal('apply configmap/pair (create), storageclass/pair-class (create)');
+    expect(await msg(pair('b', 'gold'))).to.equal('apply configmap/pair (update)');
+    expect(await msg(pair('b', 'silver'))).to.equal('apply storageclass/pair-class (update)');
+  });
 });
