@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RunbookError, type SourceLocation } from '../errors.js';
 import type { RoleRequest, RoleScope, Task } from './playbook-types.js';
 import { argumentSpecTask } from './role-argument-specs.js';
-import { findRole, roleFile, roleSearchPath } from './role-search.js';
+import { COLLECTION_ROLE, findRole, roleFile, roleSearchPath } from './role-search.js';
 import { readYaml } from './yaml-source.js';
 
 /** What one play collects from its roles while loading. */
@@ -58,7 +58,7 @@ export function roleEntry(raw: unknown, fromDir: string, location: SourceLocatio
 export async function loadRole(r: RoleLoading, req: RoleRequest, entry: Record<string, unknown>, parent: RoleScope | undefined, stack: string[]): Promise<Task | undefined> {
   const dir = await findRole(req.name, req.fromDir, r.playbookDir, r.rolesPath);
   if (!dir) {
-    const places = [...roleSearchPath(r.playbookDir, r.rolesPath).map((p) => path.join(p, req.name)), `the npm package runbook-role-${req.name}`];
+    const places = [...roleSearchPath(r.playbookDir, r.rolesPath, req.name), `the npm package runbook-role-${req.name}`];
     r.problem(new RunbookError('VALIDATION', `role '${req.name}' not found (looked in ${places.join(', ')})`, { location: req.location }));
     return undefined;
   }
@@ -70,7 +70,7 @@ export async function loadRole(r: RoleLoading, req: RoleRequest, entry: Record<s
   const meta = await readMeta(r, dir, req.location);
   if (!meta) return undefined;
   const params = { ...(parent?.params ?? {}), ...req.params };
-  const scope: RoleScope = { name: path.basename(dir).replace(/^runbook-role-/, ''), dir, defaults: {}, vars: {}, params, dirs: [dir, ...(parent?.dirs ?? [])] };
+  const scope: RoleScope = { name: COLLECTION_ROLE.test(req.name) ? req.name : path.basename(dir).replace(/^runbook-role-/, ''), dir, defaults: {}, vars: {}, params, dirs: [dir, ...(parent?.dirs ?? [])] };
   const dependencyBlocks: Task[] = [];
   for (const dep of meta.dependencies) {
     const block = await loadRole(r, { ...dep.request, public: req.public }, dep.entry, scope, [...stack, key]);

@@ -1,14 +1,24 @@
 // Where a role named in a playbook lives: roles/ beside the playbook, the playbook's folder, `roles_path` (runbook.yml),
 // then an installed npm package `runbook-role-<name>` (looked up from the playbook's folder upward, as packs are).
+// A collection's role (`ns.coll.role`) is found as Ansible installs it: ansible_collections/ns/coll/roles/role under
+// the playbook's collections/ folder or a roles_path folder.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 const isDir = (p: string) => fs.stat(p).then((s) => s.isDirectory(), () => false);
 
+/** `ns.coll.role`: a role of an Ansible collection. */
+export const COLLECTION_ROLE = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
+
 /** The folders a role name is looked for in, in order (for the message when it is found nowhere). */
-export function roleSearchPath(playbookDir: string, rolesPath: string[]): string[] {
-  return [path.join(playbookDir, 'roles'), playbookDir, ...rolesPath];
+export function roleSearchPath(playbookDir: string, rolesPath: string[], name = ''): string[] {
+  const collection = COLLECTION_ROLE.exec(name);
+  if (collection) {
+    const [, ns, coll, role] = collection;
+    return [path.join(playbookDir, 'collections'), ...rolesPath].map((base) => path.join(base, 'ansible_collections', ns, coll, 'roles', role));
+  }
+  return [path.join(playbookDir, 'roles'), playbookDir, ...rolesPath].map((base) => path.join(base, name));
 }
 
 /** The role's folder, or undefined; `fromDir` is the folder of the file that names it (for relative paths). */
@@ -17,8 +27,7 @@ export async function findRole(name: string, fromDir: string, playbookDir: strin
     const dir = path.resolve(fromDir, name);
     return (await isDir(dir)) ? dir : undefined;
   }
-  for (const base of roleSearchPath(playbookDir, rolesPath)) {
-    const dir = path.join(base, name);
+  for (const dir of roleSearchPath(playbookDir, rolesPath, name)) {
     if (await isDir(path.join(dir, 'tasks')) || await isDir(path.join(dir, 'meta')) || await isDir(path.join(dir, 'handlers'))) return dir;
   }
   return findRolePackage(name, playbookDir);
