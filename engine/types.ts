@@ -148,6 +148,11 @@ export interface ChangeBase {
    * `record.kept[path]`.
    */
   keep?: KeepTarget;
+  /**
+   * The change's args or before-state hold secret data the run's variables do not name (a Kubernetes Secret's live
+   * data): the journal entry is sealed into its 0600 side file, as a no_log task's is, never kept in the journal.
+   */
+  sensitive?: boolean;
 }
 
 /** What a change asks the engine to keep for rollback (see ChangeBase.keep). */

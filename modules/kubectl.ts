@@ -119,6 +119,12 @@ async function readState(host: Host, args: KubectlArgs, ctx: ModuleContext): Pro
 }
 
 /** What applying the manifests or labels changes, from what was read. */
+/** A Secret among the live or desired objects: the journal entry (args, before-state) is sealed. */
+function withSecrets(s: KubectlState, changes: Change<KubectlData>[]): Change<KubectlData>[] {
+  const sensitive = [...s.live, ...s.desired].some((o) => o.kind === 'Secret');
+  return sensitive ? changes.map((c) => ({ ...c, sensitive: true })) : changes;
+}
+
 function planChanges(s: KubectlState, args: KubectlArgs): Change<KubectlData>[] {
   if (args.state === 'labels') {
     const wrong = Object.entries(args.labels ?? {}).filter(([k, v]) => s.nodeLabels?.[k] !== v);
@@ -140,7 +146,7 @@ function planChanges(s: KubectlState, args: KubectlArgs): Change<KubectlData>[] 
 
 export default defineModule<KubectlArgs, KubectlState, KubectlData>({
   name: 'kubectl',
-  doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown. Rollback deletes what the run created and puts back what it changed or deleted as it was (kubectl replace or create, last-applied annotation included).',
+  doc: 'Apply or delete Kubernetes manifests (inline YAML, a templated .hbs file, or a file you fetched), label nodes, and create generic secrets from files on the host — changed decided by kubectl diff against the server; secret data never shown, and a change touching a Secret is journaled sealed (0600 side file). Rollback deletes what the run created and puts back what it changed or deleted as it was (kubectl replace or create, last-applied annotation included).',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -180,10 +186,10 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     }
   },
   plan(s, args): Change<KubectlData>[] {
-    if (!s.unreachable) return planChanges(s, args);
+    if (!s.unreachable) return withSecrets(s, planChanges(s, args));
     const unread = `: ${s.unreachable}, so nothing live could be read and all of it is planned as new`;
-    if (args.state === 'secret') return [{ msg: `create secret/${args.name} from ${Object.values(args.from_file ?? {}).join(', ')}${unread}`, data: { apply: true } }];
-    return planChanges(s, args).map((c) => ({ ...c, msg: `${c.msg}${unread}` }));
+    if (args.state === 'secret') return [{ msg: `create secret/${args.name} from ${Object.values(args.from_file ?? {}).join(', ')}${unread}`, data: { apply: true }, sensitive: true }];
+    return withSecrets(s, planChanges(s, args)).map((c) => ({ ...c, msg: `${c.msg}${unread}` }));
   },
   async apply(host, args, changes, s) {
     if (s.unreachable) throw new ModuleError(s.unreachable);

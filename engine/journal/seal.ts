@@ -1,5 +1,5 @@
-// Sensitive journal entries (no_log tasks, or args holding secret values) keep their data in a 0600 side
-// file so the journal itself never shows a secret, while rollback still has everything it needs.
+// Sensitive journal entries (no_log tasks, args holding secret values, changes a module flags sensitive) keep their
+// data in a 0600 side file so the journal itself never shows a secret, while rollback still has everything it needs.
 
 import { checkPrivate } from './private-state.js';
 import { promises as fs } from 'node:fs';
@@ -14,7 +14,8 @@ export async function sealIfSensitive(rc: Pick<RunContext, 'runDir' | 'redactor'
   rc.redactor.add(writeOnlyValues(secretSchema(rc, entry.module), entry.args));
   const visible = { args: entry.args, before: entry.before, changes: entry.changes };
   const redacted = rc.redactor.value(visible);
-  if (!noLog && JSON.stringify(redacted) === JSON.stringify(visible)) return entry;
+  const flagged = entry.changes.some((c) => c.sensitive);
+  if (!noLog && !flagged && JSON.stringify(redacted) === JSON.stringify(visible)) return entry;
   const dir = sealedDir(rc.runDir);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(path.join(dir, `${entry.host}-${entry.seq}.json`), JSON.stringify(visible), { mode: 0o600 });

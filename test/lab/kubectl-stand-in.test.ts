@@ -292,4 +292,34 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     expect(await msg(pair('b', 'gold'))).to.equal('apply configmap/pair (update)');
     expect(await msg(pair('b', 'silver'))).to.equal('apply storageclass/pair-class (update)');
   });
+
+  it('kubectl module: a Secret\'s live and new data never reach the journal in clear (sealed 0600 side file), and rollback restores the old data', async () => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const created = await kubectl(['create', '-f', '-'], { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-token', namespace: 'default' }, data: { blob: b64('old-bearer-4711') } });
+    expect(created.code, created.stderr).to.equal(0);
+    const res = await play(`
+- hosts: node1
+  gather_facts: false
+  tasks:
+    - name: token
+      kubectl:
+        state: present
+        definition: { apiVersion: v1, kind: Secret, metadata: { name: api-token, namespace: default }, data: { blob: ${b64('new-bearer-4712')} } }
+    - name: boom
+      fail: { msg: stop here }
+`);
+    expect(res.code, res.stdout + res.stderr).to.equal(1);
+    const run = jsonEvents(res.stdout).find((e) => e.event === 'run_start')!.run;
+    const runDir = path.join(dir, '.runbook', 'runs', run);
+    const journal = await fs.readFile(path.join(runDir, 'journal.jsonl'), 'utf8');
+    for (const secret of ['old-bearer-4711', 'new-bearer-4712']) {
+      expect(journal).to.not.include(secret);
+      expect(journal).to.not.include(b64(secret));
+    }
+    const sealed = await fs.readdir(path.join(runDir, 'sealed'));
+    expect(sealed).to.have.length(1);
+    expect((await fs.stat(path.join(runDir, 'sealed', sealed[0]))).mode & 0o777).to.equal(0o600);
+    expect(res.stdout).to.not.include(b64('old-bearer-4711'));
+    expect((await object('default/Secret/api-token')).data).to.deep.equal({ blob: b64('old-bearer-4711') });
+  });
 });
