@@ -159,7 +159,8 @@ function instancePath(e: AjvError & { dataPath?: string }): string {
 /** Plural resource name as the API server names it in messages (deployments.apps, storageclasses.storage.k8s.io). */
 export function resourceName(apiVersion: string, kind: string): string {
   const lower = kind.toLowerCase();
-  const plural = /(s|x|ch|sh)$/.test(lower) ? `${lower}es` : /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  // Kinds already plural keep their name as the resource (Endpoints -> endpoints), as the API server's RESTMapper does.
+  const plural = lower === 'endpoints' ? lower : /(s|x|ch|sh)$/.test(lower) ? `${lower}es` : /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   return group ? `${plural}.${group}` : plural;
 }

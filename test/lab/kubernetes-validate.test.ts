@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { renderString } from '../../engine/template/render.js';
-import { generationFor, validateObjects } from '../../lab/stand-ins/kubernetes-validate.js';
+import { generationFor, resourceName, validateObjects } from '../../lab/stand-ins/kubernetes-validate.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const pod = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) =>
@@ -88,4 +88,9 @@ describe('kubectl stand-in schema check (kubernetes-models, per version)', () =>
       }
     });
   }
+
+  it('names resources as the API server does (Endpoints stays endpoints; group appended)', () => {
+    expect([['v1', 'Endpoints'], ['v1', 'Service'], ['storage.k8s.io/v1', 'StorageClass'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['apps/v1', 'DaemonSet']]
+      .map(([v, k]) => resourceName(v, k))).to.deep.equal(['endpoints', 'services', 'storageclasses.storage.k8s.io', 'networkpolicies.networking.k8s.io', 'daemonsets.apps']);
+  });
 });
