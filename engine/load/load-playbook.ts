@@ -158,6 +158,7 @@ async function loadPlay(l: Loader, src: SourceFile, i: number, raw: unknown, sta
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
     become: raw.become as boolean | undefined,
     become_user: raw.become_user as string | undefined,
+    environment: isObject(raw.environment) || typeof raw.environment === 'string' ? raw.environment : undefined,
     ...sections,
     tags: asList(raw.tags),
     dir,
@@ -519,7 +520,7 @@ function keywords(raw: Record<string, unknown>): Omit<Task, 'name' | 'args' | 'l
     // A template hides always: what it renders is not known before the task's output exists (safe either way).
     no_log: raw.no_log === true || typeof raw.no_log === 'string',
     vars: isObject(raw.vars) ? raw.vars : {},
-    environment: isObject(raw.environment) ? raw.environment : undefined,
+    environment: isObject(raw.environment) || typeof raw.environment === 'string' ? raw.environment : undefined,
   };
 }
 

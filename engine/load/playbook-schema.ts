@@ -10,6 +10,14 @@ const taskList = { type: 'array', items: { type: 'object' }, description: 'Tasks
 /** A keyword's value written as one template (Ansible templates its keywords): `"{{ runbook_check_mode }}"`. */
 const templateOnly = { type: 'string', pattern: '^\\s*\\{\\{[\\s\\S]*\\}\\}\\s*$' };
 
+/** `environment:` of a play, block or task: a mapping of variable names to values, or one template naming a mapping. */
+const environmentSchema = {
+  anyOf: [
+    { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    templateOnly,
+  ],
+};
+
 /** include_tasks / include_role `apply:`: keywords given to every task the include runs (Ansible's apply). */
 const applySchema = {
   type: 'object', additionalProperties: false,
@@ -88,10 +96,7 @@ export const TASK_KEYWORDS: Record<string, Record<string, unknown>> = {
   check_mode: { type: 'boolean', description: 'false: run even in --check (for read-only commands whose results later tasks need).' },
   no_log: { anyOf: [{ type: 'boolean' }, templateOnly], description: 'Hide messages, diffs and results of this task in every output and the journal (a template hides them always: safe whatever it would render).' },
   vars: { type: 'object', description: 'Variables for this task (or block) only.' },
-  environment: {
-    type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: ['string', 'number', 'boolean'] },
-    description: 'Environment variables for the commands the module runs on the target (values are templates, quoted); a block gives them to its tasks.',
-  },
+  environment: { ...environmentSchema, description: 'Environment variables for the commands the module runs on the target (values are templates, quoted), or one template naming a mapping ("{{ proxy_env }}"); a block gives them to its tasks.' },
   block: taskList,
   rescue: taskList,
   always: taskList,
@@ -119,6 +124,7 @@ export const PLAY_SCHEMA = {
     strategy: { enum: ['linear', 'free'], default: 'linear', description: 'linear: every host finishes a task before the next; free: each host runs through on its own.' },
     become: { type: 'boolean', description: 'Run every task with sudo.' },
     become_user: { type: 'string', description: 'The user to become.' },
+    environment: { ...environmentSchema, description: 'Environment variables for every task of the play (a block\'s or task\'s own win).' },
     pre_tasks: taskList,
     tasks: taskList,
     post_tasks: taskList,

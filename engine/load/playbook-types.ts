@@ -44,8 +44,8 @@ export interface Task {
   check_mode?: boolean;
   no_log: boolean;
   vars: Record<string, unknown>;
-  /** `environment:` for the commands the module runs (templates); a block's is inherited by its tasks. */
-  environment?: Record<string, unknown>;
+  /** `environment:` for the commands the module runs (templates, or one template naming a mapping); a block's is inherited by its tasks. */
+  environment?: Environment;
   /** A role's block: its variables and folders, for every task inside. */
   role?: RoleScope;
   /** A role block that runs at most once per host in the play (roles: entries, dependencies): its key. */
@@ -98,6 +98,8 @@ export interface Play {
   strategy: 'linear' | 'free';
   become?: boolean;
   become_user?: string;
+  /** `environment:` for every task of the play. */
+  environment?: Environment;
   pre_tasks: Task[];
   tasks: Task[];
   post_tasks: Task[];
@@ -136,6 +138,9 @@ export interface Inventory {
 }
 
 /** `apply:` of include_tasks / include_role: keywords every included task gets. */
+/** An `environment:` as written: a mapping (values are templates) or one template that renders to a mapping. */
+export type Environment = Record<string, unknown> | string;
+
 export interface IncludeApply { tags: string[]; when: unknown[]; become?: boolean; become_user?: string; vars: Record<string, unknown> }
 
 /** A role to load: from roles:, a dependency, import_role or include_role (load-role.ts). */

@@ -1,6 +1,6 @@
 // What a task inherits from its play and enclosing blocks, and the outcome a task reports to the scheduler.
 
-import type { Play, RoleScope } from '../load/playbook-types.js';
+import type { Environment, Play, RoleScope } from '../load/playbook-types.js';
 import type { TaskStatus } from '../types.js';
 
 export type TaskOutcome = TaskStatus;
@@ -11,8 +11,8 @@ export interface Inherited {
   become_user?: string;
   /** Conditions of enclosing blocks, all of which must hold. */
   when: unknown[];
-  /** environment of enclosing blocks (inner wins). */
-  environment?: Record<string, unknown>;
+  /** environment of the play and enclosing blocks, outermost first (inner wins). */
+  environment?: Environment[];
   /** vars of enclosing blocks, outermost first. */
   vars: Record<string, unknown>;
   /** The role the task belongs to (innermost), with its variables; absent outside roles. */
@@ -24,5 +24,5 @@ export interface Inherited {
 }
 
 export function playInheritance(play: Play): Inherited {
-  return { tags: play.tags, become: play.become, become_user: play.become_user, when: [], vars: {} };
+  return { tags: play.tags, become: play.become, become_user: play.become_user, when: [], vars: {}, ...(play.environment !== undefined ? { environment: [play.environment] } : {}) };
 }

@@ -15,7 +15,7 @@ export function blockInheritance(task: Task, inherited: Inherited): Inherited {
     become_user: task.become_user ?? inherited.become_user,
     when: task.when !== undefined ? [...inherited.when, task.when] : inherited.when,
     vars: { ...inherited.vars, ...task.vars },
-    environment: task.environment ? { ...inherited.environment, ...task.environment } : inherited.environment,
+    environment: task.environment !== undefined ? [...(inherited.environment ?? []), task.environment] : inherited.environment,
     role: task.role ?? inherited.role,
     includeParams: inherited.includeParams,
     includeItems: inherited.includeItems,

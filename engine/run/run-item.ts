@@ -56,14 +56,27 @@ async function runRecorded(run: TaskRun, variables: Record<string, unknown>, com
   }
 }
 
-/** The module, its rendered args, the host handle (connected, facts gathered) and the module context. */
-/** The task's environment (its blocks' below its own), rendered to strings; undefined when there is none. */
+/**
+ * The task's environment (the play's, then its blocks', then its own: inner wins), rendered to strings; undefined when
+ * there is none. A layer written as one template must render to a mapping of variable names.
+ */
 function taskEnvironment({ task, inherited, where }: TaskRun, variables: Record<string, unknown>): Record<string, string> | undefined {
-  if (!task.environment && !inherited.environment) return undefined;
-  const rendered = renderValue({ ...inherited.environment, ...task.environment }, variables, where);
-  return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const layers = [...(inherited.environment ?? []), ...(task.environment !== undefined ? [task.environment] : [])];
+  if (layers.length === 0) return undefined;
+  const merged: Record<string, string> = {};
+  for (const layer of layers) {
+    const rendered = renderValue(layer, variables, where);
+    if (rendered === null || rendered === undefined || rendered === '') continue; // "{{ proxy_env | default({}) }}"-style empty
+    if (typeof rendered !== 'object' || Array.isArray(rendered)) throw new ModuleError(`environment must be a mapping of variable names to values, got ${JSON.stringify(rendered)}`);
+    for (const [k, v] of Object.entries(rendered)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`environment: ${JSON.stringify(k)} is not a variable name (letters, digits, _)`);
+      merged[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+  }
+  return merged;
 }
 
+/** The module, its rendered args, the host handle (connected, facts gathered) and the module context. */
 async function prepareInvocation(run: TaskRun, variables: Record<string, unknown>): Promise<Invocation> {
   const { runContext, play, hostState, task, where, inherited } = run;
   const module = runContext.registry.resolve(task.module!);
