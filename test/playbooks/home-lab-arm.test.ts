@@ -81,6 +81,18 @@ describe('playbook home-lab-arm on the lab', function () {
   const sh = async (h: string, s: string) => (await lab.exec(h, ['sh', '-c', s])).stdout.trim();
   const kube = '/var/lib/runbook-lab/kubernetes/objects';
 
+  // What a run would change on a board: hostname, fstab, sysctl, packages, kubeadm's and the stand-ins' state.
+  const SNAPSHOT = 'hostname; cat /etc/fstab; sysctl -n net.ipv4.ip_forward; dpkg-query -W -f="${Package} ${Version}\\n" | sort | md5sum; ls -R /etc/kubernetes /var/lib/runbook-lab/kubernetes 2>/dev/null; ls /etc/sysctl.d /etc/modules-load.d';
+  it('--check on the fresh boards exits 0, plans the init and the joins, and changes nothing', async () => {
+    const before = await Promise.all(Object.keys(BOARDS).map((h) => sh(h, SNAPSHOT)));
+    const res = await play('--check');
+    expect(res.code, failures(res.stdout) + res.stderr).to.equal(0);
+    const events = jsonEvents(res.stdout).filter((e) => e.event === 'task');
+    expect(events.find((e) => e.host === 'node1' && e.task?.startsWith('kubeadm init with those manifests'))!.msg).to.match(/^would /);
+    expect(events.find((e) => e.host === 'node2' && e.task === 'kubeadm join with the master\'s fresh token')!.msg).to.contain('would kubeadm join');
+    expect(await Promise.all(Object.keys(BOARDS).map((h) => sh(h, SNAPSHOT)))).to.deep.equal(before);
+  });
+
   it('stops on the master when kubeadm init fails half-way (after wait-control-plane), leaving no token to join with', async () => {
     await sh('node1', 'echo upload-config > /var/lib/runbook-lab/kubernetes/fail-kubeadm-phase');
     try {
