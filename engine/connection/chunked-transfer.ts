@@ -13,10 +13,15 @@ type Run = (argv: string[], opts?: RunOptions) => Promise<ExecResult>;
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNK_MIB = CHUNK_BYTES / 1024 / 1024;
 
-async function must(run: Run, argv: string[], what: string, opts?: RunOptions): Promise<string> {
+/** The command's result; a non-zero exit is a ModuleError saying `what` failed. */
+async function mustRun(run: Run, argv: string[], what: string, opts?: RunOptions): Promise<ExecResult> {
   const res = await run(argv, opts);
   if (res.code !== 0) throw new ModuleError(`${what}: ${res.stderr.trim() || `exit ${res.code ?? res.signal}`}`);
-  return res.stdout;
+  return res;
+}
+
+async function must(run: Run, argv: string[], what: string, opts?: RunOptions): Promise<string> {
+  return (await mustRun(run, argv, what, opts)).stdout;
 }
 
 /** sha256 of a controller file, streamed. */
@@ -40,9 +45,7 @@ export async function downloadFile(run: Run, remote: string, local: string): Pro
     // Bounded: one more round than the size asks for, in case the file grew while it was read (then refused).
     for (let block = 0; block * CHUNK_MIB * 1024 * 1024 <= size; block++) {
       // Raw bytes (binaryStdout): no base64 text and no large string on the heap, so memory stays at one chunk.
-      const res = await run(['dd', `if=${remote}`, 'bs=1048576', `skip=${block * CHUNK_MIB}`, `count=${CHUNK_MIB}`, 'status=none'], { binaryStdout: true });
-      if (res.code !== 0) throw new ModuleError(`cannot read ${remote}: ${res.stderr.trim() || `exit ${res.code ?? res.signal}`}`);
-      const buf = res.stdoutBytes;
+      const buf = (await mustRun(run, ['dd', `if=${remote}`, 'bs=1048576', `skip=${block * CHUNK_MIB}`, `count=${CHUNK_MIB}`, 'status=none'], `cannot read ${remote}`, { binaryStdout: true })).stdoutBytes;
       if (!buf) throw new ModuleError(`cannot read ${remote}: the connection returned no bytes`);
       await out.write(buf, 0, buf.length, written);
       written += buf.length;
