@@ -213,6 +213,14 @@ export async function labAddFeatures(s: LabState, names: string[]): Promise<void
 }
 
 /** A feature's set-up script inside a host; a failure names the host and the script's error. */
+// The module tree stand-in binds /sys/module at boot (before sysinit.target, so before sshd). Without it a play's
+// modprobe would look loaded to lsmod yet not in /sys/module; bring-up fails here with the unit's own words instead.
+async function checkModuleTree(h: LabHostState): Promise<void> {
+  const r = await labExec(h, ['sh', '-c', 'systemctl is-active runbook-lab-module-tree.service >/dev/null && findmnt -n /sys/module >/dev/null && exit 0; '
+    + 'echo "/sys/module is not the module tree stand-in"; systemctl status --no-pager -l runbook-lab-module-tree.service 2>&1 | tail -n 12; exit 1']);
+  if (r.code !== 0) throw new LabError(`${h.name}: the lab's boot step for kernel modules did not run:\n${(r.stdout + r.stderr).trim()}`);
+}
+
 async function runSetup(h: LabHostState, scripts: string[]): Promise<void> {
   for (const script of scripts) {
     const r = await labExec(h, ['sh', '-c', script]);
@@ -356,6 +364,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   }, bootBudget)));
   await writeLabState(s);
   await Promise.all(started.map(({ host }) => waitFor(`sshd on ${host.name} (${host.address}:22) after boot; see ${s!.dir}/${host.name}.boot.log`, () => tcpOpen(host.address, 22), bootBudget)));
+  await Promise.all(started.map(({ host }) => checkModuleTree(host)));
   await Promise.all(started.map(({ host }) => runSetup(host, setup)));
   // New hosts get the full /etc/hosts; existing ones are told about the new names.
   if (started.length > 0 && started.length < all.length) {

@@ -51,7 +51,9 @@ describe('a fresh lab through the CLI: host modules, firewalld and a gluster poo
       expect(recap[h].failed, h).to.equal(0);
       // Booted (not starting), systemd as PID 1; the units the play manages are checked one by one below.
       expect(await onHost(h, 'systemctl is-system-running; cat /proc/1/comm'), await onHost(h, 'systemctl --failed --no-pager')).to.match(/^(running|degraded)\nsystemd$/);
-      expect(await onHost(h, 'lsmod | grep -c ^dm_snapshot; cat /sys/module/dm_snapshot/initstate')).to.equal('1\nlive');
+      expect(await onHost(h, 'lsmod | grep -c ^dm_snapshot; cat /sys/module/dm_snapshot/initstate'),
+        await onHost(h, 'findmnt /sys/module; ls -la /var/lib/runbook-lab/modules/sys-module/dm_snapshot; systemctl status --no-pager runbook-lab-module-tree 2>&1 | tail -5'))
+        .to.equal('1\nlive');
       expect(await onHost(h, 'sysctl -n net.ipv4.ip_forward; cat /etc/sysctl.d/90-lab.conf')).to.equal('1\nnet.ipv4.ip_forward = 1');
       expect(await onHost(h, 'findmnt -n -o TARGET,FSTYPE /bricks; grep " /bricks " /etc/fstab')).to.match(/^\/bricks\s+\S+\n\/srv\/bricks\/data \/bricks none defaults,bind 0 0$/);
       expect(await onHost(h, 'systemctl is-active firewalld glusterd; systemctl is-enabled firewalld glusterd')).to.equal('active\nactive\nenabled\nenabled');
@@ -65,6 +67,7 @@ describe('a fresh lab through the CLI: host modules, firewalld and a gluster poo
     const res = await play();
     expect(res.code, res.stdout + res.stderr).to.equal(0);
     const recap = jsonEvents(res.stdout).find((e) => e.event === 'recap')!.hosts;
-    for (const h of ['node1', 'node2', 'node3']) expect(recap[h], h).to.include({ changed: 0, failed: 0 });
+    const changed = jsonEvents(res.stdout).filter((e) => e.event === 'task' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
+    for (const h of ['node1', 'node2', 'node3']) expect(recap[h], `${h}; changed: ${changed.join(', ')}`).to.include({ changed: 0, failed: 0 });
   });
 });
