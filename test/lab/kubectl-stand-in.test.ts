@@ -322,4 +322,15 @@ describe('kubectl stand-in: refusals of the pinned API server, client-side apply
     expect(res.stdout).to.not.include(b64('old-bearer-4711'));
     expect((await object('default/Secret/api-token')).data).to.deep.equal({ blob: b64('old-bearer-4711') });
   });
+
+  it('diff masks a Secret\'s data as kubectl does: *** for kept keys, *** (before) / *** (after) for a changed one', async () => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const secret = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'masked', namespace: 'default' }, data });
+    expect((await kubectl(['apply', '-f', '-'], secret({ keep: b64('kept-value-1'), turn: b64('old-value-2') }))).code).to.equal(0);
+    const diff = await kubectl(['diff', '-f', '-'], secret({ keep: b64('kept-value-1'), turn: b64('new-value-3'), added: b64('added-value-4') }));
+    expect(diff.code, diff.stderr).to.equal(1);
+    for (const value of ['kept-value-1', 'old-value-2', 'new-value-3', 'added-value-4']) expect(diff.stdout.split('\n').filter((l) => !l.includes('last-applied-configuration')).join('\n')).to.not.include(b64(value));
+    expect(diff.stdout).to.include('-    "turn": "*** (before)"').and.include('+    "turn": "*** (after)"').and.include('+    "added": "***",');
+    expect(diff.stdout).to.match(/\n {5}"keep": "\*\*\*",\n/);
+  });
 });
