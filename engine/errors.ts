@@ -80,9 +80,12 @@ export class ConnectionError extends RunbookError {
 export class ModuleError extends RunbookError {
   /** Partial result to register even though the task failed (e.g. rc/stdout of a failed command). */
   readonly result?: Record<string, unknown>;
-  constructor(message: string, extra?: Extra & { result?: Record<string, unknown> }) {
+  /** apply refused before it changed anything (e.g. a plan only check mode could make): rollback has nothing to undo. */
+  readonly untouched?: boolean;
+  constructor(message: string, extra?: Extra & { result?: Record<string, unknown>; untouched?: boolean }) {
     super('MODULE', message, extra);
     this.result = extra?.result;
+    this.untouched = extra?.untouched;
   }
 }
 

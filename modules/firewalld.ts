@@ -104,7 +104,7 @@ export default defineModule<FirewalldArgs, FirewalldState, FirewalldData>({
   },
   async apply(host, args, changes, s) {
     // firewall-cmd cannot change a stopped firewalld (a task before may be meant to start it, as in check mode).
-    if (s.stopped) throw new ModuleError(s.stopped);
+    if (s.stopped) throw new ModuleError(s.stopped, { untouched: true });
     await applyItems(host, args, changes, args.state === 'enabled');
   },
   async revert(host, { args, changes, before }) {

@@ -72,7 +72,7 @@ export default defineModule<PeerArgs, PeerState, PeerData>({
     return changes;
   },
   async apply(host, args, changes, s) {
-    if (s.unreadable) throw new ModuleError(s.unreadable);
+    if (s.unreadable) throw new ModuleError(s.unreadable, { untouched: true });
     const probed: string[] = [];
     for (const c of changes) {
       const d = c.data;

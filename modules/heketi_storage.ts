@@ -81,7 +81,7 @@ export default defineModule<StorageArgs, StorageState, StorageData>({
   },
   async apply(_host, args, changes, s) {
     // Never create in a heketi that was not read (the volume may be there): the run fails as it did.
-    if (s.unreachable) throw new ModuleError(s.unreachable);
+    if (s.unreachable) throw new ModuleError(s.unreachable, { untouched: true });
     const api = heketiClient(args.url, args.user, args.key);
     for (const c of changes) {
       if (c.data.delete) await api.call('DELETE', `/volumes/${c.data.delete}`);

@@ -170,7 +170,7 @@ export default defineModule<TopologyArgs, TopologyState, TopologyData>({
   },
   async apply(_host, args, changes, s, ctx) {
     // Never add to a heketi whose topology was not read (it may have the cluster already): the run fails as it did.
-    if (s.unreachable) throw new ModuleError(s.unreachable);
+    if (s.unreachable) throw new ModuleError(s.unreachable, { untouched: true });
     const api = heketiClient(args.url, args.user, args.key);
     const drift = changes.find((c) => c.data.drift);
     if (drift) throw new ModuleError(drift.msg);

@@ -204,7 +204,7 @@ export default defineModule<KubeadmArgs, KubeadmState, KubeadmData>({
   },
   async apply(host, args, changes, _s, ctx) {
     const d = changes[0].data;
-    if (d.refused) throw new ModuleError(d.refused);
+    if (d.refused) throw new ModuleError(d.refused, { untouched: true });
     const ignore = args.ignore_preflight_errors?.length ? [`--ignore-preflight-errors=${args.ignore_preflight_errors.join(',')}`] : [];
     if (d.init) {
       const skip = skippedPhases(args, d.resume === true);

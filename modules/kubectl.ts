@@ -192,7 +192,7 @@ export default defineModule<KubectlArgs, KubectlState, KubectlData>({
     return withSecrets(s, planChanges(s, args)).map((c) => ({ ...c, msg: `${c.msg}${unread}` }));
   },
   async apply(host, args, changes, s) {
-    if (s.unreachable) throw new ModuleError(s.unreachable);
+    if (s.unreachable) throw new ModuleError(s.unreachable, { untouched: true });
     const d = changes[0].data;
     if (d.labels) await kubectl(host, args, ['label', 'node', args.node!, ...Object.entries(d.labels).map(([k, v]) => `${k}=${v}`), '--overwrite']);
     if (d.delete) await kubectl(host, args, ['delete', '-f', '-', '--ignore-not-found'], list(s.live));

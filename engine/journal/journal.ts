@@ -39,7 +39,8 @@ export type JournalLine =
   | JournalEntry
   /** `after`: fingerprintState() of the target right after apply; rollback refuses to overwrite a later change. */
   | { type: 'applied'; seq: number; host: string; undo?: unknown; after?: string; ts: string }
-  | { type: 'apply_failed'; seq: number; host: string; msg: string; ts: string }
+  /** untouched: apply refused before changing anything, so there is nothing to revert. */
+  | { type: 'apply_failed'; seq: number; host: string; msg: string; untouched?: boolean; ts: string }
   | { type: 'reverted'; seq: number; host: string; ts: string }
   /** An irreversible change reported during a rollback: not reported again by the next one. */
   | { type: 'revert_skipped'; seq: number; host: string; ts: string }
@@ -176,7 +177,8 @@ export const ownerOf = (e: JournalEntry): string => e.for ?? e.host;
 
 /** Entries of a host still to revert (applied or possibly applied, not yet reverted), newest first. */
 export function pendingReverts(lines: JournalLine[], host?: string): JournalEntry[] {
-  const reverted = new Set(lines.filter((l) => l.type === 'reverted' || l.type === 'revert_skipped' || l.type === 'probe').map((l) => `${l.host}#${l.seq}`));
+  const done = (l: JournalLine) => l.type === 'reverted' || l.type === 'revert_skipped' || l.type === 'probe' || (l.type === 'apply_failed' && l.untouched === true);
+  const reverted = new Set(lines.filter(done).map((l) => `${l.host}#${l.seq}`));
   return lines
     .filter((l): l is JournalEntry => l.type === 'change')
     .filter((e) => (host === undefined || ownerOf(e) === host) && !reverted.has(`${e.host}#${e.seq}`))

@@ -39,7 +39,8 @@ export async function applyChanges(run: TaskRun, invocation: Invocation, current
     };
   } catch (e) {
     const failure = task.no_log ? 'failed (details hidden by no_log)' : runContext.redactor.text(describeFailure(e));
-    await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: failure, ts: new Date().toISOString() });
+    const untouched = e instanceof ModuleError && e.untouched ? { untouched: true } : {};
+    await runContext.journal.append({ type: 'apply_failed', seq, host: target.name, msg: failure, ...untouched, ts: new Date().toISOString() });
     if (!(e instanceof ModuleError) || !e.result) throw e;
     // A failed command: its result (rc, stdout, stderr) goes on to failed_when/changed_when/until and register.
     const msg = describeFailure(e);

@@ -86,6 +86,12 @@ describe('heketi_topology against the heketi stand-in (REST API, JWT, async queu
     expect(res.code).to.equal(1);
     expect(ev(res.stdout)).to.include({ status: 'failed', msg: `heketi at ${url} is not reachable: fetch failed (ECONNREFUSED)` });
     expect(await fs.stat(path.join(dir, 'topology.json')).catch(() => null)).to.equal(null);
+    // apply refused before any call: the rollback has nothing to undo and does not claim it reverted the plan.
+    const events = jsonEvents(res.stdout);
+    expect(events.filter((e) => e.event === 'rollback').flatMap((e) => e.steps)).to.deep.equal([]);
+    expect(events.find((e) => e.event === 'recap')!.hosts.localhost).to.include({ failed: 1, rolled_back: 0 });
+    const later = await runCli(['rollback', events.find((e) => e.event === 'run_start')!.run], { cwd: dir });
+    expect(later.stdout + later.stderr).to.not.include('reverted');
     heketi = await startHeketiStandIn({ stateFile: path.join(dir, 'heketi.json'), adminKey: KEY, queueDelayMs: 20 });
   });
 
