@@ -1,12 +1,12 @@
 // package_repository: an apt source (with its signed-by keyring) or a yum .repo file — where every seed starts.
 
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change, type Host } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { filePath, simpleName } from './lib/arg-kinds.js';
 import { debLineToDeb822 } from './lib/deb822.js';
+import { applyFileWrites, type FileWrite } from './lib/file-writes.js';
 import { fetchPinnedKey, normaliseFingerprint, readKeyFile } from './lib/repo-key.js';
 
 interface RepoArgs {
@@ -33,8 +33,7 @@ interface RepoState {
   otherSource?: FileState;
 }
 
-/** One file to write (content) or remove (null). */
-interface RepoData { path: string; content: string | null }
+type RepoData = FileWrite;
 
 const aptSource = (name: string, format: RepoArgs['format'] = 'one_line') => `/etc/apt/sources.list.d/${name}.${format === 'deb822' ? 'sources' : 'list'}`;
 const aptKeyring = (name: string) => `/etc/apt/keyrings/${name}.asc`;
@@ -136,14 +135,7 @@ export default defineModule<RepoArgs, RepoState, RepoData>({
     return changes;
   },
   async apply(host, _args, changes) {
-    for (const c of changes) {
-      const d = c.data;
-      if (d.content === null) await host.run(['rm', '-f', '--', d.path]);
-      else {
-        await host.run(['mkdir', '-p', path.posix.dirname(d.path)]);
-        await host.writeFile(d.path, d.content); // an existing file keeps its mode and owner (new: 0644)
-      }
-    }
+    await applyFileWrites(host, changes.map((c) => c.data));
   },
   async revert(host, { before }) {
     await restoreFile(host, before.source);

@@ -16,7 +16,6 @@ export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
 /** Ansible modules runbook has no twin for: what to write instead. */
 export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
   apt_key: "package_repository (its 'key' or 'key_src')",
-  apt_repository: 'package_repository',
   yum_repository: 'package_repository',
   mount: 'fstab (the /etc/fstab line; mount it with command: mount PATH, creates or changed_when as needed)',
   blockinfile: 'lineinfile (one line) or template (the whole file)',
@@ -56,6 +55,7 @@ export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = 
   sysctl: { key: 'name', sysctl_file: 'file' },
   cron: { value: 'job' },
   find: { path: 'paths', name: 'paths', pattern: 'patterns', exclude: 'excludes' },
+  apt_repository: { 'update-cache': 'update_cache' },
 };
 
 /** A name without one of Ansible's collection prefixes. */
