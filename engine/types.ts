@@ -97,6 +97,23 @@ export interface Facts {
   pkg_mgr: 'apt' | 'dnf' | 'yum' | 'unknown';
   init_system: 'systemd' | 'sysvinit' | 'openrc' | 'unknown';
   swap_total_mb: number;
+  /** Ansible's shapes (docs/dsl.md, Facts): ansible_default_ipv4 (address, interface, gateway, netmask, ...; {} without a route). */
+  default_ipv4_route: Record<string, string | number>;
+  lsb: Record<string, string>;
+  user_id: string;
+  user_uid: number;
+  user_gid: number;
+  user_dir: string;
+  user_shell: string;
+  env: Record<string, string>;
+  nodename: string;
+  interfaces: string[];
+  processor_count: number;
+  processor_cores: number;
+  memfree_mb: number;
+  date_time: Record<string, string>;
+  selinux: Record<string, string>;
+  apparmor: Record<string, string>;
   [key: string]: unknown;
 }
 

@@ -6,6 +6,11 @@ const SAME_MEANING: Record<string, string> = {
   pkg_mgr: 'pkg_mgr', service_mgr: 'init_system', all_ipv4_addresses: 'ipv4', distribution: 'distribution',
   distribution_version: 'distribution_version', distribution_major_version: 'distribution_major_version',
   distribution_minor_version: 'distribution_minor_version', system: 'system',
+  // Ansible's shapes, gathered as Ansible gathers them (engine/run/facts-ansible-shaped.ts).
+  default_ipv4: 'default_ipv4_route', lsb: 'lsb', user_id: 'user_id', user_uid: 'user_uid', user_gid: 'user_gid', user_dir: 'user_dir',
+  user_shell: 'user_shell', env: 'env', nodename: 'nodename', machine: 'arch', interfaces: 'interfaces', processor_count: 'processor_count',
+  processor_cores: 'processor_cores', processor_nproc: 'cpus', memfree_mb: 'memfree_mb', date_time: 'date_time', selinux: 'selinux',
+  apparmor: 'apparmor',
 };
 
 /** Ansible facts runbook has no fact for (or one with another meaning: ansible_distribution_file_path, ansible_system_vendor). */

@@ -2,6 +2,7 @@
 
 import type { Connection, Facts } from '../types.js';
 import { ConnectionError } from '../errors.js';
+import { ANSIBLE_SHAPED_SCRIPT, emptyAnsibleShaped, parseAnsibleShaped } from './facts-ansible-shaped.js';
 
 // Each section is introduced by a marker line so one command returns everything.
 const FACTS_SCRIPT = String.raw`
@@ -19,8 +20,9 @@ echo '@@route'; (ip -o -4 route show default 2>/dev/null | head -n1)
 echo '@@blk'; (lsblk -b -d -n -o NAME,SIZE,TYPE 2>/dev/null)
 echo '@@pkg'; for p in apt-get dnf yum; do command -v $p >/dev/null 2>&1 && echo $p; done
 echo '@@init'; (cat /proc/1/comm 2>/dev/null; [ -d /run/systemd/system ] && echo systemd-run)
-echo '@@end'
 `;
+
+const FULL_SCRIPT = `${FACTS_SCRIPT}${ANSIBLE_SHAPED_SCRIPT}echo '@@end'\n`;
 
 function sections(out: string): Record<string, string[]> {
   const res: Record<string, string[]> = {};
@@ -109,12 +111,13 @@ export function parseFacts(out: string): Facts {
     pkg_mgr: pkgs.includes('apt-get') ? 'apt' : pkgs.includes('dnf') ? 'dnf' : pkgs.includes('yum') ? 'yum' : 'unknown',
     init_system: init.includes('systemd-run') || init[0] === 'systemd' ? 'systemd'
       : init[0] === 'init' ? 'sysvinit' : init[0] === 'openrc-init' ? 'openrc' : 'unknown',
+    ...parseAnsibleShaped(s),
   };
 }
 
 /** Gather facts in one command. */
 export async function gatherFacts(conn: Connection): Promise<Facts> {
-  const res = await conn.exec(['sh', '-c', FACTS_SCRIPT], { timeoutMs: 60_000 });
+  const res = await conn.exec(['sh', '-c', FULL_SCRIPT], { timeoutMs: 60_000 });
   if (!res.stdout.includes('@@end')) {
     throw new ConnectionError(`fact gathering failed (exit ${res.code}): ${res.stderr.trim()}`);
   }
@@ -127,6 +130,6 @@ export function emptyFacts(name: string): Facts {
     os_id: '', os_family: '', os_version: '', os_codename: '', os_pretty_name: '', kernel: '', arch: '', system: '',
     distribution: '', distribution_version: '', distribution_major_version: '', distribution_minor_version: '',
     cpus: 0, memory_mb: 0, swap_total_mb: 0, hostname: name, fqdn: name, ipv4: [], default_ipv4: '',
-    block_devices: [], pkg_mgr: 'unknown', init_system: 'unknown',
+    block_devices: [], pkg_mgr: 'unknown', init_system: 'unknown', ...emptyAnsibleShaped(name),
   };
 }

@@ -90,7 +90,8 @@ function add(tasks: ToolRun['tasks'], task: string, host: string, status: Status
 }
 
 /** Ansible reports an include or a meta task as a task of its own; runbook reports the tasks it includes. */
-const PSEUDO_ACTIONS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'include', 'include_role', 'ansible.builtin.include_role', 'meta', 'ansible.builtin.meta']);
+// gather_facts is a task in Ansible's output ("Gathering Facts"), runbook's gathers with the connection.
+const PSEUDO_ACTIONS = new Set(['gather_facts', 'ansible.builtin.gather_facts', 'include_tasks', 'ansible.builtin.include_tasks', 'include', 'include_role', 'ansible.builtin.include_role', 'meta', 'ansible.builtin.meta']);
 
 /** runbook's events for an include itself (a skipped include_tasks / include_role). */
 const RUNBOOK_PSEUDO_MODULES = new Set(['include_tasks', 'include_role']);

@@ -33,4 +33,25 @@ describe('facts', () => {
     const centos = parseFacts(['@@os', 'NAME="CentOS Linux"', 'ID="centos"', 'VERSION_ID="7"', '@@end'].join('\n'));
     expect(centos).to.include({ distribution: 'CentOS', distribution_version: '7', distribution_major_version: '7', distribution_minor_version: '' });
   });
+
+  it("gives Ansible's shapes: ansible_default_ipv4 from `ip route get`, lsb from /etc/lsb-release, user, env, cpu sockets and cores, date_time", () => {
+    const f = parseFacts([
+      '@@route_get', '8.8.8.8 via 192.168.10.1 dev eth1 src 192.168.10.5 uid 0 ',
+      '@@addr', '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever', '3: eth1    inet 192.168.10.5/23 brd 192.168.11.255 scope global eth1\\       valid_lft forever',
+      '@@link', '3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc mq state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff',
+      '@@lsb', 'file:DISTRIB_ID=Ubuntu', 'file:DISTRIB_RELEASE=22.04', 'file:DISTRIB_CODENAME=jammy', 'file:DISTRIB_DESCRIPTION="Ubuntu 22.04.3 LTS"',
+      '@@user', 'deploy', '1001', '1001', '/home/deploy', '/bin/bash',
+      '@@cpuinfo', 'processor\t: 0', 'physical id\t: 0', 'cpu cores\t: 4', 'processor\t: 1', 'physical id\t: 1', 'cpu cores\t: 4',
+      '@@date', '2026 11 28 17 05 09 1796403909 Saturday 6 47 123456789 CET +0100', '2026-11-28T16:05:09',
+      '@@env', 'HOME=/home/deploy', 'MULTI=a', 'b', 'PATH=/usr/bin:/bin',
+      '@@end',
+    ].join('\n'));
+    expect(f.default_ipv4_route).to.deep.equal({ interface: 'eth1', address: '192.168.10.5', gateway: '192.168.10.1', broadcast: '192.168.11.255', netmask: '255.255.254.0', network: '192.168.10.0', prefix: '23', alias: 'eth1', macaddress: '52:54:00:12:34:56', mtu: 9000, type: 'ether' });
+    expect(f.lsb).to.deep.equal({ id: 'Ubuntu', release: '22.04', codename: 'jammy', description: 'Ubuntu 22.04.3 LTS', major_release: '22' });
+    expect(f).to.include({ user_id: 'deploy', user_uid: 1001, user_gid: 1001, user_dir: '/home/deploy', user_shell: '/bin/bash', processor_count: 2, processor_cores: 4 });
+    expect(f.env).to.deep.equal({ HOME: '/home/deploy', MULTI: 'a\nb', PATH: '/usr/bin:/bin' });
+    expect(f.date_time).to.include({ date: '2026-11-28', time: '17:05:09', epoch: '1796403909', iso8601: '2026-11-28T16:05:09Z', iso8601_micro: '2026-11-28T16:05:09.123456Z', iso8601_basic_short: '20261128T170509', tz: 'CET', tz_offset: '+0100', weekday: 'Saturday', weekday_number: '6', weeknumber: '47' });
+    // No default route (a lab host, a host behind nothing): {} as Ansible gives.
+    expect(parseFacts('@@route_get\n@@end').default_ipv4_route).to.deep.equal({});
+  });
 });

@@ -83,6 +83,8 @@ describe('convert: Jinja templates → Handlebars', () => {
       "ansible_os_family == 'Debian'": 'eq facts.os_family "Debian"',
       "ansible_distribution == 'Ubuntu' and ansible_facts['distribution_major_version'] == '12'": 'and (eq facts.distribution "Ubuntu") (eq facts.distribution_major_version "12")',
       'ansible_system == "Linux"': 'eq facts.system "Linux"',
+      "ansible_default_ipv4.address == ansible_facts['default_ipv4']['address'] and ansible_lsb.codename == 'jammy'": 'and (eq facts.default_ipv4_route.address facts.default_ipv4_route.address) (eq facts.lsb.codename "jammy")',
+      "ansible_env.HOME == ansible_user_dir": 'eq facts.env.HOME facts.user_dir',
       'x is defined and x | length > 0': 'and (defined x) (gt (length x) 0)',
       'result is changed or not (y is not defined)': 'or result.changed (not (not (defined y)))',
       "'web' in group_names": 'in "web" group_names',
@@ -102,7 +104,7 @@ describe('convert: Jinja templates → Handlebars', () => {
     expect(problems('a\n{{ x | regex_replace("a", "b") }}')).to.deep.equal([{ line: 2, column: 8, message: "the filter 'regex_replace'" }]);
     expect(problems('{% macro m() %}x{% endmacro %}')[0].message).to.equal('the tag {% macro %}');
     expect(problems('{{ a - 1 }}')[0].message).to.equal('arithmetic (-)');
-    expect(problems('{{ ansible_lsb }}')[0].message).to.match(/the Ansible fact 'ansible_lsb'/);
+    expect(problems('{{ ansible_mounts }}')[0].message).to.match(/the Ansible fact 'ansible_mounts'/);
     expect(problems('{% if x %}{% set y = 1 %}{% endif %}')[0].message).to.match(/set %} inside \{% if %}/);
     expect(problems('{{ x | }}')[0].message).to.match(/^Jinja syntax runbook convert does not read/);
   });
