@@ -111,7 +111,7 @@ export function parseFacts(out: string): Facts {
     pkg_mgr: pkgs.includes('apt-get') ? 'apt' : pkgs.includes('dnf') ? 'dnf' : pkgs.includes('yum') ? 'yum' : 'unknown',
     init_system: init.includes('systemd-run') || init[0] === 'systemd' ? 'systemd'
       : init[0] === 'init' ? 'sysvinit' : init[0] === 'openrc-init' ? 'openrc' : 'unknown',
-    ...parseAnsibleShaped(s),
+    ...parseAnsibleShaped(s, os),
   };
 }
 

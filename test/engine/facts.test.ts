@@ -51,6 +51,10 @@ describe('facts', () => {
     expect(f).to.include({ user_id: 'deploy', user_uid: 1001, user_gid: 1001, user_dir: '/home/deploy', user_shell: '/bin/bash', processor_count: 2, processor_cores: 4 });
     expect(f.env).to.deep.equal({ HOME: '/home/deploy', MULTI: 'a\nb', PATH: '/usr/bin:/bin' });
     expect(f.date_time).to.include({ date: '2026-11-28', time: '17:05:09', epoch: '1796403909', iso8601: '2026-11-28T16:05:09Z', iso8601_micro: '2026-11-28T16:05:09.123456Z', iso8601_basic_short: '20261128T170509', tz: 'CET', tz_offset: '+0100', weekday: 'Saturday', weekday_number: '6', weeknumber: '47' });
+    // Debian's lsb_release reads os-release: ID capitalized (NAME when only the case differs); none at all gives {}.
+    const debian = parseFacts(['@@os', 'NAME="Debian GNU/Linux"', 'ID=debian', 'VERSION_ID="12"', 'VERSION_CODENAME=bookworm', 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', '@@lsb', 'bin:yes', '@@end'].join('\n'));
+    expect(debian.lsb).to.deep.equal({ id: 'Debian', description: 'Debian GNU/Linux 12 (bookworm)', release: '12', codename: 'bookworm', major_release: '12' });
+    expect(parseFacts(['@@os', 'NAME=Arch', 'ID=arch', '@@lsb', '@@end'].join('\n')).lsb).to.deep.equal({});
     // No default route (a lab host, a host behind nothing): {} as Ansible gives.
     expect(parseFacts('@@route_get\n@@end').default_ipv4_route).to.deep.equal({});
   });
