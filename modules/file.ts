@@ -7,6 +7,7 @@ import { attributeChanges, formatMode, keepLarge, MAX_KEPT_BYTES, parseMode, rea
 import { restoreDirectory } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, oneLine, userName } from './lib/arg-kinds.js';
 import { mustRun } from './lib/must-run.js';
+import { MAX_TREE_KEPT, restoreTree, setTree, treeToChange, wantedMode, type TreeEntry } from './lib/file-recurse.js';
 
 interface FileArgs {
   path: string;
@@ -15,16 +16,21 @@ interface FileArgs {
   owner?: string;
   group?: string;
   src?: string;
+  recurse?: boolean;
+  follow: boolean;
 }
 
 interface FileInspect {
   file: FileState;
   /** For state absent on a directory: its size in bytes (du -sb); up to MAX_KEPT_BYTES the engine keeps a copy. */
   size?: number;
+  /** recurse: the paths under it whose attributes change, with their old ones; only a count when there are too many. */
+  tree?: TreeEntry[];
+  treeCount?: number;
 }
 
 /** What apply does: remove the path, create it, relink it, or set its attributes. */
-interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean; mode?: number }
+interface FileData { remove?: boolean; create?: boolean; relink?: boolean; attrs?: boolean; mode?: number; tree?: boolean }
 
 async function run(host: Host, argv: string[]): Promise<string> {
   return (await mustRun(host, argv)).stdout;
@@ -81,7 +87,10 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
-    allOf: [{ if: { properties: { state: { const: 'link' } }, required: ['state'] }, then: { required: ['src'] } }],
+    allOf: [
+      { if: { properties: { state: { const: 'link' } }, required: ['state'] }, then: { required: ['src'] } },
+      { if: { properties: { recurse: { const: true } }, required: ['recurse'] }, then: { properties: { state: { const: 'directory' } }, required: ['state'] } },
+    ],
     properties: {
       path: { ...absolutePath, description: 'Absolute path on the host.' },
       state: { enum: ['file', 'directory', 'absent', 'touch', 'link'], default: 'file', description: 'directory: create (with parents); touch: create an empty file if missing; file: must already exist (only attributes are managed); link: a symlink to src; absent: remove (recursively).' },
@@ -89,6 +98,8 @@ export default defineModule<FileArgs, FileInspect, FileData>({
       owner: { ...userName, description: 'Owner user name.' },
       group: { ...userName, description: 'Group name.' },
       src: { ...oneLine, description: 'Link target (state: link).' },
+      recurse: { type: 'boolean', default: false, description: 'With state: directory, set mode, owner and group on everything under it too, as Ansible does (an octal mode gives files the directories\' mode: use a symbolic one like "u=rwX,go=rX"). A symlink gets owner and group on itself, and with follow what it points to gets all three (a linked directory\'s contents too).' },
+      follow: { type: 'boolean', default: true, description: 'With recurse: also set the attributes of what symlinks under the directory point to, as Ansible\'s follow (its default).' },
     },
   },
   examples: [
@@ -101,12 +112,22 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     if (args.state === 'absent' && file.exists && file.type === 'directory') {
       return { file, size: Number((await run(host, ['du', '-sb', '--', args.path])).split(/\s/)[0]) };
     }
+    if (args.recurse && file.exists && file.type === 'directory' && (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)) {
+      const tree = await treeToChange(host, args.path, args);
+      return tree.length > MAX_TREE_KEPT ? { file, treeCount: tree.length } : { file, tree };
+    }
     return { file };
   },
   readTarget: (host, args) => readFileState(host, args.path, false),
-  plan({ file, size }, args): Change<FileData>[] {
+  plan({ file, size, tree, treeCount }, args): Change<FileData>[] {
     const want = { mode: parseMode(args.mode, file, args.state === 'directory' ? 'directory' : 'file'), owner: args.owner, group: args.group };
     const changes = planState(file, size, args, want);
+    const count = treeCount ?? tree?.length ?? 0;
+    if (count > 0) {
+      const what = [args.mode !== undefined ? `mode ${args.mode}` : '', args.owner !== undefined ? `owner ${args.owner}` : '', args.group !== undefined ? `group ${args.group}` : ''].filter(Boolean).join(', ');
+      const lost = treeCount ? ` (more than the ${MAX_TREE_KEPT} whose old attributes rollback keeps: this cannot be undone)` : '';
+      changes.push({ msg: `set ${what} on ${count} path(s) under ${args.path}${lost}`, data: { tree: true }, ...(treeCount ? { irreversible: true } : {}) });
+    }
     // A symbolic mode depends on the mode at plan time: apply sets what was planned.
     return typeof args.mode === 'string' && isSymbolicMode(args.mode) ? changes.map((c) => ({ ...c, data: { ...c.data, mode: want.mode } })) : changes;
   },
@@ -119,8 +140,17 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     if (data.create && args.state === 'touch') await host.writeFile(args.path, '', { mode: want.mode ?? 0o644 });
     if ((data.create || data.relink) && args.state === 'link') await run(host, ['ln', '-sfn', '--', args.src!, args.path]);
     if (data.create || data.attrs || data.relink) await setAttributes(host, args.path, want, args.state === 'link');
+    if (data.tree) {
+      const entries = await treeToChange(host, args.path, args);
+      // Only what differs: a chown that changes nothing would still clear a file's setuid bit.
+      await setTree(host, entries.map((e) => ({
+        path: e.path, followed: e.followed, owner: args.owner !== e.owner ? args.owner : undefined, group: args.group !== e.group ? args.group : undefined,
+        mode: wantedMode(e, args.mode) !== e.mode ? wantedMode(e, args.mode) : undefined,
+      })));
+    }
   },
   async revert(host, { before, args, kept }) {
+    if (before.tree?.length) await restoreTree(host, args.path, before.tree);
     const f = before.file;
     const now = await host.stat(args.path);
     if (!f.exists) {
