@@ -11,13 +11,13 @@ export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
   yum: 'package',
   dnf: 'package',
   systemd_service: 'systemd',
+  mount: 'fstab',
 };
 
 /** Ansible modules runbook has no twin for: what to write instead. */
 export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
   apt_key: "package_repository (its 'key' or 'key_src')",
   yum_repository: 'package_repository',
-  mount: 'fstab (the /etc/fstab line; mount it with command: mount PATH, creates or changed_when as needed)',
   blockinfile: 'lineinfile (one line) or template (the whole file)',
   git: 'command: git clone URL DEST, with creates: DEST',
   pip: 'command: pip install NAME, with changed_when',
@@ -35,7 +35,6 @@ export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
   selinux: 'command: setenforce / sed on /etc/selinux/config',
   seboolean: 'command: setsebool -P NAME on',
   known_hosts: 'lineinfile on ~/.ssh/known_hosts',
-  slurp: 'command: cat FILE (registered)',
   fetch: 'command on the target, registered, then copy with content on localhost',
   tempfile: 'command: mktemp (registered)',
   add_host: 'an inventory entry (runbook inventories are read before the run)',
@@ -56,6 +55,8 @@ export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = 
   cron: { value: 'job' },
   find: { path: 'paths', name: 'paths', pattern: 'patterns', exclude: 'excludes' },
   apt_repository: { 'update-cache': 'update_cache' },
+  fstab: { name: 'path' },
+  slurp: { path: 'src' },
 };
 
 /** A name without one of Ansible's collection prefixes. */

@@ -55,6 +55,8 @@ export function setFstabEntry(text: string, path: string, entry: FstabEntry | un
 }
 
 export interface MountInfo {
+  /** major:minor of the filesystem: the same for a filesystem and its bind mounts, different for two tmpfs. */
+  device: string;
   /** The path inside the source filesystem that is mounted (a bind mount's source directory, relative to its fs). */
   root: string;
   mountPoint: string;
@@ -71,6 +73,6 @@ export function parseMountinfo(text: string): MountInfo[] {
     const [pre, post] = l.split(' - ');
     const f = pre.split(' ');
     const g = (post ?? '').split(' ');
-    return { root: unescape(f[3]), mountPoint: unescape(f[4]), options: f[5], fstype: g[0], source: unescape(g[1] ?? ''), superOptions: g[2] ?? '' };
+    return { device: f[2], root: unescape(f[3]), mountPoint: unescape(f[4]), options: f[5], fstype: g[0], source: unescape(g[1] ?? ''), superOptions: g[2] ?? '' };
   });
 }
