@@ -23,8 +23,38 @@ export class Unconvertible extends Error {
 const require = createRequire(import.meta.url);
 let parser: { parse(src: string, extensions: unknown[], opts: Record<string, unknown>): JinjaNode } | undefined;
 
+const PYTHON_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
+
+/** A Jinja string literal's body as Jinja reads it (Python's unicode-escape): `'\d'` stays `\d`, `'\\1'` is `\1`, `'\x41'` is `A`. */
+export function pythonUnescape(raw: string): string {
+  return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (all, code: string) => {
+    if (PYTHON_ESCAPES[code] !== undefined) return PYTHON_ESCAPES[code];
+    if (/^[xuU]./.test(code)) return String.fromCodePoint(parseInt(code.slice(1), 16));
+    if (/^[0-7]+$/.test(code)) return String.fromCodePoint(parseInt(code, 8));
+    return all;
+  });
+}
+
+/** nunjucks reads `'\d'` as `d`; Jinja (Python) keeps unknown escapes: its string reader is replaced by Python's rules. */
+function readStringsAsJinja(lexer: { lex(src: string): object }): void {
+  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as { _parseString(this: Tokenizer, delimiter: string): string };
+  type Tokenizer = { current(): string; forward(): void; isFinished(): boolean };
+  tokenizer._parseString = function (this: Tokenizer, delimiter: string): string {
+    this.forward();
+    let raw = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      if (this.current() === '\\') { raw += '\\'; this.forward(); }
+      raw += this.current();
+      this.forward();
+    }
+    this.forward();
+    return pythonUnescape(raw);
+  };
+}
+
 /** The tree of a Jinja2 template (whitespace kept as written; Ansible's trim_blocks is applied by the writer). */
 export function parseJinja(text: string): JinjaNode {
+  if (!parser) readStringsAsJinja(require('nunjucks/src/lexer.js'));
   parser ??= require('nunjucks/src/parser.js');
   try {
     return parser!.parse(text, [], {});

@@ -6,6 +6,7 @@ import { childrenOf, type JinjaNode } from './jinja-ast.js';
 import { factPath } from './ansible-facts.js';
 import { atom, call, fail, quoted, type Expression, type Scope } from './handlebars-expression.js';
 import { convertFilter } from './jinja-filters.js';
+import { knownTests } from '../template/jinja-tests.js';
 
 function literal(node: JinjaNode): Expression {
   const v = node.value;
@@ -79,19 +80,24 @@ function test(node: JinjaNode, scope: Scope): Expression {
   const subject = convertExpression(node.left as JinjaNode, scope);
   const right = node.right as JinjaNode;
   const name = String(right.typename === 'FunCall' ? (right.name as JinjaNode).value : right.value);
-  const args = right.typename === 'FunCall' ? childrenOf(right.args as JinjaNode).map((a) => convertExpression(a, scope)) : [];
+  const raw = right.typename === 'FunCall' ? childrenOf(right.args as JinjaNode) : [];
+  const keywords = Object.fromEntries(raw.filter((a) => a.typename === 'KeywordArgs').flatMap(childrenOf)
+    .map((pair) => [String((pair.key as JinjaNode).value), convertExpression(pair.value as JinjaNode, scope)]));
+  const args = raw.filter((a) => a.typename !== 'KeywordArgs').map((a) => convertExpression(a, scope));
   const field = (f: string) => (subject.call ? call('lookup', [subject, atom(`"${f}"`)]) : atom(`${subject.text}.${f}`));
   switch (name) {
     case 'defined': return call('defined', [subject]);
     case 'undefined': return call('not', [call('defined', [subject])]);
-    case 'none': return call('eq', [subject, atom('null')]);
+    case 'none': case 'null': return call('eq', [subject, atom('null')]);
     case 'changed': case 'failed': case 'skipped': return field(name);
-    case 'success': case 'succeeded': return call('not', [field('failed')]);
+    case 'change': case 'failure': case 'skip': return field({ change: 'changed', failure: 'failed', skip: 'skipped' }[name]);
+    case 'success': case 'succeeded': case 'successful': return call('not', [field('failed')]);
     case 'equalto': case 'eq': case 'sameas': return call('eq', [subject, args[0] ?? fail(right, `the test '${name}' without a value`)]);
-    case 'search': return call('regex_match', [subject, args[0] ?? fail(right, 'search without a pattern')]);
     case 'in': return call('in', [subject, args[0] ?? fail(right, 'in without a list')]);
-    default: return fail(right, `the test 'is ${name}'`);
+    case 'version': case 'version_compare': return call('version_compare', [subject, ...args], keywords);
   }
+  if (knownTests().includes(name)) return call('is', [subject, atom(quoted(name)), ...args], keywords);
+  return fail(right, `the test 'is ${name}'`);
 }
 
 /** Method calls Jinja borrows from Python (`d.get(k)`, `s.split(',')`, `d.items()`) and the `dict(...)` global. */

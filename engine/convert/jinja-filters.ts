@@ -10,10 +10,15 @@ type Rule = (input: Expression, args: Expression[], keywords: Record<string, Exp
 /** Filters whose helper has the same name and takes the same arguments (keyword arguments become hash arguments). */
 const SAME_NAME = ['upper', 'lower', 'int', 'bool', 'string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'dirname', 'basename',
   'unique', 'first', 'last', 'trim', 'b64encode', 'b64decode', 'dict2items', 'items2dict', 'dictsort', 'difference', 'union', 'intersect',
-  'replace', 'selectattr', 'rejectattr'];
+  'replace', 'selectattr', 'rejectattr', 'regex_replace', 'regex_search', 'regex_findall', 'regex_escape', 'version_compare', 'capitalize', 'comment',
+  'quote', 'hash', 'splitext', 'from_json', 'from_yaml', 'flatten', 'min', 'max', 'sum', 'zip', 'product', 'subelements', 'select', 'reject'];
 
 /** Filters `map('name')` may apply to each item. */
-const MAPPABLE = new Set(['upper', 'lower', 'int', 'bool', 'string', 'trim', 'basename', 'dirname', 'to_json', 'b64encode', 'b64decode', 'length']);
+const MAPPABLE = new Set(['upper', 'lower', 'int', 'bool', 'string', 'trim', 'basename', 'dirname', 'to_json', 'b64encode', 'b64decode', 'length',
+  'capitalize', 'quote', 'regex_escape', 'from_json', 'from_yaml', 'splitext', 'flatten']);
+
+/** Filters `map('name', args...)` applies with arguments. */
+const MAPPABLE_WITH_ARGUMENTS = new Set(['regex_replace', 'regex_search', 'join', 'replace', 'default', 'hash', 'comment']);
 
 const RULES: Record<string, Rule> = {
   default: (input, args) => call('default', [input, args[0] ?? atom('""')]),
@@ -25,6 +30,8 @@ const RULES: Record<string, Rule> = {
     if (keywords.attribute) return call('map', [input], keywords);
     const filter = args[0]?.text.replace(/^"|"$/g, '');
     if (filter && MAPPABLE.has(filter) && args.length === 1) return call('map', [input, args[0]]);
+    if (filter === 'join' && args.length === 1) return call('map', [input, args[0], atom('""')]);
+    if (filter && MAPPABLE_WITH_ARGUMENTS.has(filter) && Object.keys(keywords).length === 0) return call('map', [input, ...args]);
     return fail(node, `map(${args.map((a) => a.text).join(', ')}) (map(attribute=...) and map of ${[...MAPPABLE].join('/')} convert)`);
   },
   ternary: (input, args) => call('ternary', [input, args[0] ?? atom('true'), args[1] ?? atom('false'), ...(args[2] ? [args[2]] : [])]),

@@ -6,6 +6,7 @@ import { TemplateError } from '../errors.js';
 import { dict2items, items2dict } from './collections.js';
 import { safeRegex } from './safe-regex.js';
 import { registerJinjaFilters } from './jinja-filters.js';
+import { registerAnsibleFilters } from './ansible-filters.js';
 
 type HB = typeof Handlebars;
 
@@ -87,4 +88,5 @@ export function registerHelpers(hb: HB): void {
     }, hostvars[String(host)]);
   });
   registerJinjaFilters(hb);
+  registerAnsibleFilters(hb);
 }

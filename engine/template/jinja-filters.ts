@@ -11,10 +11,10 @@ type HB = typeof Handlebars;
 type Options = Handlebars.HelperOptions & { fn: { blockParams?: number } };
 type Mapping = Record<string, unknown>;
 
-const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v);
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : isMapping(v) ? Object.keys(v) : v === undefined || v === null ? [] : [v]);
+export const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : isMapping(v) ? Object.keys(v) : v === undefined || v === null ? [] : [v]);
 /** The same item, for sets of plain values or of mappings. */
-const sameItem = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
+export const sameItem = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 /** Python's `json.dumps` spacing, as Ansible's to_json prints: `{"a": 1, "b": [1, 2]}`. */
 export function pythonJson(value: unknown, indent?: number, sortKeys = false): string {
@@ -92,7 +92,7 @@ function selectAttribute(list: unknown, attribute: string, test: string | undefi
 }
 
 /** `a.b` of a mapping (dotted attributes as in Jinja); undefined when missing. */
-function attributeOf(item: unknown, attribute: string): unknown {
+export function attributeOf(item: unknown, attribute: string): unknown {
   return attribute.split('.').reduce<unknown>((v, k) => (isMapping(v) && Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined), item);
 }
 
@@ -122,7 +122,7 @@ function forBlock(this: unknown, hb: HB, list: unknown, options: Options): strin
   return out;
 }
 
-const pythonType = (v: unknown): string => (v === null || v === undefined ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str'
+export const pythonType = (v: unknown): string => (v === null || v === undefined ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str'
   : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : 'dict');
 
 /** Python's truthiness: empty text, 0, empty list or mapping, null and false are false. */
@@ -140,15 +140,20 @@ export function pythonAdd(a: unknown, b: unknown): unknown {
   throw new TemplateError(`add: cannot add ${pythonType(a)} and ${pythonType(b)} (numbers add, texts and lists join; write concat to join a text and a number)`);
 }
 
-export function registerJinjaFilters(hb: HB): void {
+/** A registrar for filter helpers: `{{values}}` alone calls the helper, not a variable of that name, so it is said loudly, never an empty text. */
+export function filterRegistrar(hb: HB): (name: string, fn: (...a: any[]) => unknown) => void {
   const opts = (a: unknown[]) => a[a.length - 1] as Options;
-  // `{{values}}` alone calls the helper, not a variable of that name: said loudly, never an empty text.
-  const h = (name: string, fn: (...a: any[]) => unknown) => hb.registerHelper(name, function (this: unknown, ...a: unknown[]) {
+  return (name, fn) => hb.registerHelper(name, function (this: unknown, ...a: unknown[]) {
     if (a.length === 1 && name !== 'list' && name !== 'dict' && Object.keys(opts(a).hash ?? {}).length === 0 && !opts(a).fn) {
       throw new TemplateError(`'${name}' is a helper (Jinja's ${name} filter) and takes a value; a variable named ${name} is written this.${name}`);
     }
     return fn.apply(this, a);
   });
+}
+
+export function registerJinjaFilters(hb: HB): void {
+  const opts = (a: unknown[]) => a[a.length - 1] as Options;
+  const h = filterRegistrar(hb);
   const params = (a: unknown[]) => a.slice(0, -1);
   /** Jinja's `a + b` (Python's): numbers add, strings and lists join; anything else is an error, as in Python. */
   h('add', (...a) => pythonAdd(params(a)[0], params(a)[1]));
@@ -177,12 +182,12 @@ export function registerJinjaFilters(hb: HB): void {
   h('pairs', (...a) => { const [m] = params(a); return isMapping(m) ? Object.entries(m) : []; });
   h('dictsort', (...a) => { const [m] = params(a); return isMapping(m) ? Object.entries(m).sort(([x], [y]) => (x.toLowerCase() < y.toLowerCase() ? -1 : x.toLowerCase() > y.toLowerCase() ? 1 : 0)) : []; });
   h('map', (...a) => {
-    const [list, filter] = params(a);
+    const [list, filter, ...rest] = params(a);
     const attribute = opts(a).hash?.attribute;
     if (attribute !== undefined) return asList(list).map((item) => attributeOf(item, String(attribute)) ?? opts(a).hash?.default);
     const helper = hb.helpers[String(filter)];
     if (!helper) throw new TemplateError(`map: unknown filter '${String(filter)}'`);
-    return asList(list).map((item) => helper(item, { hash: {}, data: opts(a).data } as never));
+    return asList(list).map((item) => helper(item, ...rest, { hash: {}, data: opts(a).data } as never));
   });
   h('selectattr', (...a) => { const [list, attribute, test, arg] = params(a); return selectAttribute(list, String(attribute), test as string, arg, true); });
   h('rejectattr', (...a) => { const [list, attribute, test, arg] = params(a); return selectAttribute(list, String(attribute), test as string, arg, false); });

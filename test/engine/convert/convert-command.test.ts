@@ -47,7 +47,7 @@ describe('runbook convert ansible', () => {
       '      debug: msg="{{ x | default(1) }}"',
       '    - name: not in the subset',
       '      debug:',
-      '        msg: "{{ x | regex_replace(\'a\', \'b\') }}"',
+      '        msg: "{{ x | ipaddr(\'address\') }}"',
       '      when: ansible_mounts[0].device == "/dev/vda"',
       '    - ansible.builtin.apt_key: url=https://example.org/key',
       '',
@@ -58,12 +58,12 @@ describe('runbook convert ansible', () => {
     expect(r.code, r.stderr).to.equal(3);
     expect(r.stdout).to.contain('4 TODO(s) left');
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:9: no runbook module for 'ansible.builtin.apt_key' (write package_repository (its 'key' or 'key_src'))`);
-    expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:7: the filter 'regex_replace' (line 1 of the expression): {{ x | regex_replace('a', 'b') }}\n`);
+    expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:7: the filter 'ipaddr' (line 1 of the expression): {{ x | ipaddr('address') }}\n`);
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:8: the Ansible fact 'ansible_mounts'`);
     expect(r.stdout).to.contain(`${path.join(dest, 'templates/t.j2')}:2: the tag {% include %}`);
     const play = await fs.readFile(path.join(dest, 'play.yml'), 'utf8');
     expect(play).to.contain('      debug:\n        msg: "{{default x 1}}"\n');
-    expect(play).to.contain("        # TODO(convert): the filter 'regex_replace' (line 1 of the expression): {{ x | regex_replace('a', 'b') }}\n        msg: \"{{ x | regex_replace('a', 'b') }}\"\n");
+    expect(play).to.contain("        # TODO(convert): the filter 'ipaddr' (line 1 of the expression): {{ x | ipaddr('address') }}\n        msg: \"{{ x | ipaddr('address') }}\"\n");
     expect(play).to.contain('      # TODO(convert): the Ansible fact \'ansible_mounts\' (runbook\'s facts are listed in docs/dsl.md, Facts): ansible_mounts[0].device == "/dev/vda"\n      when: ansible_mounts[0].device == "/dev/vda"\n');
     expect(await fs.readFile(path.join(dest, 'templates/t.j2'), 'utf8')).to.equal('{{!-- TODO(convert): line 2: the tag {% include %} --}}\nok \\{{ a }}\n{% include "other.j2" %}\n');
   });
