@@ -55,7 +55,7 @@ function convertValue(ctx: Context, node: unknown, anchor: Node): void {
   if (isScalar(node)) {
     if (typeof node.value === 'number' && node.format === 'OCT') { node.value = `0${node.value.toString(8)}`; node.format = undefined; return; }
     if (typeof node.value !== 'string' || !isTemplated(node.value)) return;
-    const result = convertTemplate(node.value, ctx.known.reserved);
+    const result = convertTemplate(node.value, ctx.known.reserved, true);
     if (result.ok) node.value = result.text;
     else todo(ctx, anchor, lineOf(ctx, node) + result.problems[0].line - 1, `${describe(result.problems[0])}: ${excerpt(node.value)}`);
   } else if (isMap(node)) {

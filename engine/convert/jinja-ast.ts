@@ -35,10 +35,25 @@ export function pythonUnescape(raw: string): string {
   });
 }
 
-/** nunjucks reads `'\d'` as `d`; Jinja (Python) keeps unknown escapes: its string reader is replaced by Python's rules. */
+/** Whether the text being parsed is a YAML value: there Ansible doubles backslashes in `{{ }}` strings first (below). */
+let yamlValue = false;
+
+type Tokenizer = { current(): string; forward(): void; isFinished(): boolean; inVariable?: boolean };
+
+/**
+ * nunjucks reads `'\d'` as `d`; Jinja (Python) keeps unknown escapes, so strings are read by Python's rules. In a
+ * YAML value Ansible doubles every backslash of a string inside `{{ }}` before Jinja reads it (its
+ * _escape_backslashes: "\\1" is written once), so there such a string is its text as written.
+ */
 function readStringsAsJinja(lexer: { lex(src: string): object }): void {
-  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as { _parseString(this: Tokenizer, delimiter: string): string };
-  type Tokenizer = { current(): string; forward(): void; isFinished(): boolean };
+  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as { _parseString(this: Tokenizer, delimiter: string): string; nextToken(this: Tokenizer): { type: string } | null };
+  const nextToken = tokenizer.nextToken;
+  tokenizer.nextToken = function (this: Tokenizer) {
+    const token = nextToken.call(this);
+    if (token?.type === 'variable-start') this.inVariable = true;
+    if (token?.type === 'block-start' || token?.type === 'variable-end') this.inVariable = false;
+    return token;
+  };
   tokenizer._parseString = function (this: Tokenizer, delimiter: string): string {
     this.forward();
     let raw = '';
@@ -48,14 +63,15 @@ function readStringsAsJinja(lexer: { lex(src: string): object }): void {
       this.forward();
     }
     this.forward();
-    return pythonUnescape(raw);
+    return yamlValue && this.inVariable ? raw : pythonUnescape(raw);
   };
 }
 
-/** The tree of a Jinja2 template (whitespace kept as written; Ansible's trim_blocks is applied by the writer). */
-export function parseJinja(text: string): JinjaNode {
+/** The tree of a Jinja2 template (whitespace kept as written; Ansible's trim_blocks is applied by the writer). `inYamlValue`: a playbook's value, not a template file or a condition. */
+export function parseJinja(text: string, inYamlValue = false): JinjaNode {
   if (!parser) readStringsAsJinja(require('nunjucks/src/lexer.js'));
   parser ??= require('nunjucks/src/parser.js');
+  yamlValue = inYamlValue;
   try {
     return parser!.parse(text, [], {});
   } catch (e) {

@@ -136,10 +136,10 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** Convert a whole template; `reserved` are names that must be read as variables (helper names). */
-export function convertTemplate(text: string, reserved: Iterable<string>): TemplateConversion {
+/** Convert a whole template; `reserved` are names that must be read as variables (helper names); `inYamlValue` as parseJinja's. */
+export function convertTemplate(text: string, reserved: Iterable<string>, inYamlValue = false): TemplateConversion {
   try {
-    const root = parseJinja(text);
+    const root = parseJinja(text, inYamlValue);
     const single = singleExpression(root, reserved);
     if (single !== undefined) return { ok: true, text: single };
     const w: Writer = { pieces: [], source: text, lineStarts: lineStarts(text) };

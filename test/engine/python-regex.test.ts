@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { pythonMatches, pythonSub, pythonTest } from '../../engine/template/python-regex.js';
 import { versionCompare } from '../../engine/template/version-compare.js';
 import { pythonUnescape } from '../../engine/convert/jinja-ast.js';
+import { convertCondition, convertTemplate } from '../../engine/convert/jinja-template.js';
 
 describe('Python regular expressions on RE2', () => {
   it('refuses what RE2 cannot run exactly, naming it', () => {
@@ -40,5 +41,12 @@ describe('the version test', () => {
 describe("Jinja's string escapes in runbook convert", () => {
   it('keeps unknown escapes as Python does', () => {
     expect(pythonUnescape('\\d+ \\\\1 \\x41 \\u0042 \\n \\\' \\.')).to.equal('\\d+ \\1 A B \n \' \\.');
+  });
+
+  it("reads `{{ }}` strings of a YAML value as written (Ansible doubles their backslashes first), template files and conditions by Python's rules", () => {
+    const jinja = "{{ x | regex_replace('(a)', '\\1') }}";
+    expect(convertTemplate(jinja, [], true)).to.deep.equal({ ok: true, text: '{{regex_replace x "(a)" "\\1"}}' });
+    expect(convertTemplate(jinja, [], false)).to.deep.equal({ ok: true, text: '{{regex_replace x "(a)" "\x01"}}' });
+    expect(convertCondition("x is match('\\\\d')", [])).to.deep.equal({ ok: true, text: 'is x "match" "\\d"' });
   });
 });
