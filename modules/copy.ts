@@ -9,8 +9,9 @@ import { LARGE_FILE_BYTES, parseMode, readFileState } from './lib/file-state.js'
 import { sha256OfFile } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
+import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
 
-interface CopyArgs extends ContentArgs { content?: string; src?: string }
+interface CopyArgs extends ContentArgs { content?: string; src?: string; backup?: boolean }
 
 export default defineModule<CopyArgs, ContentState, ContentData>({
   name: 'copy',
@@ -28,6 +29,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
       owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing; never replace its content.' },
+      backup: backupArgument,
     },
   },
   examples: [
@@ -51,6 +53,13 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
-  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
-  revert: async (host, record) => revertContent(host, record),
+  async apply(host, args, changes, current) {
+    const backup = changes.some((c) => c.data.write) ? await backupBeforeChange(host, args.dest, args.backup, current.file.exists) : undefined;
+    await applyContent(host, current, args, changes);
+    return backup;
+  },
+  async revert(host, record) {
+    await revertContent(host, record);
+    await removeBackup(host, record.undo);
+  },
 });

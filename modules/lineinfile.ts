@@ -6,6 +6,7 @@ import { defineModule, type Change } from '../engine/types.js';
 import { formatMode, parseMode, readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { filePath, oneLine } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
+import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
 
 interface LineArgs {
   path: string;
@@ -16,6 +17,7 @@ interface LineArgs {
   insertbefore?: string;
   create: boolean;
   mode?: string | number;
+  backup?: boolean;
 }
 
 function splitLines(text: string): string[] {
@@ -75,6 +77,7 @@ export default defineModule<LineArgs, FileState, { after: string }>({
       insertbefore: { type: 'string', description: 'When nothing matches: insert before the last line matching this regexp, or BOF.' },
       create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
       mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Mode of a created file (octal string, or symbolic: "u=rw,go=r").' },
+      backup: backupArgument,
     },
   },
   examples: [
@@ -100,7 +103,12 @@ export default defineModule<LineArgs, FileState, { after: string }>({
   },
   async apply(host, args, changes, current) {
     const after = changes[0].data.after;
+    const backup = await backupBeforeChange(host, args.path, args.backup, current.exists, 'backup');
     await host.writeFile(args.path, after, current.exists ? {} : { mode: parseMode(args.mode) ?? 0o644 });
+    return backup;
   },
-  revert: (host, record) => restoreFile(host, record.before),
+  async revert(host, record) {
+    await restoreFile(host, record.before);
+    await removeBackup(host, record.undo);
+  },
 });

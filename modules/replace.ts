@@ -5,6 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { defineModule, type Change } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { findSection, replaceAll } from './lib/regex-replace.js';
+import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
 
 interface ReplaceArgs {
   path: string;
@@ -12,6 +13,7 @@ interface ReplaceArgs {
   replace: string;
   after?: string;
   before?: string;
+  backup?: boolean;
 }
 
 /** The new text and how many matches were replaced (pure). */
@@ -36,6 +38,7 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
       replace: { type: 'string', default: '', description: 'The replacement; \\1 or \\g<1> or \\g<name> insert a group. Empty removes the matches.' },
       after: { type: 'string', minLength: 1, description: 'Replace only after the first match of this regular expression (DOTALL).' },
       before: { type: 'string', minLength: 1, description: 'Replace only before the match of this regular expression (DOTALL).' },
+      backup: backupArgument,
     },
   },
   examples: [
@@ -54,7 +57,12 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
     return [{ msg: `replace ${result.count} match${result.count === 1 ? '' : 'es'} in ${args.path}`, diff: { path: args.path, before, after: result.text }, data: { after: result.text } }];
   },
   async apply(host, args, changes) {
+    const backup = await backupBeforeChange(host, args.path, args.backup, true);
     await host.writeFile(args.path, changes[0].data.after);
+    return backup;
   },
-  revert: (host, record) => restoreFile(host, record.before),
+  async revert(host, record) {
+    await restoreFile(host, record.before);
+    await removeBackup(host, record.undo);
+  },
 });

@@ -8,8 +8,9 @@ import { applyContent, inspectContent, planContent, revertContent, type ContentA
 import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
+import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
 
-interface TemplateArgs extends ContentArgs { src: string }
+interface TemplateArgs extends ContentArgs { src: string; backup?: boolean }
 
 export default defineModule<TemplateArgs, ContentState, ContentData>({
   name: 'template',
@@ -25,6 +26,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
       owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing.' },
+      backup: backupArgument,
     },
   },
   examples: [{ name: 'kubeadm config from variables', args: { src: 'templates/kubeadm.yaml.hbs', dest: '/etc/kubernetes/kubeadm.yaml', mode: '0600' } }],
@@ -44,6 +46,13 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
-  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
-  revert: async (host, record) => revertContent(host, record),
+  async apply(host, args, changes, current) {
+    const backup = changes.some((c) => c.data.write) ? await backupBeforeChange(host, args.dest, args.backup, current.file.exists) : undefined;
+    await applyContent(host, current, args, changes);
+    return backup;
+  },
+  async revert(host, record) {
+    await revertContent(host, record);
+    await removeBackup(host, record.undo);
+  },
 });

@@ -48,6 +48,8 @@ export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = 
   replace: { dest: 'path', destfile: 'path', name: 'path' },
   stat: { dest: 'path', name: 'path' },
   package: { pkg: 'name', package: 'name', 'update-cache': 'update_cache', 'install-recommends': 'install_recommends' },
+  yum: { pkg: 'name' },
+  dnf: { pkg: 'name' },
   service: { service: 'name' },
   systemd: { service: 'name', unit: 'name', 'daemon-reload': 'daemon_reload' },
   user: { createhome: 'create_home' },
