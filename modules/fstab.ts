@@ -11,6 +11,7 @@ import { formatFstabLine, parseFstabLine, sameEntry, setFstabEntry, type FstabEn
 import { absolutePath, filePath, fstabField } from './lib/arg-kinds.js';
 import { mustRun } from './lib/must-run.js';
 import { inspectMount, isBind, mountState, type FstabArgs, type FstabState } from './lib/mount-state.js';
+import { backupCopy, removeBackup } from './lib/backup-file.js';
 
 /** What apply does: write the file (after), mount, remount or unmount, remove the mount point. */
 interface FstabData {
@@ -93,14 +94,6 @@ function mountCommand(args: FstabArgs, ephemeral: boolean): string[] {
   return ['mount', ...(args.fstab !== '/etc/fstab' ? ['-T', args.fstab] : []), '--', args.path];
 }
 
-/** Ansible's backup: a copy of the fstab file beside it, named FILE.PID.DATE@TIME~, before it is rewritten. */
-async function backupFile(host: Host, file: string): Promise<string> {
-  const stamp = new Date().toISOString().replace(/T/, '@').replace(/\..*$/, '~');
-  const copy = `${file}.${process.pid}.${stamp}`;
-  await mustRun(host, ['cp', '-p', '--', file, copy], `backup of ${file}`);
-  return copy;
-}
-
 /** Ansible's registered fields (its args dict): the options after boot, boot as yes/no. */
 function registeredFields(args: FstabArgs): Record<string, unknown> {
   const result: Record<string, unknown> = { name: args.path, opts: effectiveOptions(args), dump: String(args.dump), passno: String(args.passno), fstab: args.fstab, boot: args.boot === false ? 'no' : 'yes', backup_file: '' };
@@ -158,7 +151,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     if (d.unmount || d.remount) await must(['umount', '--', args.path]);
     let backup: string | undefined;
     if (d.after !== undefined) {
-      if (args.backup && current.file.exists) backup = await backupFile(host, args.fstab);
+      if (args.backup && current.file.exists) backup = await backupCopy(host, args.fstab);
       // As Ansible, a missing fstab file is created, with its folder.
       if (!current.file.exists) await must(['mkdir', '-p', '--', path.posix.dirname(args.fstab)]);
       await host.writeFile(args.fstab, d.after);
@@ -173,7 +166,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
       await must(mountCommand(args, d.ephemeral === true));
     }
     if (d.rmdir) await mustRun(host, ['rmdir', '--', args.path], `Error rmdir ${args.path}`);
-    return { undo: backup ? { backup } : undefined, result: { ...registeredFields(args), backup_file: backup ?? '' } };
+    return { undo: backup ? { backup_file: backup } : undefined, result: { ...registeredFields(args), backup_file: backup ?? '' } };
   },
   async revert(host, { before, args, undo }) {
     const point = before.mountPoint;
@@ -188,8 +181,7 @@ export default defineModule<FstabArgs, FstabState, FstabData>({
     }
     if (now.mounted && !before.mounted) await mustRun(host, ['umount', '--', args.path], `umount ${args.path}`);
     if (args.state !== 'remounted' && args.state !== 'ephemeral' && args.state !== 'unmounted') await restoreFile(host, before.file);
-    const backup = (undo as { backup?: string } | undefined)?.backup;
-    if (backup) await mustRun(host, ['rm', '-f', '--', backup], `removing ${backup}`);
+    await removeBackup(host, undo);
     if (!now.mounted && before.mounted) await remountBefore(host, args, before);
   },
 });

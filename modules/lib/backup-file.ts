@@ -14,10 +14,14 @@ export const backupArgument = {
 /** Copies path when asked and it exists; what apply returns so the name is registered and rollback can remove it. */
 export async function backupBeforeChange(host: Host, path: string, wanted: boolean | undefined, exists: boolean, key = 'backup_file'): Promise<ApplyResult | undefined> {
   if (!wanted || !exists) return undefined;
-  // The remote shell's PID and local time, as Ansible uses its module's PID and the host's local time.
-  const script = 'b="$1.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$1" "$b" && printf %s "$b"';
-  const backup = (await mustRun(host, ['sh', '-c', script, 'sh', path], `back up ${path}`)).stdout;
+  const backup = await backupCopy(host, path);
   return { result: { [key]: backup }, undo: { backup_file: backup } };
+}
+
+/** The copy itself; its name. The remote shell's PID and the host's local time, as Ansible uses its module's. */
+export async function backupCopy(host: Host, path: string): Promise<string> {
+  const script = 'b="$1.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$1" "$b" && printf %s "$b"';
+  return (await mustRun(host, ['sh', '-c', script, 'sh', path], `back up ${path}`)).stdout;
 }
 
 /** Rollback: the copy this change made goes with it. */
