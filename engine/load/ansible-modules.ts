@@ -18,7 +18,6 @@ export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
 export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
   apt_key: "package_repository (its 'key' or 'key_src')",
   yum_repository: 'package_repository',
-  blockinfile: 'lineinfile (one line) or template (the whole file)',
   git: 'command: git clone URL DEST, with creates: DEST',
   pip: 'command: pip install NAME, with changed_when',
   raw: 'command (or shell)',
@@ -46,6 +45,8 @@ export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = 
   file: { dest: 'path', name: 'path' },
   lineinfile: { dest: 'path', destfile: 'path', name: 'path' },
   replace: { dest: 'path', destfile: 'path', name: 'path' },
+  blockinfile: { dest: 'path', destfile: 'path', name: 'path', content: 'block' },
+  ini_file: { dest: 'path', key: 'option' },
   stat: { dest: 'path', name: 'path' },
   package: { pkg: 'name', package: 'name', 'update-cache': 'update_cache', 'install-recommends': 'install_recommends' },
   yum: { pkg: 'name' },

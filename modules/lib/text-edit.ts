@@ -1,0 +1,116 @@
+// The shared inspect/plan/apply/revert of a module that edits a text file in place (blockinfile, ini_file): the file
+// (a symlink followed), missing parent folders created, mode/owner/group, Ansible's backup and validate; rollback
+// puts the file back byte for byte and removes what the edit created.
+
+import path from 'node:path';
+import { ModuleError } from '../../engine/errors.js';
+import type { Change, Host, JournalRecord } from '../../engine/types.js';
+import { attributeChanges, formatMode, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
+import { backupBeforeChange, removeBackup } from './backup-file.js';
+import { mustRun } from './must-run.js';
+import { splitCommand } from './run-command.js';
+
+export interface TextEditArgs {
+  path: string;
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  backup?: boolean;
+  validate?: string;
+}
+
+export interface TextEditState {
+  /** The file edited: the symlink's target when `path` is a symlink. */
+  file: FileState;
+  /** The topmost folder above a missing file that does not exist either (created by apply, removed by revert). */
+  missingDirectory?: string;
+}
+
+export interface TextEditData { after?: string; attrs?: boolean }
+
+/** What the module's own edit makes of the text; `changed` false: leave the file alone. */
+export interface EditOutcome { text: string; changed: boolean; msg: string }
+
+/** Read the file (through a symlink) and find the first missing folder above it. */
+export async function inspectTextFile(host: Host, file: string): Promise<TextEditState> {
+  let state = await readFileState(host, file);
+  if (state.exists && state.type === 'link') {
+    const real = (await mustRun(host, ['readlink', '-f', '--', file], `resolving the symlink ${file}`)).stdout.trim();
+    state = await readFileState(host, real);
+  }
+  if (state.exists) return { file: state };
+  let missingDirectory: string | undefined;
+  for (let dir = path.posix.dirname(file); dir !== '/' && dir !== '.' && !(await host.stat(dir)); dir = path.posix.dirname(dir)) missingDirectory = dir;
+  return { file: state, missingDirectory };
+}
+
+/** The attributes asked for (a symbolic mode applied to the file's current mode). */
+function wantedAttributes(state: TextEditState, args: TextEditArgs) {
+  return { mode: parseMode(args.mode, state.file), owner: args.owner, group: args.group };
+}
+
+/** The changes: the new text (diff of the whole file) and the attributes that differ. */
+export function planTextEdit(state: TextEditState, args: TextEditArgs, edit: (text: string | undefined) => EditOutcome): Change<TextEditData>[] {
+  const file = state.file;
+  if (file.exists && file.type === 'directory') throw new ModuleError(`${args.path} is a directory, not a file`);
+  if (file.exists && (file.type !== 'file' || file.binary)) throw new ModuleError(`${args.path} is not a text file`);
+  const before = file.exists ? file.content ?? '' : undefined;
+  const outcome = edit(before);
+  const changes: Change<TextEditData>[] = [];
+  const attrs = wantedAttributes(state, args);
+  if (outcome.changed) {
+    const created = before === undefined ? ` (created${attrs.mode !== undefined ? `, mode ${formatMode(attrs.mode)}` : ''})` : '';
+    changes.push({ msg: `${outcome.msg} in ${args.path}${created}`, diff: { path: args.path, before: before ?? '', after: outcome.text }, data: { after: outcome.text } });
+  }
+  const differs = file.exists ? attributeChanges(file, attrs) : [];
+  if (differs.length > 0) changes.push({ msg: `${args.path}: ${differs.join(', ')}`, data: { attrs: true } });
+  return changes;
+}
+
+/** Ansible's validate: the new content in a temporary file, the command run on it (`%s`), the edit refused when it fails. */
+async function validateContent(host: Host, command: string, content: string): Promise<void> {
+  const temporary = (await mustRun(host, ['mktemp'], 'creating a temporary file to validate')).stdout.trim();
+  try {
+    await host.writeFile(temporary, content, { mode: 0o600 });
+    const result = await host.run(splitCommand(command).map((word) => word.split('%s').join(temporary)));
+    if (result.code !== 0) throw new ModuleError(`failed to validate: rc:${result.code} error:${result.stderr.trim()}`);
+  } finally {
+    await host.run(['rm', '-f', '--', temporary]);
+  }
+}
+
+/** Carry out the plan; the backup file, when one was made, is registered and removed again by revert. */
+export async function applyTextEdit(host: Host, state: TextEditState, args: TextEditArgs, changes: Change<TextEditData>[]) {
+  const after = changes.find((change) => change.data.after !== undefined)?.data.after;
+  const attrs = wantedAttributes(state, args);
+  const target = state.file.path;
+  if (after === undefined) {
+    await setAttributes(host, target, attrs);
+    return;
+  }
+  if (args.validate !== undefined) await validateContent(host, args.validate, after);
+  const backup = await backupBeforeChange(host, target, args.backup, state.file.exists);
+  if (state.missingDirectory !== undefined) await mustRun(host, ['mkdir', '-p', '--', path.posix.dirname(target)], `creating the folder of ${target}`);
+  await host.writeFile(target, after, state.file.exists ? attrs : { ...attrs, mode: attrs.mode ?? 0o644 });
+  return backup;
+}
+
+/** The folders apply created above the file, deepest first. */
+function createdFolders(file: string, top: string): string[] {
+  const out: string[] = [];
+  for (let dir = path.posix.dirname(file); dir.length >= top.length && dir !== '/'; dir = path.posix.dirname(dir)) out.push(dir);
+  return out;
+}
+
+/** The file back as it was (byte for byte), the folders and the backup apply created removed. */
+export async function revertTextEdit(host: Host, record: JournalRecord<TextEditArgs, TextEditState, TextEditData>): Promise<void> {
+  await restoreFile(host, record.before.file);
+  const top = record.before.missingDirectory;
+  if (top !== undefined) await mustRun(host, ['rmdir', '--', ...createdFolders(record.before.file.path, top)], `removing the folders created for ${record.before.file.path}`);
+  await removeBackup(host, record.undo);
+}
+
+/** What the engine fingerprints after apply and before revert: the edited file. */
+export async function readEditedFile(host: Host, file: string): Promise<FileState> {
+  return (await inspectTextFile(host, file)).file;
+}
