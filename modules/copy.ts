@@ -10,6 +10,7 @@ import { sha256OfFile } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
 import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { validateArgument } from './lib/validate-file.js';
 
 interface CopyArgs extends ContentArgs { content?: string; src?: string; backup?: boolean }
 
@@ -30,6 +31,7 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing; never replace its content.' },
       backup: backupArgument,
+      validate: validateArgument,
     },
   },
   examples: [

@@ -7,6 +7,7 @@ import { formatMode, parseMode, readFileState, restoreFile, type FileState } fro
 import { filePath, oneLine } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
 import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { validateArgument, validateBeforeWrite } from './lib/validate-file.js';
 
 interface LineArgs {
   path: string;
@@ -18,6 +19,7 @@ interface LineArgs {
   create: boolean;
   mode?: string | number;
   backup?: boolean;
+  validate?: string;
 }
 
 function splitLines(text: string): string[] {
@@ -78,6 +80,7 @@ export default defineModule<LineArgs, FileState, { after: string }>({
       create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
       mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Mode of a created file (octal string, or symbolic: "u=rw,go=r").' },
       backup: backupArgument,
+      validate: validateArgument,
     },
   },
   examples: [
@@ -103,6 +106,7 @@ export default defineModule<LineArgs, FileState, { after: string }>({
   },
   async apply(host, args, changes, current) {
     const after = changes[0].data.after;
+    if (args.validate) await validateBeforeWrite(host, args.validate, (tmp) => host.writeFile(tmp, after, { mode: 0o600 }), 'edit');
     const backup = await backupBeforeChange(host, args.path, args.backup, current.exists, 'backup');
     await host.writeFile(args.path, after, current.exists ? {} : { mode: parseMode(args.mode) ?? 0o644 });
     return backup;

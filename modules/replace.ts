@@ -6,6 +6,7 @@ import { defineModule, type Change } from '../engine/types.js';
 import { readFileState, restoreFile, type FileState } from './lib/file-state.js';
 import { findSection, replaceAll } from './lib/regex-replace.js';
 import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { validateArgument, validateBeforeWrite } from './lib/validate-file.js';
 
 interface ReplaceArgs {
   path: string;
@@ -14,6 +15,7 @@ interface ReplaceArgs {
   after?: string;
   before?: string;
   backup?: boolean;
+  validate?: string;
 }
 
 /** The new text and how many matches were replaced (pure). */
@@ -39,6 +41,7 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
       after: { type: 'string', minLength: 1, description: 'Replace only after the first match of this regular expression (DOTALL).' },
       before: { type: 'string', minLength: 1, description: 'Replace only before the match of this regular expression (DOTALL).' },
       backup: backupArgument,
+      validate: validateArgument,
     },
   },
   examples: [
@@ -57,6 +60,7 @@ export default defineModule<ReplaceArgs, FileState, { after: string }>({
     return [{ msg: `replace ${result.count} match${result.count === 1 ? '' : 'es'} in ${args.path}`, diff: { path: args.path, before, after: result.text }, data: { after: result.text } }];
   },
   async apply(host, args, changes) {
+    if (args.validate) await validateBeforeWrite(host, args.validate, (tmp) => host.writeFile(tmp, changes[0].data.after, { mode: 0o600 }), 'edit');
     const backup = await backupBeforeChange(host, args.path, args.backup, true);
     await host.writeFile(args.path, changes[0].data.after);
     return backup;

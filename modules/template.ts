@@ -9,6 +9,7 @@ import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
 import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { validateArgument } from './lib/validate-file.js';
 
 interface TemplateArgs extends ContentArgs { src: string; backup?: boolean }
 
@@ -27,6 +28,7 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
       group: { ...userName, description: 'Group name. Kept when omitted.' },
       force: { type: 'boolean', default: true, description: 'false: only create the file when missing.' },
       backup: backupArgument,
+      validate: validateArgument,
     },
   },
   examples: [{ name: 'kubeadm config from variables', args: { src: 'templates/kubeadm.yaml.hbs', dest: '/etc/kubernetes/kubeadm.yaml', mode: '0600' } }],

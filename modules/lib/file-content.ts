@@ -5,6 +5,7 @@ import type { Change, Host, JournalRecord } from '../../engine/types.js';
 import { attributeChanges, contentBuffer, formatMode, keepLarge, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
 import { ModuleError } from '../../engine/errors.js';
 import { uploadFile } from '../../engine/connection/chunked-transfer.js';
+import { validateAttributes, validateBeforeWrite } from './validate-file.js';
 
 export interface ContentArgs {
   dest: string;
@@ -12,6 +13,7 @@ export interface ContentArgs {
   owner?: string;
   group?: string;
   force?: boolean;
+  validate?: string;
 }
 
 /** What apply does: write the content, or only set attributes. */
@@ -87,7 +89,14 @@ export function planContent(s: ContentState, args: ContentArgs): Change<ContentD
 export async function applyContent(host: Host, s: ContentState, args: ContentArgs, changes: Change<ContentData>[]): Promise<void> {
   const write = changes.some((c) => c.data.write);
   const attrs = { mode: s.mode, owner: args.owner, group: args.group };
-  if (write && s.desiredFile !== undefined) await uploadFile((argv, opts) => host.run(argv, opts), s.desiredFile, args.dest, attrs, s.desiredSha256);
+  const run: Parameters<typeof uploadFile>[0] = (argv, opts) => host.run(argv, opts);
+  if (write && args.validate) {
+    await validateBeforeWrite(host, args.validate, async (tmp) => {
+      if (s.desiredFile !== undefined) await uploadFile(run, s.desiredFile, tmp, validateAttributes(attrs), s.desiredSha256);
+      else await host.writeFile(tmp, desiredBuffer(s), validateAttributes(attrs));
+    }, 'copy');
+  }
+  if (write && s.desiredFile !== undefined) await uploadFile(run, s.desiredFile, args.dest, attrs, s.desiredSha256);
   else if (write) await host.writeFile(args.dest, desiredBuffer(s), attrs);
   else await setAttributes(host, args.dest, attrs);
 }
