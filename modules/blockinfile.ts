@@ -5,6 +5,7 @@ import { defineModule } from '../engine/types.js';
 import { editBlock, markerLines, type BlockEdit } from './lib/block-edit.js';
 import { applyTextEdit, inspectTextFile, planTextEdit, readEditedFile, revertTextEdit, type TextEditArgs, type TextEditData, type TextEditState } from './lib/text-edit.js';
 import { backupArgument } from './lib/backup-file.js';
+import { validateArgument } from './lib/validate-file.js';
 import { filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
 
@@ -33,7 +34,7 @@ export default defineModule<BlockArgs, TextEditState, TextEditData>({
       append_newline: { type: 'boolean', default: false, description: 'Put a blank line after the block when the next line is not blank (state: present).' },
       prepend_newline: { type: 'boolean', default: false, description: 'Put a blank line before the block when the previous line is not blank (state: present).' },
       backup: backupArgument,
-      validate: { type: 'string', pattern: '%s', patternHint: 'a command with %s where the file goes', description: 'A command run on the new content before it replaces the file (%s: a temporary copy); the edit is refused when it fails. Split into words like a shell would, not run by one.' },
+      validate: validateArgument,
       mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Permissions (octal string "0644" or symbolic "u=rw,go=r"). Kept when omitted; 0644 for a created file.' },
       owner: { ...userName, description: 'Owner user name. Kept when omitted.' },
       group: { ...userName, description: 'Group name. Kept when omitted.' },

@@ -8,7 +8,7 @@ import type { Change, Host, JournalRecord } from '../../engine/types.js';
 import { attributeChanges, formatMode, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
 import { backupBeforeChange, removeBackup } from './backup-file.js';
 import { mustRun } from './must-run.js';
-import { splitCommand } from './run-command.js';
+import { validateBeforeWrite } from './validate-file.js';
 
 export interface TextEditArgs {
   path: string;
@@ -67,18 +67,6 @@ export function planTextEdit(state: TextEditState, args: TextEditArgs, edit: (te
   return changes;
 }
 
-/** Ansible's validate: the new content in a temporary file, the command run on it (`%s`), the edit refused when it fails. */
-async function validateContent(host: Host, command: string, content: string): Promise<void> {
-  const temporary = (await mustRun(host, ['mktemp'], 'creating a temporary file to validate')).stdout.trim();
-  try {
-    await host.writeFile(temporary, content, { mode: 0o600 });
-    const result = await host.run(splitCommand(command).map((word) => word.split('%s').join(temporary)));
-    if (result.code !== 0) throw new ModuleError(`failed to validate: rc:${result.code} error:${result.stderr.trim()}`);
-  } finally {
-    await host.run(['rm', '-f', '--', temporary]);
-  }
-}
-
 /** Carry out the plan; the backup file, when one was made, is registered and removed again by revert. */
 export async function applyTextEdit(host: Host, state: TextEditState, args: TextEditArgs, changes: Change<TextEditData>[]) {
   const after = changes.find((change) => change.data.after !== undefined)?.data.after;
@@ -88,7 +76,7 @@ export async function applyTextEdit(host: Host, state: TextEditState, args: Text
     await setAttributes(host, target, attrs);
     return;
   }
-  if (args.validate !== undefined) await validateContent(host, args.validate, after);
+  if (args.validate !== undefined) await validateBeforeWrite(host, args.validate, (tmp) => host.writeFile(tmp, after, { mode: 0o600 }), 'edit');
   const backup = await backupBeforeChange(host, target, args.backup, state.file.exists);
   if (state.missingDirectory !== undefined) await mustRun(host, ['mkdir', '-p', '--', path.posix.dirname(target)], `creating the folder of ${target}`);
   await host.writeFile(target, after, state.file.exists ? attrs : { ...attrs, mode: attrs.mode ?? 0o644 });
