@@ -16,7 +16,6 @@ export const ANSIBLE_RENAMED_MODULES: Record<string, string> = {
 
 /** Ansible modules runbook has no twin for: what to write instead. */
 export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
-  apt_key: "package_repository (its 'key' or 'key_src')",
   yum_repository: 'package_repository',
   git: 'command: git clone URL DEST, with creates: DEST',
   pip: 'command: pip install NAME, with changed_when',

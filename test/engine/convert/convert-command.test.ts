@@ -49,7 +49,7 @@ describe('runbook convert ansible', () => {
       '      debug:',
       '        msg: "{{ x | ipaddr(\'address\') }}"',
       '      when: ansible_mounts[0].device == "/dev/vda"',
-      '    - ansible.builtin.apt_key: url=https://example.org/key',
+      '    - ansible.builtin.yum_repository: name=x',
       '',
     ].join('\n'));
     await fs.writeFile(path.join(src, 'templates/t.j2'), 'ok {{ a }}\n{% include "other.j2" %}\n');
@@ -57,7 +57,7 @@ describe('runbook convert ansible', () => {
     const r = await runCli(['convert', 'ansible', src, dest]);
     expect(r.code, r.stderr).to.equal(3);
     expect(r.stdout).to.contain('4 TODO(s) left');
-    expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:9: no runbook module for 'ansible.builtin.apt_key' (write package_repository (its 'key' or 'key_src'))`);
+    expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:9: no runbook module for 'ansible.builtin.yum_repository' (write package_repository)`);
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:7: the filter 'ipaddr' (line 1 of the expression): {{ x | ipaddr('address') }}\n`);
     expect(r.stdout).to.contain(`${path.join(dest, 'play.yml')}:8: the Ansible fact 'ansible_mounts'`);
     expect(r.stdout).to.contain(`${path.join(dest, 'templates/t.j2')}:2: the tag {% include %}`);
