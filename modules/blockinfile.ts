@@ -49,10 +49,9 @@ export default defineModule<BlockArgs, TextEditState, TextEditData>({
   inspect: (host, args) => inspectTextFile(host, args.path),
   readTarget: (host, args) => readEditedFile(host, args.path),
   plan(current, args) {
-    if (!current.file.exists) {
-      if (args.state === 'absent') return [];
-      if (!args.create) throw new ModuleError(`${args.path} does not exist (set create: true to create it)`);
-    }
+    // As Ansible: a missing file without create fails even for state: absent.
+    if (!current.file.exists && !args.create) throw new ModuleError(`${args.path} does not exist (set create: true to create it)`);
+    if (!current.file.exists && args.state === 'absent') return [];
     return planTextEdit(current, args, (text) => {
       const after = editBlock(text, args);
       const removed = args.state === 'absent' || args.block === '';
