@@ -15,6 +15,7 @@ interface IniArgs extends TextEditArgs, Omit<IniEdit, 'values' | 'section'> {
   value?: Scalar | null;
   values?: Array<Scalar | null>;
   create: boolean;
+  follow: boolean;
 }
 
 /** Ansible's str() of a YAML scalar: True/False for booleans. */
@@ -53,6 +54,8 @@ export default defineModule<IniArgs, TextEditState, TextEditData>({
       no_extra_spaces: { type: 'boolean', default: false, description: 'Write "option=value" instead of "option = value".' },
       allow_no_value: { type: 'boolean', default: false, description: 'Allow an option without a value (a bare "option" line).' },
       ignore_spaces: { type: 'boolean', default: false, description: 'Leave an active line alone when only the spaces around "=" differ.' },
+      modify_inactive_option: { type: 'boolean', default: true, description: 'true: a commented-out line of the option ("# option = x", "; option = x") is reused for the value; false: only active lines are.' },
+      follow: { type: 'boolean', default: false, description: 'A symlink at path: true edits the file it points to; false (Ansible\'s default) replaces the symlink by a regular file with the edited content.' },
       create: { type: 'boolean', default: true, description: 'Create the file (and its missing folders) when it does not exist; false: a missing file is an error.' },
       backup: backupArgument,
       mode: { type: ['string', 'integer'], pattern: MODE_PATTERN, description: 'Permissions (octal string "0644" or symbolic "u=rw,go=r"). Kept when omitted; 0644 for a created file.' },
@@ -66,8 +69,8 @@ export default defineModule<IniArgs, TextEditState, TextEditData>({
     { name: 'Remove a section', args: { path: '/etc/app.ini', section: 'legacy', state: 'absent' } },
   ],
   reversible: true,
-  inspect: (host, args) => inspectTextFile(host, args.path),
-  readTarget: (host, args) => readEditedFile(host, args.path),
+  inspect: (host, args) => inspectTextFile(host, args.path, args.follow),
+  readTarget: (host, args) => readEditedFile(host, args.path, args.follow),
   plan(current, args) {
     if (!current.file.exists && !args.create) throw new ModuleError(`${args.path} does not exist (create: false)`);
     const section = args.section === undefined || args.section === null ? undefined : text(args.section);

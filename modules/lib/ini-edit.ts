@@ -12,6 +12,8 @@ export interface IniEdit {
   no_extra_spaces: boolean;
   allow_no_value: boolean;
   ignore_spaces?: boolean;
+  /** false: commented-out lines of the option are left alone (newer community.general; default true). */
+  modify_inactive_option?: boolean;
 }
 
 // A section name no file holds: the lines before the first section are edited as this section.
@@ -52,8 +54,9 @@ function assignment(edit: IniEdit, option: string, value: string): string {
 /** Steps 1-3 of Ansible's present: lines already holding a wanted value kept, other lines of the option reused or dropped. */
 function setExisting(section: Section, edit: IniEdit, option: string, values: string[]): boolean {
   let noValuePresent = false;
+  const activeOnly = edit.modify_inactive_option === false;
   for (let index = 0; index < section.lines.length; index++) {
-    const match = matchOption(option, section.lines[index]);
+    const match = matchOption(option, section.lines[index], activeOnly);
     if (!match) continue;
     if (values.length > 0 && values.includes(match.value)) {
       const bare = match.value === '' && edit.allow_no_value;
@@ -68,10 +71,10 @@ function setExisting(section: Section, edit: IniEdit, option: string, values: st
   }
   if (edit.exclusive && !edit.allow_no_value) {
     for (let index = 0; index < section.lines.length && values.length > 0; index++) {
-      if (!section.touched[index] && matchOption(option, section.lines[index])) setLine(section, index, assignment(edit, option, values.shift()!), edit, option);
+      if (!section.touched[index] && matchOption(option, section.lines[index], activeOnly)) setLine(section, index, assignment(edit, option, values.shift()!), edit, option);
     }
     for (let index = section.lines.length - 1; index > 0; index--) {
-      if (!section.touched[index] && matchOption(option, section.lines[index])) {
+      if (!section.touched[index] && matchOption(option, section.lines[index], activeOnly)) {
         section.lines.splice(index, 1);
         section.touched.splice(index, 1);
         section.changed = true;

@@ -24,6 +24,8 @@ export interface TextEditState {
   file: FileState;
   /** The topmost folder above a missing file that does not exist either (created by apply, removed by revert). */
   missingDirectory?: string;
+  /** `path` was a symlink to this target, which the edit replaces by a regular file (ini_file without follow). */
+  replacedLink?: string;
 }
 
 export interface TextEditData { after?: string; attrs?: boolean }
@@ -31,12 +33,17 @@ export interface TextEditData { after?: string; attrs?: boolean }
 /** What the module's own edit makes of the text; `changed` false: leave the file alone. */
 export interface EditOutcome { text: string; changed: boolean; msg: string }
 
-/** Read the file (through a symlink) and find the first missing folder above it. */
-export async function inspectTextFile(host: Host, file: string): Promise<TextEditState> {
+/**
+ * Read the file (through a symlink) and find the first missing folder above it. follow false: the edit replaces the
+ * symlink by a regular file (as Ansible's ini_file without follow does), with the content and attributes read through it.
+ */
+export async function inspectTextFile(host: Host, file: string, follow = true): Promise<TextEditState> {
   let state = await readFileState(host, file);
   if (state.exists && state.type === 'link') {
+    const link = state.target;
     const real = (await mustRun(host, ['readlink', '-f', '--', file], `resolving the symlink ${file}`)).stdout.trim();
     state = await readFileState(host, real);
+    if (!follow && state.exists) return { file: { ...state, path: file }, replacedLink: link };
   }
   if (state.exists) return { file: state };
   let missingDirectory: string | undefined;
@@ -79,7 +86,8 @@ export async function applyTextEdit(host: Host, state: TextEditState, args: Text
   if (args.validate !== undefined) await validateBeforeWrite(host, args.validate, (tmp) => host.writeFile(tmp, after, { mode: 0o600 }), 'edit');
   const backup = await backupBeforeChange(host, target, args.backup, state.file.exists);
   if (state.missingDirectory !== undefined) await mustRun(host, ['mkdir', '-p', '--', path.posix.dirname(target)], `creating the folder of ${target}`);
-  await host.writeFile(target, after, state.file.exists ? attrs : { ...attrs, mode: attrs.mode ?? 0o644 });
+  const kept = state.replacedLink !== undefined ? { mode: attrs.mode ?? state.file.mode, owner: attrs.owner ?? state.file.owner, group: attrs.group ?? state.file.group } : attrs;
+  await host.writeFile(target, after, state.file.exists ? kept : { ...attrs, mode: attrs.mode ?? 0o644 });
   return backup;
 }
 
@@ -92,13 +100,15 @@ function createdFolders(file: string, top: string): string[] {
 
 /** The file back as it was (byte for byte), the folders and the backup apply created removed. */
 export async function revertTextEdit(host: Host, record: JournalRecord<TextEditArgs, TextEditState, TextEditData>): Promise<void> {
-  await restoreFile(host, record.before.file);
+  const link = record.before.replacedLink;
+  if (link !== undefined) await mustRun(host, ['ln', '-sfn', '--', link, record.before.file.path], `restoring the symlink ${record.before.file.path}`);
+  else await restoreFile(host, record.before.file);
   const top = record.before.missingDirectory;
   if (top !== undefined) await mustRun(host, ['rmdir', '--', ...createdFolders(record.before.file.path, top)], `removing the folders created for ${record.before.file.path}`);
   await removeBackup(host, record.undo);
 }
 
 /** What the engine fingerprints after apply and before revert: the edited file. */
-export async function readEditedFile(host: Host, file: string): Promise<FileState> {
-  return (await inspectTextFile(host, file)).file;
+export async function readEditedFile(host: Host, file: string, follow = true): Promise<FileState> {
+  return (await inspectTextFile(host, file, follow)).file;
 }

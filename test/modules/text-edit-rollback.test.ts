@@ -25,17 +25,22 @@ describe('blockinfile and ini_file: rollback and validate (CLI, local connection
     await fs.writeFile(path.join(dir, 'app.ini'), ini);
     await fs.writeFile(path.join(dir, 'app.conf'), conf);
     await fs.chmod(path.join(dir, 'app.conf'), 0o640);
+    await fs.writeFile(path.join(dir, 'target.ini'), '[s]\nk = v\n');
+    await fs.symlink('target.ini', path.join(dir, 'link.ini'));
     await site(`    - { name: ini, community.general.ini_file: { path: "${dir}/app.ini", section: db, option: host, value: b } }
     - { name: new ini, ini_file: { path: "${dir}/made/deeper/new.ini", section: s, option: k, value: v } }
     - { name: block, blockinfile: { path: "${dir}/app.conf", block: "new", backup: true, mode: "0600" } }
+    - { name: link replaced, ini_file: { path: "${dir}/link.ini", section: s, option: k, value: w } }
     - { name: boom, command: "false" }\n`);
     const r = await play();
     expect(r.code, r.stdout + r.stderr).to.equal(1);
-    expect(r.stdout).to.match(/h1 +: ok=0 changed=3 failed=1/);
+    expect(r.stdout).to.match(/h1 +: ok=0 changed=4 failed=1/);
+    expect(await fs.readlink(path.join(dir, 'link.ini'))).to.equal('target.ini');
+    expect(await fs.readFile(path.join(dir, 'target.ini'), 'utf8')).to.equal('[s]\nk = v\n');
     expect(await fs.readFile(path.join(dir, 'app.ini'), 'utf8')).to.equal(ini);
     expect(await fs.readFile(path.join(dir, 'app.conf'), 'utf8')).to.equal(conf);
     expect((await fs.stat(path.join(dir, 'app.conf'))).mode & 0o777).to.equal(0o640);
-    expect((await fs.readdir(dir)).sort()).to.deep.equal(['.runbook', 'app.conf', 'app.ini', 'inv.yml', 'site.yml']);
+    expect((await fs.readdir(dir)).sort()).to.deep.equal(['.runbook', 'app.conf', 'app.ini', 'inv.yml', 'link.ini', 'site.yml', 'target.ini']);
   });
 
   it('without rollback the backup stays, is registered, and holds the old text', async () => {

@@ -67,6 +67,11 @@ describe('options newer than the installed Ansible (upstream code read by hand)'
     expect(ini('[s]\nk=v\n', 'w')).to.deep.equal({ text: '[s]\nk = w\n', changed: true });
     expect(ini('[s]\n#k=v\n', 'v')).to.deep.equal({ text: '[s]\nk = v\n', changed: true });
   });
+  it('modify_inactive_option false: a commented-out line stays, the value goes after the last setting', () => {
+    const ini = (original: string, modify: boolean) => editIni(original, { ...iniDefaults, section: 's', option: 'k', values: ['v'], modify_inactive_option: modify });
+    expect(ini('[s]\n# k = old\nx = 1\n', false).text).to.equal('[s]\n# k = old\nx = 1\nk = v\n');
+    expect(ini('[s]\n# k = old\nx = 1\n', true).text).to.equal('[s]\nk = v\nx = 1\n');
+  });
   it('an invalid insertafter pattern is a module error naming it', () => {
     expect(() => block('a\n', { insertafter: '(' })).to.throw(/invalid insertafter \/\(\//);
   });
