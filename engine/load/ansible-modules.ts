@@ -25,7 +25,6 @@ export const ANSIBLE_MODULE_ADVICE: Record<string, string> = {
   gather_facts: 'gather_facts on the play (facts are gathered once per host)',
   reboot: 'command: systemctl reboot (then wait_for the host)',
   pause: 'wait_for (with timeout) or command: sleep N',
-  uri: 'command: curl ..., with changed_when',
   synchronize: 'copy (one file) or command: rsync',
   ufw: 'firewalld, or command: ufw ...',
   iptables: 'firewalld, or command: iptables ...',
@@ -59,6 +58,7 @@ export const ANSIBLE_ARGUMENT_ALIASES: Record<string, Record<string, string>> = 
   apt_repository: { 'update-cache': 'update_cache' },
   fstab: { name: 'path' },
   slurp: { path: 'src' },
+  uri: { user: 'url_username', password: 'url_password' },
 };
 
 /** A name without one of Ansible's collection prefixes. */
