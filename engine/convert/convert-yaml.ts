@@ -134,6 +134,30 @@ function convertModule(ctx: Context, task: YAMLMap, pair: Pair): void {
   if (isMap(pair.value)) convertArguments(ctx, module, pair.value);
 }
 
+/**
+ * `action: copy src=a dest=b` and `local_action: { module: copy, ... }` → the module as the task's key, as Ansible
+ * reads them; local_action also gets `delegate_to: localhost`.
+ */
+function convertAction(ctx: Context, task: YAMLMap, pair: Pair): void {
+  const key = pair.key as Scalar;
+  const local = key.value === 'local_action';
+  let module: string | undefined;
+  if (isScalar(pair.value) && typeof pair.value.value === 'string') {
+    const [, name, rest] = /^\s*(\S+)\s*([\s\S]*)$/.exec(pair.value.value) ?? [];
+    module = name;
+    pair.value = rest ? ctx.doc.createNode(rest) : ctx.doc.createNode({});
+  } else if (isMap(pair.value)) {
+    const named = pair.value.items.find((p) => (p.key as Scalar).value === 'module');
+    module = named && isScalar(named.value) ? String(named.value.value) : undefined;
+    if (named) pair.value.items.splice(pair.value.items.indexOf(named), 1);
+  }
+  if (!module) return todo(ctx, key, lineOf(ctx, key), `'${key.value}:' without a module name`);
+  if (local && task.has('delegate_to')) return todo(ctx, key, lineOf(ctx, key), "local_action with delegate_to (Ansible refuses both)");
+  key.value = module;
+  if (local) task.add(ctx.doc.createPair('delegate_to', 'localhost'));
+  convertModule(ctx, task, pair);
+}
+
 function convertTask(ctx: Context, task: unknown): void {
   if (!isMap(task)) return;
   for (const pair of [...task.items]) {
@@ -143,7 +167,7 @@ function convertTask(ctx: Context, task: unknown): void {
     else if (CONDITIONS.has(name)) convertConditionNode(ctx, pair.value, key);
     else if (TASK_KEYWORDS.has(name) || name.startsWith('with_')) convertValue(ctx, pair.value, key);
     else if (name === 'args') continue;
-    else if (name === 'local_action' || name === 'action') todo(ctx, key, lineOf(ctx, key), `'${name}:' (write the module as the task's key; delegate_to: localhost for local_action)`);
+    else if (name === 'local_action' || name === 'action') convertAction(ctx, task, pair);
     else convertModule(ctx, task, pair);
   }
 }

@@ -99,6 +99,38 @@ export function renameArgumentAliases(module: string, args: Record<string, unkno
   return { args: out };
 }
 
+/**
+ * `action: file path=/x state=directory` and `local_action: { module: copy, ... }` → the module as the task's key, as
+ * Ansible reads them (local_action adds delegate_to: localhost), in place, keeping the key order. A problem as text.
+ */
+export function normalizeActionKeyword(raw: Record<string, unknown>): string | undefined {
+  const present = ['action', 'local_action'].filter((k) => k in raw);
+  if (present.length === 0) return undefined;
+  if (present.length > 1) return "conflicting action statements: action, local_action (give one)";
+  const keyword = present[0];
+  const value = raw[keyword];
+  let module: string | undefined;
+  let args: unknown;
+  if (typeof value === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(value);
+    [module, args] = [m?.[1], m?.[2] ? m[2] : {}];
+  } else if (value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>).module === 'string') {
+    const { module: name, ...rest } = value as Record<string, unknown>;
+    [module, args] = [name as string, rest];
+  }
+  if (!module) return `'${keyword}' needs a module name ("${keyword}: copy src=a dest=b" or "${keyword}: { module: copy, src: a, dest: b }")`;
+  if (keyword === 'local_action' && raw.delegate_to !== undefined) return 'local_action and delegate_to together: local_action already runs on localhost; write one of them';
+  if (module in raw) return `'${keyword}' names ${module}, which the task also has as a key: give one`;
+  const entries = Object.entries(raw);
+  for (const k of Object.keys(raw)) delete raw[k];
+  for (const [k, v] of entries) {
+    if (k === keyword) raw[module] = args;
+    else raw[k] = v;
+  }
+  if (keyword === 'local_action') raw.delegate_to = 'localhost';
+  return undefined;
+}
+
 /** Task keywords Ansible also spells as modules of ansible.builtin (`ansible.builtin.include_tasks: x.yml`). */
 const KEYWORD_ACTIONS = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta'];
 

@@ -12,7 +12,7 @@ import { checkShellTemplate, checkTemplates } from '../template/render.js';
 import { commandLineDialect } from '../template/shell-context.js';
 import { coerceBooleans, conditionValue } from './yaml11-booleans.js';
 import { parseKeyValueArgs, splitFreeForm, typedKeyValueArgs } from './free-form.js';
-import { ansibleModuleAdvice, normalizeAnsibleKeywords, renameArgumentAliases, runbookModuleFor, shortAnsibleName } from './ansible-modules.js';
+import { ansibleModuleAdvice, normalizeActionKeyword, normalizeAnsibleKeywords, renameArgumentAliases, runbookModuleFor, shortAnsibleName } from './ansible-modules.js';
 import { findJinjaHabits } from '../template/jinja-habits.js';
 import { loopKeywords, loopProblems } from './loop-keywords.js';
 import { LOOP_KINDS } from '../run/loop-items.js';
@@ -228,9 +228,14 @@ async function loadTask(l: Loader, src: SourceFile, at: YamlPath, raw: unknown, 
     l.problems.push(new RunbookError('VALIDATION', 'a task must be a mapping: a module name with its arguments, plus keywords like name/when/loop', { location: src.loc(at) }));
     return undefined;
   }
+  const actionProblem = normalizeActionKeyword(raw);
   normalizeAnsibleKeywords(raw);
   const label = typeof raw.name === 'string' ? raw.name : undefined;
   const push: PushProblem = (msg, p = at, key = false) => l.problems.push(new RunbookError('VALIDATION', `task${label ? ` '${label}'` : ''}: ${msg}`, { location: src.loc(p, key), task: label }));
+  if (actionProblem) {
+    push(actionProblem);
+    return undefined;
+  }
   const site: TaskSite = { l, src, at, raw, stack, label, push, problemsBefore: l.problems.length };
   checkKeywords(site);
   // Keywords are checked against their own small schemas; anything else must be the one module key.
