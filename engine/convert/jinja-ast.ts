@@ -38,7 +38,8 @@ export function pythonUnescape(raw: string): string {
 /** Whether the text being parsed is a YAML value: there Ansible doubles backslashes in `{{ }}` strings first (below). */
 let yamlValue = false;
 
-type Tokenizer = { current(): string; forward(): void; isFinished(): boolean; inVariable?: boolean };
+type Token = { type: string; value: string; lineno: number; colno: number };
+type Tokenizer = { current(): string; forward(): void; back(): void; isFinished(): boolean; inVariable?: boolean; afterDot?: boolean };
 
 /**
  * nunjucks reads `'\d'` as `d`; Jinja (Python) keeps unknown escapes, so strings are read by Python's rules. In a
@@ -46,12 +47,18 @@ type Tokenizer = { current(): string; forward(): void; isFinished(): boolean; in
  * _escape_backslashes: "\\1" is written once), so there such a string is its text as written.
  */
 function readStringsAsJinja(lexer: { lex(src: string): object }): void {
-  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as { _parseString(this: Tokenizer, delimiter: string): string; nextToken(this: Tokenizer): { type: string } | null };
+  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as { _parseString(this: Tokenizer, delimiter: string): string; nextToken(this: Tokenizer): Token | null };
   const nextToken = tokenizer.nextToken;
   tokenizer.nextToken = function (this: Tokenizer) {
-    const token = nextToken.call(this);
+    let token = nextToken.call(this) as Token | null;
     if (token?.type === 'variable-start') this.inVariable = true;
     if (token?.type === 'block-start' || token?.type === 'variable-end') this.inVariable = false;
+    // Jinja's `item.1.path` is item[1].path; nunjucks reads `1.` as a number and wants a name after the dot.
+    if (this.afterDot && (token?.type === 'int' || token?.type === 'float') && /^\d+\.?$/.test(token.value)) {
+      if (token.value.endsWith('.')) this.back();
+      token = { ...token, type: 'symbol', value: token.value.replace(/\.$/, '') };
+    }
+    this.afterDot = token?.type === 'operator' && token.value === '.';
     return token;
   };
   tokenizer._parseString = function (this: Tokenizer, delimiter: string): string {

@@ -25,6 +25,8 @@ function segment(key: string, node: JinjaNode): string {
 
 function symbol(node: JinjaNode, scope: Scope): Expression {
   const name = String(node.value);
+  // Jinja also spells its constants as Python does.
+  if (name === 'None' || name === 'True' || name === 'False') return atom(name === 'None' ? 'null' : name.toLowerCase());
   const local = scope.locals.get(name);
   if (local !== undefined) return local;
   if (name === 'loop' && scope.loops > 0) return fail(node, 'the loop variable `loop` itself (only loop.index, index0, first, last, length convert)');
@@ -52,6 +54,8 @@ function lookup(node: JinjaNode, scope: Scope): Expression {
   if (key.typename === 'Literal' && typeof key.value === 'string' && !base.call && !base.text.startsWith('"')) return atom(base.text + segment(key.value, node));
   return call('lookup', [base, convertExpression(key, scope)]);
 }
+
+const ARITHMETIC: Record<string, string> = { Sub: 'subtract', Mul: 'multiply', Div: 'divide', FloorDiv: 'floor_divide', Mod: 'modulo' };
 
 const COMPARE: Record<string, string> = { '==': 'eq', '===': 'eq', '!=': 'ne', '!==': 'ne', '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
 
@@ -117,7 +121,11 @@ function funCall(node: JinjaNode, scope: Scope): Expression {
     case 'items': return call('pairs', [target]);
     case 'keys': case 'values': case 'upper': case 'lower': return call(method, [target]);
     case 'strip': if (args.length === 0) return call('trim', [target]); break;
-    case 'split': if (args.length === 1) return call('split', [target, args[0]]); break;
+    case 'split': if (args.length <= 2) return call('split', [target, args[0] ?? atom('null')], args[1] ? { maxsplit: args[1] } : {}); break;
+    case 'startswith': case 'endswith': if (args.length === 1) return call(method, [target, args[0]]); break;
+    case 'find': if (args.length === 1) return call('text_find', [target, args[0]]); break;
+    case 'join': if (args.length === 1) return call('join', [args[0], target]); break;
+    case 'capitalize': case 'title': if (args.length === 0) return call(method, [target]); break;
     case 'replace': if (args.length === 2) return call('replace', [target, ...args]); break;
   }
   return fail(node, `the method .${method}(${args.length ? '...' : ''})`);
@@ -129,9 +137,25 @@ function describeCallee(callee: JinjaNode): string {
   return callee.typename;
 }
 
+/** `(a)` is a; a tuple `(a, b)` is the list of its items (tuples and lists read alike in the helpers). */
 function group(node: JinjaNode, scope: Scope): Expression {
   const items = childrenOf(node);
-  return items.length === 1 ? convertExpression(items[0], scope) : fail(node, 'a tuple');
+  return items.length === 1 ? convertExpression(items[0], scope) : call('list', items.map((c) => convertExpression(c, scope)));
+}
+
+const SAME_PRECEDENCE = [new Set(['Mul', 'Div', 'FloorDiv', 'Mod']), new Set(['Add', 'Sub'])];
+
+/**
+ * nunjucks gives each of * / // % (and + -) its own precedence level, so `a * b % c` reads as a * (b % c); Jinja
+ * (Python) reads operators of one level from the left: (a * b) % c. The tree is turned back to the left.
+ */
+function leftToRight(node: JinjaNode): JinjaNode {
+  const level = SAME_PRECEDENCE.find((set) => set.has(node.typename));
+  const right = node.right as JinjaNode;
+  if (!level || !level.has(right.typename)) return node;
+  const copy = (n: JinjaNode, fields: Partial<JinjaNode>): JinjaNode => Object.assign(Object.create(Object.getPrototypeOf(n)) as JinjaNode, n, fields);
+  const left = leftToRight(copy(node, { right: right.left as JinjaNode }));
+  return leftToRight(copy(right, { left }));
 }
 
 function collection(node: JinjaNode, scope: Scope): Expression {
@@ -146,7 +170,8 @@ function collection(node: JinjaNode, scope: Scope): Expression {
 }
 
 /** The Handlebars form of one Jinja expression; throws Unconvertible for what the documented subset lacks. */
-export function convertExpression(node: JinjaNode, scope: Scope): Expression {
+export function convertExpression(tree: JinjaNode, scope: Scope): Expression {
+  const node = leftToRight(tree);
   switch (node.typename) {
     case 'Literal': return literal(node);
     case 'Symbol': return symbol(node, scope);
@@ -163,6 +188,8 @@ export function convertExpression(node: JinjaNode, scope: Scope): Expression {
     case 'Or': return chain(node, scope, 'or');
     case 'Add': return call('add', [convertExpression(node.left as JinjaNode, scope), convertExpression(node.right as JinjaNode, scope)]);
     case 'Concat': return call('concat', [convertExpression(node.left as JinjaNode, scope), convertExpression(node.right as JinjaNode, scope)]);
+    case 'Sub': case 'Mul': case 'Div': case 'FloorDiv': case 'Mod':
+      return call(ARITHMETIC[node.typename], [convertExpression(node.left as JinjaNode, scope), convertExpression(node.right as JinjaNode, scope)]);
     case 'Neg': if ((node.target as JinjaNode).typename === 'Literal' && typeof (node.target as JinjaNode).value === 'number') return atom(`-${String((node.target as JinjaNode).value)}`); break;
     case 'InlineIf': return fail(node, 'an inline `x if c else y` inside an expression (alone in {{ }} it converts)');
   }

@@ -11,7 +11,7 @@ type Rule = (input: Expression, args: Expression[], keywords: Record<string, Exp
 const SAME_NAME = ['upper', 'lower', 'int', 'bool', 'string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'dirname', 'basename',
   'unique', 'first', 'last', 'trim', 'b64encode', 'b64decode', 'dict2items', 'items2dict', 'dictsort', 'difference', 'union', 'intersect',
   'replace', 'selectattr', 'rejectattr', 'regex_replace', 'regex_search', 'regex_findall', 'regex_escape', 'version_compare', 'capitalize', 'comment',
-  'quote', 'hash', 'splitext', 'from_json', 'from_yaml', 'flatten', 'min', 'max', 'sum', 'zip', 'product', 'subelements', 'select', 'reject'];
+  'quote', 'hash', 'splitext', 'title', 'from_json', 'from_yaml', 'flatten', 'min', 'max', 'sum', 'zip', 'product', 'subelements', 'select', 'reject'];
 
 /** Filters `map('name')` may apply to each item. */
 const MAPPABLE = new Set(['upper', 'lower', 'int', 'bool', 'string', 'trim', 'basename', 'dirname', 'to_json', 'b64encode', 'b64decode', 'length',
@@ -35,6 +35,11 @@ const RULES: Record<string, Rule> = {
     return fail(node, `map(${args.map((a) => a.text).join(', ')}) (map(attribute=...) and map of ${[...MAPPABLE].join('/')} convert)`);
   },
   ternary: (input, args) => call('ternary', [input, args[0] ?? atom('true'), args[1] ?? atom('false'), ...(args[2] ? [args[2]] : [])]),
+  split: (input, args, keywords) => call('split', [input, args[0] ?? keywords.sep ?? atom('null')], args[1] ?? keywords.maxsplit ? { maxsplit: args[1] ?? keywords.maxsplit } : {}),
+  indent: (input, args, keywords, node) => {
+    if (args.length > 1 || keywords.first || keywords.blank) return fail(node, 'indent with first= or blank= (indent(n) converts)');
+    return call('indent', [input, args[0] ?? keywords.width ?? atom('4')]);
+  },
   list: (input) => input,
   mandatory: (input) => input,
 };

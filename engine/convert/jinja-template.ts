@@ -50,7 +50,7 @@ function writeOutput(w: Writer, node: JinjaNode, scope: Scope, lastText: { end?:
   }
 }
 
-const BOOLEAN_HELPERS = /^(eq|ne|lt|gt|le|ge|and|or|not|defined|in|bool|regex_match|is|version_compare) /;
+const BOOLEAN_HELPERS = /^(eq|ne|lt|gt|le|ge|and|or|not|defined|in|bool|regex_match|is|version_compare|startswith|endswith) /;
 
 /** A literal prints as text; a true/false prints as Python prints it (True/False); anything else as a mustache. */
 function writeValue(w: Writer, e: Expression): void {

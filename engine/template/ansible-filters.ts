@@ -72,6 +72,25 @@ export function shlexQuote(text: string): string {
   return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** Python's str.split: by `separator` (null: runs of whitespace, ends trimmed), at most `maxsplit` times (-1: all). */
+export function pythonSplit(text: string, separator: string | null, maxsplit = -1): string[] {
+  if (separator === '') throw new TemplateError('split: empty separator');
+  const parts: string[] = [];
+  let rest = separator === null ? text.replace(/^\s+/, '') : text;
+  while (maxsplit < 0 || parts.length < maxsplit) {
+    const at = separator === null ? rest.search(/\s/) : rest.indexOf(separator);
+    if (at < 0) break;
+    parts.push(rest.slice(0, at));
+    rest = separator === null ? rest.slice(at).replace(/^\s+/, '') : rest.slice(at + separator.length);
+    if (separator === null && rest === '') return parts;
+  }
+  if (separator === null && rest === '' && parts.length === 0) return [];
+  return [...parts, separator === null && (maxsplit < 0 || parts.length < maxsplit) ? rest.trimEnd() : rest];
+}
+
+/** Jinja's title: each word (after -, whitespace, (, {, [, <) capitalized, the rest lower case. */
+export const titleCase = (text: string): string => text.split(/([-\s({[<]+)/).map((w) => w.slice(0, 1).toUpperCase() + w.slice(1).toLowerCase()).join('');
+
 /** Python's os.path.splitext: [root, ext]; leading dots of the last name are not an extension. */
 export function splitext(p: string): [string, string] {
   const base = path.posix.basename(p.endsWith('/') ? `${p}x` : p);
@@ -142,6 +161,12 @@ function registerRegexFilters(h: ReturnType<typeof filterRegistrar>): void {
 }
 
 function registerTextFilters(h: ReturnType<typeof filterRegistrar>): void {
+  /** Python's str.find: the index of the first occurrence, -1 when absent. */
+  h('text_find', (...a) => { const [s, part] = params(a); return String(s ?? '').indexOf(String(part)); });
+  /** Python's str.startswith / endswith (a list of candidates: any of them). */
+  h('startswith', (...a) => { const [s, p] = params(a); return (Array.isArray(p) ? p : [p]).some((x) => String(s ?? '').startsWith(String(x))); });
+  h('endswith', (...a) => { const [s, p] = params(a); return (Array.isArray(p) ? p : [p]).some((x) => String(s ?? '').endsWith(String(x))); });
+  h('title', (...a) => titleCase(String(params(a)[0] ?? '')));
   h('capitalize', (...a) => { const s = String(params(a)[0] ?? ''); return s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase(); });
   h('comment', (...a) => { const [v, style] = params(a); return commentText(String(v ?? ''), style === undefined ? 'plain' : String(style), hashOf(a)); });
   h('quote', (...a) => shlexQuote(String(params(a)[0] ?? '')));

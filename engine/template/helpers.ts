@@ -6,7 +6,8 @@ import { TemplateError } from '../errors.js';
 import { dict2items, items2dict } from './collections.js';
 import { safeRegex } from './safe-regex.js';
 import { registerJinjaFilters } from './jinja-filters.js';
-import { registerAnsibleFilters } from './ansible-filters.js';
+import { registerAnsibleFilters, pythonSplit } from './ansible-filters.js';
+import { registerArithmetic } from './python-arithmetic.js';
 
 type HB = typeof Handlebars;
 
@@ -60,7 +61,8 @@ export function registerHelpers(hb: HB): void {
   h('lower', (...a) => String(args(a)[0] ?? '').toLowerCase());
   h('upper', (...a) => String(args(a)[0] ?? '').toUpperCase());
   h('replace', (...a) => { const [s, from, to] = args(a); return String(s ?? '').split(String(from)).join(String(to ?? '')); });
-  h('split', (...a) => { const [s, sep] = args(a); return String(s ?? '').split(typeof sep === 'string' ? sep : ','); });
+  /** `split s ","` (`,` by default); `split s null` splits on runs of whitespace as Python's s.split(); `maxsplit=n` as Python's. */
+  h('split', (...a) => { const [s, sep] = args(a); return pythonSplit(String(s ?? ''), sep === null ? null : typeof sep === 'string' ? sep : ',', (a[a.length - 1] as { hash?: { maxsplit?: number } }).hash?.maxsplit ?? -1); });
   h('contains', (...a) => { const [list, x] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
   h('in', (...a) => { const [x, list] = args(a); return Array.isArray(list) ? list.includes(x) : String(list ?? '').includes(String(x)); });
   h('length', (...a) => { const [v] = args(a); return Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0; });
@@ -89,4 +91,5 @@ export function registerHelpers(hb: HB): void {
   });
   registerJinjaFilters(hb);
   registerAnsibleFilters(hb);
+  registerArithmetic(hb);
 }

@@ -54,6 +54,9 @@ const EXPRESSIONS = [
   "'abc' is match('b')", "'abc' is search('b')", "'abc' is regex('^a.c$')", "'ABC' is match('a', ignorecase=true)",
   "words is string", "conf is string", "numbers is mapping", "3 is integer", "'x' is lower", "'X' is upper", "[] is falsy", "'no' is truthy",
   "file_path is file", "'/etc' is directory", "'/no/such' is exists", "'/etc' is abs", "'x' in conf", "['wheel'] is subset(users[0].groups)",
+  "(numbers[0] * 60 + numbers[1]) // 7 % 5", "3 * 5 // 2", "2 * 7 % 4 * 3", "10 - 2 + 3", "numbers[0] - 10 % 3", "7 / 2", "'ab' * 3", "-7 % 3", "mixed.split()", "'  a  b c ' .split(None, 1)",
+  "stdout.split(', ')[0].split(' ') | last", "kernel | split('-')", "'x-y z(a' | title", "mixed.startswith('Hell')", "conf.endswith(('.yml', '.conf'))",
+  "stdout.find('version')", "stdout.find('nope')", "' + '.join(words)", "users.1.name", "users.0.groups.1", "lines | indent(2)", "'a\\n\\nb\\n' | indent",
   "words | map('regex_replace', '^(.)', '<\\\\1>') | list", "[['a', 'b'], ['c']] | map('join', '-') | list",
 ];
 

@@ -103,7 +103,7 @@ describe('convert: Jinja templates → Handlebars', () => {
     const problems = (text: string) => { const r = convertTemplate(text, reserved); return r.ok ? [] : r.problems; };
     expect(problems('a\n{{ x | ipaddr("address") }}')).to.deep.equal([{ line: 2, column: 8, message: "the filter 'ipaddr'" }]);
     expect(problems('{% macro m() %}x{% endmacro %}')[0].message).to.equal('the tag {% macro %}');
-    expect(problems('{{ a - 1 }}')[0].message).to.equal('arithmetic (-)');
+    expect(problems('{{ a ** 2 }}')[0].message).to.equal('arithmetic (**)');
     expect(problems('{{ ansible_mounts }}')[0].message).to.match(/the Ansible fact 'ansible_mounts'/);
     expect(problems('{% if x %}{% set y = 1 %}{% endif %}')[0].message).to.match(/set %} inside \{% if %}/);
     expect(problems('{{ x | }}')[0].message).to.match(/^Jinja syntax runbook convert does not read/);
