@@ -11,7 +11,7 @@ type Rule = (input: Expression, args: Expression[], keywords: Record<string, Exp
 const SAME_NAME = ['upper', 'lower', 'int', 'bool', 'string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'dirname', 'basename',
   'unique', 'first', 'last', 'trim', 'b64encode', 'b64decode', 'dict2items', 'items2dict', 'dictsort', 'difference', 'union', 'intersect',
   'replace', 'selectattr', 'rejectattr', 'regex_replace', 'regex_search', 'regex_findall', 'regex_escape', 'version_compare', 'capitalize', 'comment',
-  'quote', 'hash', 'splitext', 'title', 'from_json', 'from_yaml', 'flatten', 'min', 'max', 'sum', 'zip', 'product', 'subelements', 'select', 'reject'];
+  'quote', 'hash', 'splitext', 'title', 'json_query', 'from_json', 'from_yaml', 'flatten', 'min', 'max', 'sum', 'zip', 'product', 'subelements', 'select', 'reject'];
 
 /** Filters `map('name')` may apply to each item. */
 const MAPPABLE = new Set(['upper', 'lower', 'int', 'bool', 'string', 'trim', 'basename', 'dirname', 'to_json', 'b64encode', 'b64decode', 'length',
@@ -40,6 +40,7 @@ const RULES: Record<string, Rule> = {
     if (args.length > 1 || keywords.first || keywords.blank) return fail(node, 'indent with first= or blank= (indent(n) converts)');
     return call('indent', [input, args[0] ?? keywords.width ?? atom('4')]);
   },
+  'community.general.json_query': (input, args) => call('json_query', [input, ...args]),
   list: (input) => input,
   mandatory: (input) => input,
 };

@@ -5,6 +5,7 @@
 import type Handlebars from 'handlebars';
 import { createHash, getHashes } from 'node:crypto';
 import path from 'node:path';
+import jmespath from 'jmespath';
 import { parse as parseYaml } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { asList, attributeOf, filterRegistrar, isMapping, pythonAdd, pythonTruthy, pythonType } from './jinja-filters.js';
@@ -178,6 +179,11 @@ function registerTextFilters(h: ReturnType<typeof filterRegistrar>): void {
   });
   h('splitext', (...a) => splitext(String(params(a)[0] ?? '')));
   h('from_json', (...a) => { try { return JSON.parse(String(params(a)[0])); } catch (e) { throw new TemplateError(`from_json: ${(e as Error).message}`); } });
+  /** Ansible's json_query (community.general): a JMESPath query; null when nothing matches, as Python's jmespath. */
+  h('json_query', (...a) => {
+    const [data, query] = params(a);
+    try { return jmespath.search(data as never, String(query)) ?? null; } catch (e) { throw new TemplateError(`json_query: ${(e as Error).message}`); }
+  });
   h('from_yaml', (...a) => { const [v] = params(a); return typeof v === 'string' ? parseYaml(v, { version: '1.1' }) : v; });
 }
 

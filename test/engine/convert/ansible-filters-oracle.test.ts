@@ -15,9 +15,10 @@ from ansible.plugins.filter.mathstuff import FilterModule as Math
 from ansible.plugins.test.core import TestModule as Tests
 from ansible.plugins.test.files import TestModule as Files
 from ansible.plugins.test.mathstuff import TestModule as Sets
+from ansible_collections.community.general.plugins.filter.json_query import FilterModule as Query
 d = json.load(sys.stdin)
 e = jinja2.Environment(undefined=jinja2.StrictUndefined)
-for m in (Core, Math): e.filters.update(m().filters())
+for m in (Core, Math, Query): e.filters.update(m().filters())
 for m in (Tests, Files, Sets): e.tests.update(m().tests())
 out = []
 for t in d["templates"]:
@@ -57,6 +58,7 @@ const EXPRESSIONS = [
   "(numbers[0] * 60 + numbers[1]) // 7 % 5", "3 * 5 // 2", "2 * 7 % 4 * 3", "10 - 2 + 3", "numbers[0] - 10 % 3", "7 / 2", "'ab' * 3", "-7 % 3", "mixed.split()", "'  a  b c ' .split(None, 1)",
   "stdout.split(', ')[0].split(' ') | last", "kernel | split('-')", "'x-y z(a' | title", "mixed.startswith('Hell')", "conf.endswith(('.yml', '.conf'))",
   "stdout.find('version')", "stdout.find('nope')", "' + '.join(words)", "users.1.name", "users.0.groups.1", "lines | indent(2)", "'a\\n\\nb\\n' | indent",
+  "users | json_query('[*].name')", "users | json_query('[?name==`al`].groups[]')", "users | json_query('missing')", "users[0] | json_query('groups[-1]')",
   "words | map('regex_replace', '^(.)', '<\\\\1>') | list", "[['a', 'b'], ['c']] | map('join', '-') | list",
 ];
 
