@@ -9,10 +9,10 @@ import { LARGE_FILE_BYTES, parseMode, readFileState } from './lib/file-state.js'
 import { sha256OfFile } from '../engine/connection/chunked-transfer.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
-import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { backupArgument } from './lib/backup-file.js';
 import { validateArgument } from './lib/validate-file.js';
 
-interface CopyArgs extends ContentArgs { content?: string; src?: string; backup?: boolean }
+interface CopyArgs extends ContentArgs { content?: string; src?: string }
 
 export default defineModule<CopyArgs, ContentState, ContentData>({
   name: 'copy',
@@ -55,13 +55,6 @@ export default defineModule<CopyArgs, ContentState, ContentData>({
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
-  async apply(host, args, changes, current) {
-    const backup = changes.some((c) => c.data.write) ? await backupBeforeChange(host, args.dest, args.backup, current.file.exists) : undefined;
-    await applyContent(host, current, args, changes);
-    return backup;
-  },
-  async revert(host, record) {
-    await revertContent(host, record);
-    await removeBackup(host, record.undo);
-  },
+  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
+  revert: async (host, record) => revertContent(host, record),
 });

@@ -8,10 +8,10 @@ import { applyContent, inspectContent, planContent, revertContent, type ContentA
 import { parseMode, readFileState } from './lib/file-state.js';
 import { absolutePath, filePath, userName } from './lib/arg-kinds.js';
 import { MODE_PATTERN } from './lib/symbolic-mode.js';
-import { backupArgument, backupBeforeChange, removeBackup } from './lib/backup-file.js';
+import { backupArgument } from './lib/backup-file.js';
 import { validateArgument } from './lib/validate-file.js';
 
-interface TemplateArgs extends ContentArgs { src: string; backup?: boolean }
+interface TemplateArgs extends ContentArgs { src: string }
 
 export default defineModule<TemplateArgs, ContentState, ContentData>({
   name: 'template',
@@ -48,13 +48,6 @@ export default defineModule<TemplateArgs, ContentState, ContentData>({
   },
   plan: (current, args) => planContent(current, args),
   readTarget: (host, args) => readFileState(host, args.dest, 'bounded'),
-  async apply(host, args, changes, current) {
-    const backup = changes.some((c) => c.data.write) ? await backupBeforeChange(host, args.dest, args.backup, current.file.exists) : undefined;
-    await applyContent(host, current, args, changes);
-    return backup;
-  },
-  async revert(host, record) {
-    await revertContent(host, record);
-    await removeBackup(host, record.undo);
-  },
+  apply: async (host, args, changes, current) => applyContent(host, current, args, changes),
+  revert: async (host, record) => revertContent(host, record),
 });

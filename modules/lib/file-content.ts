@@ -1,7 +1,8 @@
 // The shared plan/apply/revert of "this file should have this content and these attributes" (copy, template).
 
 import { createHash } from 'node:crypto';
-import type { Change, Host, JournalRecord } from '../../engine/types.js';
+import type { ApplyResult, Change, Host, JournalRecord } from '../../engine/types.js';
+import { backupBeforeChange, removeBackup } from './backup-file.js';
 import { attributeChanges, contentBuffer, formatMode, keepLarge, parseMode, readFileState, restoreFile, setAttributes, type FileState } from './file-state.js';
 import { ModuleError } from '../../engine/errors.js';
 import { uploadFile } from '../../engine/connection/chunked-transfer.js';
@@ -14,6 +15,7 @@ export interface ContentArgs {
   group?: string;
   force?: boolean;
   validate?: string;
+  backup?: boolean;
 }
 
 /** What apply does: write the content, or only set attributes. */
@@ -86,7 +88,8 @@ export function planContent(s: ContentState, args: ContentArgs): Change<ContentD
   return changes;
 }
 
-export async function applyContent(host: Host, s: ContentState, args: ContentArgs, changes: Change<ContentData>[]): Promise<void> {
+/** Validates (validate), backs up (backup), then writes; the backup's name is registered and revert removes it. */
+export async function applyContent(host: Host, s: ContentState, args: ContentArgs, changes: Change<ContentData>[]): Promise<ApplyResult | undefined> {
   const write = changes.some((c) => c.data.write);
   const attrs = { mode: s.mode, owner: args.owner, group: args.group };
   const run: Parameters<typeof uploadFile>[0] = (argv, opts) => host.run(argv, opts);
@@ -96,11 +99,14 @@ export async function applyContent(host: Host, s: ContentState, args: ContentArg
       else await host.writeFile(tmp, desiredBuffer(s), validateAttributes(attrs));
     }, 'copy');
   }
+  const backup = write ? await backupBeforeChange(host, args.dest, args.backup, s.file.exists) : undefined;
   if (write && s.desiredFile !== undefined) await uploadFile(run, s.desiredFile, args.dest, attrs, s.desiredSha256);
   else if (write) await host.writeFile(args.dest, desiredBuffer(s), attrs);
   else await setAttributes(host, args.dest, attrs);
+  return backup;
 }
 
 export async function revertContent(host: Host, record: JournalRecord<ContentArgs, ContentState, ContentData>): Promise<void> {
   await restoreFile(host, record.before.file, record.kept);
+  await removeBackup(host, record.undo);
 }
