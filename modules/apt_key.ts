@@ -122,6 +122,8 @@ export default defineModule<AptKeyArgs, AptKeyState>({
   ],
   reversible: true,
   async inspect(host, args) {
+    const tool = await host.run(['sh', '-c', 'command -v apt-key']);
+    if (tool.code !== 0) throw new ModuleError('Failed to find required executable "apt-key" on the host (Debian 13 and Ubuntu 24.04 no longer ship it): put the key in a keyring file (get_url or copy into /etc/apt/keyrings) and name it with signed-by in the source');
     const keyrings = await keyringFiles(host, args);
     const { id, fetched } = await keyId(host, args);
     const forms = parseKeyId(id);

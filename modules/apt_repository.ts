@@ -94,6 +94,7 @@ export default defineModule<AptRepositoryArgs, AptRepositoryState, FileWrite>({
   reversible: true,
   async inspect(host, args) {
     const source = repoSource(args.repo);
+    if (!(await host.stat('/etc/apt'))) throw new ModuleError('Module apt_repository is not supported on target: it has no /etc/apt (not a Debian-family host)');
     const listing = await host.run(['find', SOURCES_PARTS, '-mindepth', '1', '-maxdepth', '1', '-name', '*.list', '!', '-name', '.*']);
     const paths = [SOURCES_LIST, ...(listing.code === 0 ? listing.stdout.split('\n').filter(Boolean).sort() : [])];
     const loaded = (await Promise.all(paths.map((p) => readFileState(host, p)))).filter((f) => f.exists && f.type === 'file' && !f.binary);
