@@ -52,7 +52,8 @@ const MODULE_TREE_UNIT = [
   '# runbook lab: the module tree stand-in (see /usr/local/lib/runbook-lab/module-tree-boot)', '[Unit]',
   'Description=runbook lab module tree stand-in (/sys/module, /proc/modules, modules-load.d)', 'DefaultDependencies=no',
   'After=local-fs.target', 'Before=sysinit.target systemd-sysctl.service', '',
-  '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'ExecStart=/usr/local/lib/runbook-lab/module-tree-boot', '',
+  // Under load systemd sometimes cannot set up the unit's cgroup at early boot (status 219/CGROUP): try again.
+  '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'ExecStart=/usr/local/lib/runbook-lab/module-tree-boot', 'Restart=on-failure', 'RestartSec=200ms', '',
   '[Install]', 'WantedBy=sysinit.target', '',
 ].join('\n');
 
