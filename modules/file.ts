@@ -131,7 +131,7 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     // A symbolic mode depends on the mode at plan time: apply sets what was planned.
     return typeof args.mode === 'string' && isSymbolicMode(args.mode) ? changes.map((c) => ({ ...c, data: { ...c.data, mode: want.mode } })) : changes;
   },
-  async apply(host, args, changes) {
+  async apply(host, args, changes, current) {
     const data: FileData = Object.assign({}, ...changes.map((c) => c.data));
     // A symbolic mode was resolved against the file's mode at plan time.
     const want = { mode: data.mode ?? parseMode(args.mode), owner: args.owner, group: args.group };
@@ -141,7 +141,8 @@ export default defineModule<FileArgs, FileInspect, FileData>({
     if ((data.create || data.relink) && args.state === 'link') await run(host, ['ln', '-sfn', '--', args.src!, args.path]);
     if (data.create || data.attrs || data.relink) await setAttributes(host, args.path, want, args.state === 'link');
     if (data.tree) {
-      const entries = await treeToChange(host, args.path, args);
+      // The paths inspect listed (no second walk of the tree); re-listed only when there were too many to keep.
+      const entries = current.tree ?? await treeToChange(host, args.path, args);
       // Only what differs: a chown that changes nothing would still clear a file's setuid bit.
       await setTree(host, entries.map((e) => ({
         path: e.path, followed: e.followed, owner: args.owner !== e.owner ? args.owner : undefined, group: args.group !== e.group ? args.group : undefined,

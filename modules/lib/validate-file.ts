@@ -11,7 +11,7 @@ export const validateArgument = {
   type: 'string',
   pattern: '%s',
   patternHint: 'a command with %s where the path of the file to check goes',
-  description: 'A command that checks the new content before it replaces the file, %s standing for the path of a temporary copy (e.g. "visudo -cf %s"); run without a shell, as Ansible runs it. A non-zero exit fails the task and leaves the file as it was.',
+  description: 'A command that checks the new content before it replaces the file; %s is replaced by the path of a temporary copy (e.g. "visudo -cf %s"); run without a shell, as Ansible runs it. A non-zero exit fails the task and leaves the file as it was.',
 } as const;
 
 /** How the module words a refusal, as Ansible's does: lineinfile and replace put rc and stderr in the message. */
